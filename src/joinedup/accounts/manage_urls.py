@@ -1,0 +1,12 @@
+from django.urls import path
+
+from joinedup.accounts import manage_views
+
+app_name = "manage"
+
+urlpatterns = [
+    path("organisations/", manage_views.organisations, name="organisations"),
+    path("organisations/<int:pk>/two-factor/", manage_views.organisation_two_factor, name="organisation_two_factor"),
+    path("people/", manage_views.people, name="people"),
+    path("people/<int:pk>/unlock/", manage_views.person_unlock, name="person_unlock"),
+]

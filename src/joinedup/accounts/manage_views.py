@@ -1,0 +1,53 @@
+"""Administration pages: organisations' two-factor rule and people's sign-in locks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from joinedup.accounts import services
+from joinedup.accounts.models import Role
+from joinedup.accounts.selectors import organisations_managed_by, people_managed_by
+from joinedup.core.access import actor_of, roles_required
+
+
+@roles_required(Role.ADMINISTRATOR)
+def organisations(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    return render(request, "manage/organisations.html", {"organisations": organisations_managed_by(actor)})
+
+
+@require_POST
+@roles_required(Role.ADMINISTRATOR)
+def organisation_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    organisation = organisations_managed_by(actor).filter(pk=pk).first()
+    if organisation is None:
+        raise Http404("No such organisation.")
+    required = request.POST.get("require_two_factor") == "yes"
+    services.organisation_two_factor_set(actor=actor, organisation=organisation, required=required)
+    if required:
+        messages.success(request, f"Members of {organisation} must now use two-factor authentication.")
+    else:
+        messages.success(request, f"Two-factor authentication is now optional for members of {organisation}.")
+    return redirect("manage:organisations")
+
+
+@roles_required(Role.ADMINISTRATOR)
+def people(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    return render(request, "manage/people.html", {"people": people_managed_by(actor)})
+
+
+@require_POST
+@roles_required(Role.ADMINISTRATOR)
+def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    person = people_managed_by(actor).filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such person.")
+    services.user_unlock(actor=actor, user=person)
+    messages.success(request, f"{person} can sign in again.")
+    return redirect("manage:people")

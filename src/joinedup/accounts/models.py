@@ -1,0 +1,167 @@
+"""Areas (boroughs), organisations, people and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+
+class Area(models.Model):
+    """A local authority (borough): the unit of configuration and of access."""
+
+    name = models.CharField(max_length=120, unique=True)
+    ons_code = models.CharField(
+        "ONS code",
+        max_length=9,
+        unique=True,
+        validators=[RegexValidator(r"^[EWSN]\d{8}$", "An ONS code is a letter and eight digits, like E09000005.")],
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        PROGRAMME = "programme", "Programme provider"
+        SCHOOL = "school", "School"
+        EARLY_HELP = "early_help", "Council early help"
+        SOCIAL_CARE = "social_care", "Children's social care"
+        DELIVERY_PARTNER = "delivery_partner", "Delivery partner"
+        HEALTH = "health", "Health"
+        VOLUNTARY = "voluntary", "Voluntary sector"
+
+    class SchoolPhase(models.TextChoices):
+        PRIMARY = "primary", "Primary"
+        SECONDARY = "secondary", "Secondary"
+        ALL_THROUGH = "all_through", "All-through"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    areas = models.ManyToManyField(Area, related_name="organisations")
+    urn = models.CharField(
+        "URN",
+        max_length=6,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6}$", "A school URN is six digits.")],
+        help_text="Unique reference number, for schools only.",
+    )
+    school_phase = models.CharField(max_length=16, choices=SchoolPhase.choices, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    require_two_factor = models.BooleanField(
+        default=False, help_text="Members must sign in with a code from an authenticator app."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="school") | models.Q(urn__isnull=True),
+                name="organisation_urn_only_for_schools",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.SCHOOL and not self.urn:
+            raise ValidationError({"urn": "Enter the school's six-digit URN."})
+        if self.kind != self.Kind.SCHOOL and self.urn:
+            raise ValidationError({"urn": "Only schools have a URN."})
+
+
+class Role(models.TextChoices):
+    LINK_WORKER = "link_worker", "Link worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    DELIVERY_PRACTITIONER = "delivery_practitioner", "Delivery partner practitioner"
+    PARTNER_PROFESSIONAL = "partner_professional", "Partner professional"
+    SCHOOL_STAFF = "school_staff", "School staff"
+    DATA_LEAD = "data_lead", "Programme data lead"
+    COMMISSIONER = "commissioner", "Commissioner"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        if not email:
+            raise ValueError("Every account needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. Email is the login."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Can use the command-line superuser tools.")
+    date_joined = models.DateTimeField(default=timezone.now)
+    failed_sign_ins = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def is_locked(self, now: datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class Membership(models.Model):
+    """A person's role in one organisation, in one area.
+
+    A person acts through one membership at a time; the access rules and the
+    audit log both use it.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "area__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "area", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}, {self.organisation} ({self.area})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.organisation_id and self.area_id and not self.organisation.areas.filter(pk=self.area_id).exists():
+            raise ValidationError({"area": f"{self.organisation} does not work in {self.area}."})

@@ -1,0 +1,127 @@
+"""Signing in and out, two-factor authentication, and account administration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from joinedup.accounts.models import Membership, Organisation, User
+from joinedup.audit.models import AuditAction
+from joinedup.audit.services import audit_record
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User | None
+    error: str = ""
+
+
+GENERIC_SIGN_IN_ERROR = "The email address or password is not right. Check them and try again."
+
+
+def sign_in_check(*, request: HttpRequest | None, email: str, password: str) -> SignInResult:
+    """Check an email and password, counting failures and locking the account after too many."""
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    if user is not None and user.is_locked():
+        local_until = timezone.localtime(user.locked_until)
+        return SignInResult(
+            None,
+            f"Sign-in to this account is paused after too many failed attempts. Try again after "
+            f"{local_until:%H:%M}, or ask your administrator to unlock it.",
+        )
+    authenticated = authenticate(request, username=email, password=password)
+    if authenticated is None:
+        if user is not None:
+            _sign_in_failure_record(user=user)
+        return SignInResult(None, GENERIC_SIGN_IN_ERROR)
+    assert isinstance(authenticated, User)
+    if authenticated.failed_sign_ins or authenticated.locked_until:
+        User.objects.filter(pk=authenticated.pk).update(failed_sign_ins=0, locked_until=None)
+    return SignInResult(authenticated)
+
+
+def _sign_in_failure_record(*, user: User) -> None:
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.failed_sign_ins += 1
+        if locked.failed_sign_ins >= settings.JOINEDUP_LOCKOUT_ATTEMPTS:
+            locked.locked_until = timezone.now() + settings.JOINEDUP_LOCKOUT_PERIOD
+            locked.failed_sign_ins = 0
+            audit_record(action=AuditAction.LOCKED, user=locked, record_type="user", record_id=locked.pk)
+        else:
+            audit_record(action=AuditAction.SIGN_IN_FAILED, user=locked, record_type="user", record_id=locked.pk)
+        locked.save(update_fields=["failed_sign_ins", "locked_until"])
+
+
+def user_unlock(*, actor: Membership, user: User) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
+        audit_record(action=AuditAction.CHANGE, actor=actor, record_type="user", record_id=user.pk,
+                     detail={"change": "unlocked"})
+
+
+def two_factor_required(user: User) -> bool:
+    """True when any organisation the person is an active member of requires two-factor sign-in."""
+    return Membership.objects.filter(
+        user=user, is_active=True, organisation__require_two_factor=True
+    ).exists()
+
+
+def two_factor_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def two_factor_setup_start(*, user: User) -> TOTPDevice:
+    """The person's unconfirmed authenticator, created on first use; its key is shown once as a QR code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def two_factor_setup_confirm(*, user: User, code: str) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        raise ValidationError({"code": "Start setting up two-factor authentication again."})
+    if not device.verify_token(_clean_code(code)):
+        raise ValidationError({"code": "The code is not right. Enter the 6-digit code your app shows now."})
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(action=AuditAction.CHANGE, user=user, record_type="user", record_id=user.pk,
+                     detail={"change": "two-factor authentication set up"})
+    return device
+
+
+def two_factor_code_check(*, user: User, code: str) -> TOTPDevice:
+    device = two_factor_device(user)
+    if device is None or not device.verify_token(_clean_code(code)):
+        if device is not None:
+            _sign_in_failure_record(user=user)
+        raise ValidationError({"code": "The code is not right. Enter the 6-digit code your app shows now."})
+    return device
+
+
+def _clean_code(code: str) -> str:
+    return "".join(ch for ch in code if ch.isdigit())
+
+
+def organisation_two_factor_set(*, actor: Membership, organisation: Organisation, required: bool) -> None:
+    with transaction.atomic():
+        Organisation.objects.filter(pk=organisation.pk).update(require_two_factor=required)
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="organisation",
+            record_id=organisation.pk,
+            detail={"require_two_factor": required},
+        )

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from joinedup.accounts import services
+from joinedup.accounts.acting import acting_membership, acting_membership_choose
+from joinedup.accounts.forms import CodeForm, SignInForm
+from joinedup.accounts.selectors import memberships_for
+from joinedup.audit.models import AuditAction
+from joinedup.audit.services import audit_record
+
+NEXT_KEY = "joinedup_next"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return "/"
+
+
+@never_cache
+@sensitive_post_parameters("password")
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect("core:home")
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.sign_in_check(
+            request=request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+        )
+        if result.user is None:
+            form.add_error(None, result.error)
+        else:
+            login(request, result.user)
+            request.session[NEXT_KEY] = _safe_next(request, request.GET.get("next"))
+            if services.two_factor_device(result.user) is not None:
+                return redirect("accounts:sign_in_code")
+            if services.two_factor_required(result.user):
+                return redirect("accounts:two_factor_setup")
+            return _signed_in(request)
+    return render(request, "accounts/sign_in.html", {"form": form})
+
+
+def _signed_in(request: HttpRequest) -> HttpResponse:
+    actor = acting_membership(request)
+    audit_record(action=AuditAction.SIGN_IN, actor=actor, user=request.user, record_type="user", record_id=request.user.pk)  # type: ignore[arg-type]
+    return redirect(request.session.pop(NEXT_KEY, "/"))
+
+
+@never_cache
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """Second step of sign-in for people with an authenticator app."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:sign_in")
+    if request.user.is_verified():  # type: ignore[union-attr]
+        return redirect("core:home")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.two_factor_code_check(user=request.user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_service_errors(error)
+            if request.user.is_locked():  # type: ignore[union-attr]
+                logout(request)
+                messages.error(request, "Sign-in is paused after too many wrong codes. Try again later.")
+                return redirect("accounts:sign_in")
+        else:
+            otp_login(request, device)
+            return _signed_in(request)
+    return render(request, "accounts/sign_in_code.html", {"form": form})
+
+
+@never_cache
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    device = services.two_factor_setup_start(user=user)  # type: ignore[arg-type]
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            confirmed = services.two_factor_setup_confirm(user=user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            first_sign_in = not user.is_verified()  # type: ignore[union-attr]
+            otp_login(request, confirmed)
+            messages.success(request, "Two-factor authentication is set up. You will need a code each time you sign in.")
+            if first_sign_in and NEXT_KEY in request.session:
+                return _signed_in(request)
+            return redirect("accounts:account")
+    qr = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    qr.save(buffer)
+    secret = _base32(device.bin_key)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "qr_svg": _inline_svg(buffer.getvalue()), "secret": secret,
+         "required": services.two_factor_required(user)},  # type: ignore[arg-type]
+    )
+
+
+def _inline_svg(document: bytes) -> str:
+    """The ``<svg>`` element alone, without the XML declaration, to place in the page."""
+    text = document.decode("utf-8")
+    return text[text.index("<svg") :]
+
+
+def _base32(key: bytes) -> str:
+    text = base64.b32encode(key).decode("ascii").rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_record(action=AuditAction.SIGN_OUT, actor=getattr(request, "actor", None), user=request.user,  # type: ignore[arg-type]
+                     record_type="user", record_id=request.user.pk)
+    logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect("accounts:sign_in")
+
+
+def acting_as(request: HttpRequest) -> HttpResponse:
+    """Choose which organisation, borough and role to act in."""
+    memberships = memberships_for(request.user)  # type: ignore[arg-type]
+    if request.method == "POST":
+        choice = request.POST.get("membership", "")
+        chosen = acting_membership_choose(request, int(choice)) if choice.isdigit() else None
+        if chosen is None:
+            messages.error(request, "Choose one of your roles.")
+        else:
+            messages.success(request, f"You are now working as {chosen}.")
+            return redirect("core:home")
+    return render(request, "accounts/acting_as.html", {"memberships": memberships})
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": memberships_for(request.user),  # type: ignore[arg-type]
+            "device": services.two_factor_device(request.user),  # type: ignore[arg-type]
+            "required": services.two_factor_required(request.user),  # type: ignore[arg-type]
+        },
+    )

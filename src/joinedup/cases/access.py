@@ -1,0 +1,113 @@
+"""The one gate to a child's record.
+
+Every page, API route, export and command that shows a child to a person calls
+``access_child``. It applies the rules below, writes the audit event, and
+answers the same ``Http404`` whether the child is missing or forbidden, so the
+answer never tells anyone that a child exists.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from joinedup.accounts.models import Membership, Role
+from joinedup.audit.models import AuditAction
+from joinedup.audit.services import audit_record
+from joinedup.cases.models import Child
+
+
+class Purpose:
+    """Why a person is looking at a child's record; written on every audit event."""
+
+    CASE_WORK = "case_work"
+    OVERSIGHT = "oversight"
+    SCHOOL_REVIEW = "school_review"
+    DATA_MANAGEMENT = "data_management"
+
+    LABELS = {
+        CASE_WORK: "Working with the child and family",
+        OVERSIGHT: "Management oversight",
+        SCHOOL_REVIEW: "School review",
+        DATA_MANAGEMENT: "Data management",
+    }
+
+
+# The purposes each role may give. A role missing here sees no child records.
+PURPOSES_BY_ROLE: dict[str, frozenset[str]] = {
+    Role.LINK_WORKER: frozenset({Purpose.CASE_WORK}),
+    Role.TEAM_MANAGER: frozenset({Purpose.OVERSIGHT, Purpose.CASE_WORK}),
+    Role.DATA_LEAD: frozenset({Purpose.DATA_MANAGEMENT}),
+    Role.SCHOOL_STAFF: frozenset({Purpose.SCHOOL_REVIEW}),
+}
+
+# Roles that can see some children's records at all.
+CHILD_ROLES = tuple(PURPOSES_BY_ROLE)
+
+DEFAULT_PURPOSE: dict[str, str] = {
+    Role.LINK_WORKER: Purpose.CASE_WORK,
+    Role.TEAM_MANAGER: Purpose.OVERSIGHT,
+    Role.DATA_LEAD: Purpose.DATA_MANAGEMENT,
+    Role.SCHOOL_STAFF: Purpose.SCHOOL_REVIEW,
+}
+
+
+def visible_children_filter(actor: Membership) -> Q:
+    """The rule, as one filter: which children this membership may see.
+
+    Each condition is on its own line so the policy can be read and reviewed.
+    """
+    nothing = Q(pk__in=[])
+    if not actor.is_active:
+        return nothing
+    same_area = Q(area_id=actor.area_id)
+    not_archived = Q(archived_at__isnull=True)
+    if actor.role == Role.LINK_WORKER:
+        # A Link Worker sees the children assigned to them, in their own programme and borough.
+        return same_area & not_archived & Q(programme_organisation_id=actor.organisation_id) & Q(
+            link_worker_id=actor.user_id
+        )
+    if actor.role in (Role.TEAM_MANAGER, Role.DATA_LEAD):
+        # Managers and data leads see every child of their programme in their borough.
+        return same_area & not_archived & Q(programme_organisation_id=actor.organisation_id)
+    if actor.role == Role.SCHOOL_STAFF:
+        # School staff see the children on the programme at their own school.
+        return same_area & not_archived & Q(school_id=actor.organisation_id)
+    # Delivery partners and partner professionals see children only once a
+    # referral or a shared case gives them a reason; commissioners and
+    # administrators never see a child's record.
+    return nothing
+
+
+def children_visible_to(actor: Membership) -> QuerySet[Child]:
+    return Child.objects.filter(visible_children_filter(actor))
+
+
+def access_child(actor: Membership | None, child_id: object, *, purpose: str | None = None) -> Child:
+    """Return the child if ``actor`` may see it for ``purpose``, recording the view.
+
+    Raises ``Http404`` alike for a missing child, a forbidden one, or a purpose
+    the role may not give.
+    """
+    if actor is None:
+        raise Http404("No child found.")
+    purpose = purpose or DEFAULT_PURPOSE.get(actor.role, "")
+    if purpose not in PURPOSES_BY_ROLE.get(actor.role, frozenset()):
+        raise Http404("No child found.")
+    try:
+        pk = int(str(child_id))
+    except ValueError:
+        raise Http404("No child found.") from None
+    child = (
+        children_visible_to(actor)
+        .select_related("family", "school", "area", "programme_organisation", "link_worker")
+        .filter(pk=pk)
+        .first()
+    )
+    if child is None:
+        raise Http404("No child found.")
+    audit_record(
+        action=AuditAction.VIEW, actor=actor, record_type="child", record_id=child.pk, child_id=child.pk,
+        purpose=purpose,
+    )
+    return child

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from django.db.models import QuerySet
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from joinedup.cases.access import access_child
+from joinedup.cases.models import Child
+from joinedup.cases.selectors import child_list
+
+router = Router(tags=["children"])
+
+
+class ChildSummaryOut(Schema):
+    id: int
+    display_name: str
+    school: str = Field(alias="school.name")
+    year_of_birth: int
+
+    @staticmethod
+    def resolve_year_of_birth(child: Child) -> int:
+        return child.date_of_birth.year
+
+
+class ChildOut(Schema):
+    id: int
+    forenames: str
+    surname: str
+    preferred_name: str
+    date_of_birth: date
+    sex: str
+    school_urn: str | None
+    school: str
+    home_postcode: str
+    area: str
+    link_worker: str | None
+
+
+@router.get("", response=list[ChildSummaryOut], summary="Children you may see")
+@paginate(LimitOffsetPagination)
+def children(request: HttpRequest, q: str = "") -> QuerySet[Child]:
+    return child_list(request.auth, search=q[:100])  # type: ignore[attr-defined]
+
+
+@router.get("/{child_id}", response=ChildOut, summary="One child's record (audited)")
+def child(request: HttpRequest, child_id: int) -> ChildOut:
+    record = access_child(request.auth, child_id)  # type: ignore[attr-defined]
+    return ChildOut(
+        id=record.pk,
+        forenames=record.forenames,
+        surname=record.surname,
+        preferred_name=record.preferred_name,
+        date_of_birth=record.date_of_birth,
+        sex=record.sex,
+        school_urn=record.school.urn,
+        school=record.school.name,
+        home_postcode=record.home_postcode,
+        area=record.area.name,
+        link_worker=record.link_worker.full_name if record.link_worker else None,
+    )

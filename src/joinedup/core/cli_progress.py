@@ -1,0 +1,27 @@
+"""A progress bar for long commands, fed by the same callbacks the worker uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+from tqdm import tqdm
+
+from joinedup.core.jobs import Progress
+
+
+@contextmanager
+def progress_bar(description: str, *, stream: TextIO, unit: str = "rows") -> Iterator[Progress]:
+    bar = tqdm(desc=description, unit=unit, file=stream, dynamic_ncols=True, mininterval=0.2)
+
+    def update(done: int, total: int | None) -> None:
+        if total is not None and bar.total != total:
+            bar.total = total
+            bar.refresh()
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        bar.close()

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from joinedup.core.navigation import sections_for
+
+
+def layout(request: HttpRequest) -> dict[str, Any]:
+    """The header's navigation and the organisation and borough the person is acting for."""
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        return {"actor": None, "nav_items": []}
+    items = []
+    for section in sections_for(actor.role):
+        href = reverse(section.url_name, kwargs={"slug": section.slug}) if section.url_name == "core:section" else reverse(section.url_name)
+        items.append({"text": section.title, "href": href, "current": request.path.startswith(href)})
+    return {
+        "actor": actor,
+        "nav_items": items,
+        "has_other_memberships": request.user.memberships.filter(is_active=True).exclude(pk=actor.pk).exists(),  # type: ignore[union-attr]
+    }

@@ -1,0 +1,47 @@
+"""GOV.UK Design System classes and error states for Django forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class GovukForm(forms.Form):
+    """Adds the GOV.UK classes, error states and hint/error descriptions to each widget."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = {
+                forms.Select: "govuk-select",
+                forms.Textarea: "govuk-textarea",
+                forms.CheckboxInput: "govuk-checkboxes__input",
+            }.get(type(widget), "govuk-input")
+            widget.attrs["class"] = " ".join(filter(None, [css, widget.attrs.get("class", "")]))
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            css = widget.attrs.get("class", "")
+            error_class = css.split(" ")[0] + "--error"
+            if error_class not in css:
+                widget.attrs["class"] = f"{css} {error_class}"
+            described = widget.attrs.get("aria-describedby", "")
+            widget.attrs["aria-describedby"] = " ".join(filter(None, [described, f"id_{name}-error"]))
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a service's ``ValidationError`` against the fields it names."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages)

@@ -1,0 +1,99 @@
+"""The sections of the service, who sees each, and what each will hold.
+
+One table serves the header navigation, the section pages and the permission
+matrix test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from joinedup.accounts.models import Role
+
+PRACTITIONERS = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD})
+CHILD_RECORD_ROLES = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.SCHOOL_STAFF})
+ALL_ROLES = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    url_name: str
+    roles: frozenset[str]
+    summary: str = ""
+    coming: tuple[str, ...] = ()
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("children", "Children", "cases:child_list", CHILD_RECORD_ROLES),
+    Section(
+        "directory",
+        "Directory",
+        "core:section",
+        ALL_ROLES - {Role.COMMISSIONER},
+        "Find local services that work and that a family can reach.",
+        (
+            "Search services by need, age, distance from a postcode, cost, language and evidence rating.",
+            "Service pages with eligibility, how to access, schedule, contacts and evidence.",
+            "Import of council directories published to the Open Referral UK standard, and a gap report.",
+        ),
+    ),
+    Section(
+        "identification",
+        "Identification",
+        "core:section",
+        frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.SCHOOL_STAFF}),
+        "Find children at risk of poorer outcomes before anyone refers them.",
+        (
+            "Imports of school data and wellbeing surveys.",
+            "Published, per-borough rules and a ranked list with the reasons for each child.",
+            "School confirmation of each child, and a fairness report for every run.",
+        ),
+    ),
+    Section(
+        "sharing",
+        "Sharing",
+        "core:section",
+        frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.PARTNER_PROFESSIONAL}),
+        "Work with other agencies under data-sharing agreements, without duplicating their work.",
+        (
+            "Data-sharing agreements with their purpose, lawful basis, fields and expiry.",
+            "Matching of partner caseloads to find shared cases, including a privacy-preserving mode.",
+            "Plans shared with named practitioners, and checks for duplicated support.",
+        ),
+    ),
+    Section(
+        "safeguarding",
+        "Safeguarding",
+        "core:section",
+        frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}),
+        "Raise concerns early and track escalation to Early Help and children's social care.",
+        (
+            "Concerns raised in under a minute, including contextual concerns about peer groups and places.",
+            "Decisions on the borough's continuum of need, with the reasons.",
+            "Escalations to the right front door, with their outcome and how long each step took.",
+        ),
+    ),
+    Section(
+        "outcomes",
+        "Outcomes",
+        "core:section",
+        frozenset({Role.TEAM_MANAGER, Role.DATA_LEAD, Role.COMMISSIONER}),
+        "Show what changed for children, and the figures outcomes contracts pay on.",
+        (
+            "Measures at baseline, review and exit, and who is no longer at risk in each area.",
+            "Impact reports by borough, school and partner, with small numbers suppressed.",
+        ),
+    ),
+    Section("audit", "Audit log", "audit:search", frozenset({Role.ADMINISTRATOR})),
+    Section("manage", "Manage", "manage:organisations", frozenset({Role.ADMINISTRATOR})),
+)
+
+SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
+
+
+def sections_for(role: str | None) -> list[Section]:
+    if role is None:
+        return []
+    return [section for section in SECTIONS if role in section.roles]
