@@ -66,7 +66,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     """Second step of sign-in for people with an authenticator app."""
     if not request.user.is_authenticated:
         return redirect("accounts:sign_in")
-    if request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_verified() or services.two_factor_device(request.user) is None:  # type: ignore[union-attr,arg-type]
         return redirect("core:home")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

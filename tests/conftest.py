@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from joinedup.accounts.models import Area, Membership, Organisation, Role
+from joinedup.cases.models import Child
+from tests.factories import (
+    AreaFactory,
+    ChildFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    SchoolFactory,
+)
+
+
+@dataclass
+class World:
+    """Two boroughs, two programmes, and a member of every role in the first borough.
+
+    ``children`` holds one child per scope: ``own`` (the Link Worker's, in the
+    programme, borough and school the members belong to), ``other_org`` (same
+    borough, another programme and school) and ``other_area`` (same programme,
+    another borough).
+    """
+
+    area: Area
+    other_area: Area
+    programme: Organisation
+    other_programme: Organisation
+    school: Organisation
+    members: dict[str, Membership]
+    children: dict[str, Child]
+
+    def client_for(self, role: str) -> Client:
+        client = Client()
+        client.force_login(self.members[role].user)
+        return client
+
+
+def build_world() -> World:
+    area = AreaFactory(name="Brent", ons_code="E09000005")
+    other_area = AreaFactory(name="Westminster", ons_code="E09000033")
+    programme = OrganisationFactory(name="Link Programme", areas=[area, other_area])
+    other_programme = OrganisationFactory(name="Other Programme", areas=[area])
+    school = SchoolFactory(name="Harrow Road Primary", areas=[area])
+    other_school = SchoolFactory(name="Kilburn Park Primary", areas=[area])
+    far_school = SchoolFactory(name="Church Street Primary", areas=[other_area])
+    partner = OrganisationFactory(name="Counselling Partner", kind=Organisation.Kind.DELIVERY_PARTNER, areas=[area])
+    early_help = OrganisationFactory(name="Brent Early Help", kind=Organisation.Kind.EARLY_HELP, areas=[area])
+
+    organisation_for_role = {
+        Role.LINK_WORKER: programme,
+        Role.TEAM_MANAGER: programme,
+        Role.DATA_LEAD: programme,
+        Role.ADMINISTRATOR: programme,
+        Role.COMMISSIONER: programme,
+        Role.SCHOOL_STAFF: school,
+        Role.DELIVERY_PRACTITIONER: partner,
+        Role.PARTNER_PROFESSIONAL: early_help,
+    }
+    members = {
+        role.value: MembershipFactory(
+            user__email=f"{role.value}@example.org", user__full_name=role.label, organisation=org, area=area, role=role
+        )
+        for role, org in organisation_for_role.items()
+    }
+    other_link_worker = MembershipFactory(organisation=other_programme, area=area, role=Role.LINK_WORKER)
+    far_link_worker = MembershipFactory(organisation=programme, area=other_area, role=Role.LINK_WORKER)
+    children = {
+        "own": ChildFactory(
+            forenames="Amara", area=area, school=school, programme_organisation=programme,
+            link_worker=members[Role.LINK_WORKER].user,
+        ),
+        "other_org": ChildFactory(
+            forenames="Bilal", area=area, school=other_school, programme_organisation=other_programme,
+            link_worker=other_link_worker.user,
+        ),
+        "other_area": ChildFactory(
+            forenames="Chloe", area=other_area, school=far_school, programme_organisation=programme,
+            link_worker=far_link_worker.user,
+        ),
+    }
+    return World(area, other_area, programme, other_programme, school, members, children)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()

@@ -1,0 +1,99 @@
+"""Factories that keep related rows consistent (a school's borough is the child's borough, and so on)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from factory.django import DjangoModelFactory
+
+from joinedup.accounts.models import Area, Membership, Organisation, Role, User
+from joinedup.cases.models import Child, Family, FamilyMember
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+class AreaFactory(DjangoModelFactory):
+    class Meta:
+        model = Area
+        django_get_or_create = ("ons_code",)
+
+    name = factory.Sequence(lambda n: f"Borough {n}")
+    ons_code = factory.Sequence(lambda n: f"E09{n:06d}")
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.PROGRAMME
+
+    @factory.post_generation
+    def areas(self, create: bool, extracted: list[Area] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.areas.set(extracted)
+
+
+class SchoolFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"School {n} Primary")
+    kind = Organisation.Kind.SCHOOL
+    urn = factory.Sequence(lambda n: f"{900000 + n}")
+    school_phase = Organisation.SchoolPhase.PRIMARY
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.django.Password(TEST_PASSWORD)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    area = factory.SubFactory(AreaFactory)
+    role = Role.LINK_WORKER
+
+
+class FamilyFactory(DjangoModelFactory):
+    class Meta:
+        model = Family
+
+    family_name = "Okafor"
+    address_line_1 = factory.Sequence(lambda n: f"{n + 1} Harrow Road")
+    postcode = "NW10 4AB"
+    area = factory.SubFactory(AreaFactory)
+
+
+class FamilyMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = FamilyMember
+
+    family = factory.SubFactory(FamilyFactory)
+    full_name = "Grace Okafor"
+    relationship = FamilyMember.Relationship.MOTHER
+    parental_responsibility = True
+
+
+class ChildFactory(DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    forenames = factory.Sequence(lambda n: f"Child{n}")
+    surname = "Okafor"
+    date_of_birth = dt.date(2016, 5, 4)
+    sex = Child.Sex.FEMALE
+    area = factory.SubFactory(AreaFactory)
+    family = factory.SubFactory(FamilyFactory, area=factory.SelfAttribute("..area"))
+    school = factory.SubFactory(SchoolFactory)
+    home_postcode = "NW10 4AB"
+    programme_organisation = factory.SubFactory(OrganisationFactory)
+    link_worker = None

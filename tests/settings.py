@@ -1,0 +1,20 @@
+"""Settings for the test suite: production-like (DEBUG off) but fast and hermetic."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-suite-only-" + "k" * 40)
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from joinedup.settings import *  # noqa: E402,F403
+from joinedup.settings import STORAGES  # noqa: E402
+
+# Fast hashing in tests; Argon2 itself is tested in tests/accounts.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -1,0 +1,174 @@
+"""Every route × every role × own / other organisation / other borough.
+
+The test walks the URL configuration, so a new route that is not listed in
+``ROUTES`` fails here until someone decides who may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from joinedup.accounts.models import Role
+from joinedup.core.models import Job
+from tests.conftest import World, build_world
+
+ALL = frozenset(Role)
+NONE: frozenset[Role] = frozenset()
+CHILD_ROLES = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.SCHOOL_STAFF})
+ADMIN = frozenset({Role.ADMINISTRATOR})
+SCOPES = ("own", "other_org", "other_area")
+
+
+@dataclass(frozen=True)
+class Route:
+    """Who may use a route. ``allowed`` maps a scope to the roles allowed there."""
+
+    kwargs: Callable[[World, str], dict[str, object]] = lambda world, scope: {}
+    allowed: dict[str, frozenset[Role]] = field(default_factory=dict)
+    method: str = "get"
+    public: bool = False
+    api: bool = False
+
+
+def same_everywhere(roles: frozenset[Role]) -> dict[str, frozenset[Role]]:
+    return dict.fromkeys(SCOPES, roles)
+
+
+def only_own(roles: frozenset[Role]) -> dict[str, frozenset[Role]]:
+    return {"own": roles, "other_org": NONE, "other_area": NONE}
+
+
+def child_kwargs(key: str) -> Callable[[World, str], dict[str, object]]:
+    return lambda world, scope: {key: world.children[scope].pk}
+
+
+def organisation_kwargs(world: World, scope: str) -> dict[str, object]:
+    return {"pk": {"own": world.programme, "other_org": world.other_programme, "other_area": _far_org(world)}[scope].pk}
+
+
+def _far_org(world: World) -> object:
+    return world.children["other_area"].school
+
+
+def person_kwargs(world: World, scope: str) -> dict[str, object]:
+    user = {
+        "own": world.members[Role.LINK_WORKER].user,
+        "other_org": world.children["other_org"].link_worker,
+        "other_area": world.children["other_area"].link_worker,
+    }[scope]
+    return {"pk": user.pk}
+
+
+def job_kwargs(world: World, scope: str) -> dict[str, object]:
+    admin = world.members[Role.ADMINISTRATOR]
+    starter = admin.user if scope == "own" else world.children[scope].link_worker
+    job = Job.objects.create(kind="audit_verify", title="Check", started_by=starter, organisation=admin.organisation)
+    return {"pk": job.pk}
+
+
+ROUTES: dict[str, Route] = {
+    "healthz": Route(public=True, allowed=same_everywhere(ALL)),
+    "accounts:sign_in": Route(public=True, allowed=same_everywhere(ALL)),
+    "accounts:sign_in_code": Route(allowed=same_everywhere(ALL)),
+    "accounts:two_factor_setup": Route(allowed=same_everywhere(ALL)),
+    "accounts:sign_out": Route(method="post", allowed=same_everywhere(ALL)),
+    "accounts:acting_as": Route(allowed=same_everywhere(ALL)),
+    "accounts:account": Route(allowed=same_everywhere(ALL)),
+    "core:home": Route(allowed=same_everywhere(ALL)),
+    "core:about": Route(public=True, allowed=same_everywhere(ALL)),
+    "core:accessibility": Route(public=True, allowed=same_everywhere(ALL)),
+    "core:section": Route(
+        kwargs=lambda world, scope: {"slug": "outcomes"},
+        allowed=same_everywhere(frozenset({Role.TEAM_MANAGER, Role.DATA_LEAD, Role.COMMISSIONER})),
+    ),
+    # Jobs are seen only by the person who started them ("own": the administrator's job).
+    "core:job": Route(kwargs=job_kwargs, allowed=only_own(ADMIN)),
+    "core:job_progress": Route(kwargs=job_kwargs, allowed=only_own(ADMIN)),
+    "cases:child_list": Route(allowed=same_everywhere(CHILD_ROLES)),
+    "cases:child_detail": Route(kwargs=child_kwargs("pk"), allowed=only_own(CHILD_ROLES)),
+    "audit:search": Route(allowed=same_everywhere(ADMIN)),
+    "audit:verify": Route(method="post", allowed=same_everywhere(ADMIN)),
+    "manage:organisations": Route(allowed=same_everywhere(ADMIN)),
+    # Administrators manage organisations and people in their own borough only.
+    "manage:organisation_two_factor": Route(
+        method="post",
+        kwargs=organisation_kwargs,
+        allowed={"own": ADMIN, "other_org": ADMIN, "other_area": NONE},
+    ),
+    "manage:people": Route(allowed=same_everywhere(ADMIN)),
+    "manage:person_unlock": Route(
+        method="post", kwargs=person_kwargs, allowed={"own": ADMIN, "other_org": ADMIN, "other_area": NONE}
+    ),
+    "api:openapi-json": Route(public=True, api=True, allowed=same_everywhere(ALL)),
+    "api:openapi-view": Route(public=True, api=True, allowed=same_everywhere(ALL)),
+    # The API's root has no operation of its own: 404 for everyone.
+    "api:api-root": Route(public=True, api=True, allowed=same_everywhere(NONE)),
+    "api:me": Route(api=True, allowed=same_everywhere(ALL)),
+    "api:children": Route(api=True, allowed=same_everywhere(ALL)),
+    "api:child": Route(api=True, kwargs=child_kwargs("child_id"), allowed=only_own(CHILD_ROLES)),
+}
+
+
+def all_route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
+                    pattern.namespace or namespace
+                )
+                walk(pattern.url_patterns, inner or "")
+            elif pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    missing = all_route_names() - set(ROUTES)
+    assert not missing, f"Add these routes to ROUTES with who may use them: {sorted(missing)}"
+    stale = set(ROUTES) - all_route_names()
+    assert not stale, f"These routes no longer exist: {sorted(stale)}"
+
+
+def request(client: Client, route: Route, url: str) -> int:
+    response = client.post(url) if route.method == "post" else client.get(url)
+    if response.status_code == 302:
+        # Being sent to sign in again is a refusal, not a success.
+        assert not response["Location"].startswith(reverse("accounts:sign_in")) or route.method == "post"
+    return response.status_code
+
+
+CASES = [(name, role, scope) for name in sorted(ROUTES) for role in Role for scope in SCOPES]
+
+
+@pytest.mark.parametrize(("name", "role", "scope"), CASES)
+def test_matrix(world: World, name: str, role: Role, scope: str) -> None:
+    route = ROUTES[name]
+    url = reverse(name, kwargs=route.kwargs(world, scope))
+    status = request(world.client_for(role), route, url)
+    if role in route.allowed[scope]:
+        assert status in (200, 302), f"{role.label} should reach {name} ({scope}) but got {status}"
+    else:
+        assert status in (403, 404), f"{role.label} must be refused {name} ({scope}) but got {status}"
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_anonymous_is_refused_everything_but_public_routes(world: World, name: str) -> None:
+    route = ROUTES[name]
+    url = reverse(name, kwargs=route.kwargs(world, "own"))
+    response = Client().post(url) if route.method == "post" else Client().get(url)
+    if route.public:
+        assert response.status_code == (200 if route.allowed["own"] else 404)
+    elif route.api:
+        assert response.status_code == 401
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:sign_in"))
