@@ -41,15 +41,17 @@ class World:
 
 
 def build_world() -> World:
-    area = AreaFactory(name="Brent", ons_code="E09000005")
-    other_area = AreaFactory(name="Westminster", ons_code="E09000033")
-    programme = OrganisationFactory(name="Link Programme", areas=[area, other_area])
-    other_programme = OrganisationFactory(name="Other Programme", areas=[area])
-    school = SchoolFactory(name="Harrow Road Primary", areas=[area])
-    other_school = SchoolFactory(name="Kilburn Park Primary", areas=[area])
-    far_school = SchoolFactory(name="Church Street Primary", areas=[other_area])
-    partner = OrganisationFactory(name="Counselling Partner", kind=Organisation.Kind.DELIVERY_PARTNER, areas=[area])
-    early_help = OrganisationFactory(name="Brent Early Help", kind=Organisation.Kind.EARLY_HELP, areas=[area])
+    area = AreaFactory.create(name="Brent", ons_code="E09000005")
+    other_area = AreaFactory.create(name="Westminster", ons_code="E09000033")
+    programme = OrganisationFactory.create(name="Link Programme", areas=[area, other_area])
+    other_programme = OrganisationFactory.create(name="Other Programme", areas=[area])
+    school = SchoolFactory.create(name="Harrow Road Primary", areas=[area])
+    other_school = SchoolFactory.create(name="Kilburn Park Primary", areas=[area])
+    far_school = SchoolFactory.create(name="Church Street Primary", areas=[other_area])
+    partner = OrganisationFactory.create(
+        name="Counselling Partner", kind=Organisation.Kind.DELIVERY_PARTNER, areas=[area]
+    )
+    early_help = OrganisationFactory.create(name="Brent Early Help", kind=Organisation.Kind.EARLY_HELP, areas=[area])
 
     organisation_for_role = {
         Role.LINK_WORKER: programme,
@@ -62,24 +64,33 @@ def build_world() -> World:
         Role.PARTNER_PROFESSIONAL: early_help,
     }
     members = {
-        role.value: MembershipFactory(
+        role.value: MembershipFactory.create(
             user__email=f"{role.value}@example.org", user__full_name=role.label, organisation=org, area=area, role=role
         )
         for role, org in organisation_for_role.items()
     }
-    other_link_worker = MembershipFactory(organisation=other_programme, area=area, role=Role.LINK_WORKER)
-    far_link_worker = MembershipFactory(organisation=programme, area=other_area, role=Role.LINK_WORKER)
+    other_link_worker = MembershipFactory.create(organisation=other_programme, area=area, role=Role.LINK_WORKER)
+    far_link_worker = MembershipFactory.create(organisation=programme, area=other_area, role=Role.LINK_WORKER)
     children = {
-        "own": ChildFactory(
-            forenames="Amara", area=area, school=school, programme_organisation=programme,
+        "own": ChildFactory.create(
+            forenames="Amara",
+            area=area,
+            school=school,
+            programme_organisation=programme,
             link_worker=members[Role.LINK_WORKER].user,
         ),
-        "other_org": ChildFactory(
-            forenames="Bilal", area=area, school=other_school, programme_organisation=other_programme,
+        "other_org": ChildFactory.create(
+            forenames="Bilal",
+            area=area,
+            school=other_school,
+            programme_organisation=other_programme,
             link_worker=other_link_worker.user,
         ),
-        "other_area": ChildFactory(
-            forenames="Chloe", area=other_area, school=far_school, programme_organisation=programme,
+        "other_area": ChildFactory.create(
+            forenames="Chloe",
+            area=other_area,
+            school=far_school,
+            programme_organisation=programme,
             link_worker=far_link_worker.user,
         ),
     }

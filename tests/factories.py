@@ -13,7 +13,7 @@ from joinedup.cases.models import Child, Family, FamilyMember
 TEST_PASSWORD = "correct horse battery staple"
 
 
-class AreaFactory(DjangoModelFactory):
+class AreaFactory(DjangoModelFactory[Area]):
     class Meta:
         model = Area
         django_get_or_create = ("ons_code",)
@@ -22,7 +22,7 @@ class AreaFactory(DjangoModelFactory):
     ons_code = factory.Sequence(lambda n: f"E09{n:06d}")
 
 
-class OrganisationFactory(DjangoModelFactory):
+class OrganisationFactory(DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
         skip_postgeneration_save = True
@@ -43,7 +43,7 @@ class SchoolFactory(OrganisationFactory):
     school_phase = Organisation.SchoolPhase.PRIMARY
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -53,7 +53,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password(TEST_PASSWORD)
 
 
-class MembershipFactory(DjangoModelFactory):
+class MembershipFactory(DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -63,7 +63,7 @@ class MembershipFactory(DjangoModelFactory):
     role = Role.LINK_WORKER
 
 
-class FamilyFactory(DjangoModelFactory):
+class FamilyFactory(DjangoModelFactory[Family]):
     class Meta:
         model = Family
 
@@ -73,7 +73,7 @@ class FamilyFactory(DjangoModelFactory):
     area = factory.SubFactory(AreaFactory)
 
 
-class FamilyMemberFactory(DjangoModelFactory):
+class FamilyMemberFactory(DjangoModelFactory[FamilyMember]):
     class Meta:
         model = FamilyMember
 
@@ -83,7 +83,7 @@ class FamilyMemberFactory(DjangoModelFactory):
     parental_responsibility = True
 
 
-class ChildFactory(DjangoModelFactory):
+class ChildFactory(DjangoModelFactory[Child]):
     class Meta:
         model = Child
 

@@ -6,8 +6,8 @@ os.environ.setdefault("SECRET_KEY", "test-suite-only-" + "k" * 40)
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
-from joinedup.settings import *  # noqa: E402,F403
-from joinedup.settings import STORAGES  # noqa: E402
+from joinedup.settings import *  # noqa: F403
+from joinedup.settings import STORAGES
 
 # Fast hashing in tests; Argon2 itself is tested in tests/accounts.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]

@@ -1,4 +1,4 @@
-"""Every route × every role × own / other organisation / other borough.
+"""Every route x every role x own / other organisation / other borough.
 
 The test walks the URL configuration, so a new route that is not listed in
 ``ROUTES`` fails here until someone decides who may use it.
@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from joinedup.accounts.models import Role
 from joinedup.core.models import Job
-from tests.conftest import World, build_world
+from tests.conftest import World
 
 ALL = frozenset(Role)
 NONE: frozenset[Role] = frozenset()
@@ -67,6 +67,7 @@ def person_kwargs(world: World, scope: str) -> dict[str, object]:
 def job_kwargs(world: World, scope: str) -> dict[str, object]:
     admin = world.members[Role.ADMINISTRATOR]
     starter = admin.user if scope == "own" else world.children[scope].link_worker
+    assert starter is not None
     job = Job.objects.create(kind="audit_verify", title="Check", started_by=starter, organisation=admin.organisation)
     return {"pk": job.pk}
 
@@ -120,8 +121,10 @@ def all_route_names() -> set[str]:
     def walk(patterns: list[URLPattern | URLResolver], namespace: str) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
-                    pattern.namespace or namespace
+                inner = (
+                    f"{namespace}:{pattern.namespace}"
+                    if namespace and pattern.namespace
+                    else (pattern.namespace or namespace)
                 )
                 walk(pattern.url_patterns, inner or "")
             elif pattern.name:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from joinedup.accounts.models import Membership
+from joinedup.core.http import AuthedRequest
 
 SESSION_KEY = "joinedup_membership_id"
 
 
-def acting_membership(request: HttpRequest) -> Membership | None:
+def acting_membership(request: AuthedRequest) -> Membership | None:
     """The membership chosen in this session, or the person's first one."""
     memberships = Membership.objects.filter(user=request.user, is_active=True).select_related(
         "organisation", "area", "user"
@@ -23,7 +22,7 @@ def acting_membership(request: HttpRequest) -> Membership | None:
     return membership
 
 
-def acting_membership_choose(request: HttpRequest, membership_id: int) -> Membership | None:
+def acting_membership_choose(request: AuthedRequest, membership_id: int) -> Membership | None:
     membership = Membership.objects.filter(user=request.user, is_active=True, pk=membership_id).first()
     if membership is not None:
         request.session[SESSION_KEY] = membership.pk

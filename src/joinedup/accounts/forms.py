@@ -9,7 +9,10 @@ class SignInForm(GovukForm):
     email = forms.EmailField(
         label="Email address",
         widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
-        error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the right format, like name@example.org"},
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the right format, like name@example.org",
+        },
     )
     password = forms.CharField(
         label="Password",
@@ -26,7 +29,12 @@ class CodeForm(GovukForm):
         help_text="The 6-digit code your app shows now.",
         max_length=12,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-10", "spellcheck": "false"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input--width-10",
+                "spellcheck": "false",
+            }
         ),
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )

@@ -8,7 +8,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from joinedup.accounts.acting import acting_membership
+from joinedup.accounts.models import User
 from joinedup.accounts.services import two_factor_device, two_factor_required
+from joinedup.core.http import AuthedRequest, is_verified
 
 # Paths anyone may reach without signing in. The API answers 401 itself.
 PUBLIC_PREFIXES = ("/healthz", "/static/", "/accounts/sign-in/", "/api/", "/about/", "/accessibility/")
@@ -24,8 +26,8 @@ class SignInRequiredMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.actor = None  # type: ignore[attr-defined]
+    def __call__(self, request: AuthedRequest) -> HttpResponse:
+        request.actor = None
         public = request.path_info.startswith(PUBLIC_PREFIXES)
         user = request.user
         if not user.is_authenticated:
@@ -33,16 +35,17 @@ class SignInRequiredMiddleware:
                 return self.get_response(request)
             return redirect_to_login(request.get_full_path(), reverse("accounts:sign_in"))
 
-        if not user.is_verified():  # type: ignore[union-attr]
-            if two_factor_device(user) is not None:  # type: ignore[arg-type]
+        assert isinstance(user, User)
+        if not is_verified(user):
+            if two_factor_device(user) is not None:
                 return self._only(request, public, "accounts:sign_in_code")
-            if two_factor_required(user):  # type: ignore[arg-type]
+            if two_factor_required(user):
                 return self._only(request, public, "accounts:two_factor_setup")
 
-        request.actor = acting_membership(request)  # type: ignore[attr-defined]
+        request.actor = acting_membership(request)
         return self.get_response(request)
 
-    def _only(self, request: HttpRequest, public: bool, url_name: str) -> HttpResponse:
+    def _only(self, request: AuthedRequest, public: bool, url_name: str) -> HttpResponse:
         """Until the second factor is done, allow only that step, signing out and public paths.
 
         ``request.actor`` stays empty, so the API refuses such a half-signed-in session.

@@ -64,15 +64,14 @@ def _sign_in_failure_record(*, user: User) -> None:
 def user_unlock(*, actor: Membership, user: User) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
-        audit_record(action=AuditAction.CHANGE, actor=actor, record_type="user", record_id=user.pk,
-                     detail={"change": "unlocked"})
+        audit_record(
+            action=AuditAction.CHANGE, actor=actor, record_type="user", record_id=user.pk, detail={"change": "unlocked"}
+        )
 
 
 def two_factor_required(user: User) -> bool:
     """True when any organisation the person is an active member of requires two-factor sign-in."""
-    return Membership.objects.filter(
-        user=user, is_active=True, organisation__require_two_factor=True
-    ).exists()
+    return Membership.objects.filter(user=user, is_active=True, organisation__require_two_factor=True).exists()
 
 
 def two_factor_device(user: User) -> TOTPDevice | None:
@@ -91,24 +90,44 @@ def two_factor_setup_confirm(*, user: User, code: str) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         raise ValidationError({"code": "Start setting up two-factor authentication again."})
-    if not device.verify_token(_clean_code(code)):
-        raise ValidationError({"code": "The code is not right. Enter the 6-digit code your app shows now."})
+    _code_verify(device, code)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit_record(action=AuditAction.CHANGE, user=user, record_type="user", record_id=user.pk,
-                     detail={"change": "two-factor authentication set up"})
+        audit_record(
+            action=AuditAction.CHANGE,
+            user=user,
+            record_type="user",
+            record_id=user.pk,
+            detail={"change": "two-factor authentication set up"},
+        )
     return device
 
 
 def two_factor_code_check(*, user: User, code: str) -> TOTPDevice:
     device = two_factor_device(user)
-    if device is None or not device.verify_token(_clean_code(code)):
-        if device is not None:
-            _sign_in_failure_record(user=user)
-        raise ValidationError({"code": "The code is not right. Enter the 6-digit code your app shows now."})
+    if device is None:
+        raise ValidationError({"code": "Two-factor authentication is not set up for this account."})
+    try:
+        _code_verify(device, code)
+    except ValidationError:
+        _sign_in_failure_record(user=user)
+        raise
     return device
+
+
+def _code_verify(device: TOTPDevice, code: str) -> None:
+    """Check a code, honouring django-otp's growing wait after each wrong one."""
+    allowed, why = device.verify_is_allowed()
+    if not allowed:
+        wait = ""
+        if why and why.get("locked_until"):
+            seconds = max(1, int((why["locked_until"] - timezone.now()).total_seconds()) + 1)
+            wait = f" Wait {seconds} second{'s' if seconds != 1 else ''} and try again."
+        raise ValidationError({"code": f"Too many wrong codes in a row.{wait}"})
+    if not device.verify_token(_clean_code(code)):
+        raise ValidationError({"code": "The code is not right. Enter the 6-digit code your app shows now."})
 
 
 def _clean_code(code: str) -> str:

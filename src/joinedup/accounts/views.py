@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import cast
 
 import qrcode
 import qrcode.image.svg
@@ -19,9 +20,11 @@ from django_otp import login as otp_login
 from joinedup.accounts import services
 from joinedup.accounts.acting import acting_membership, acting_membership_choose
 from joinedup.accounts.forms import CodeForm, SignInForm
+from joinedup.accounts.models import User
 from joinedup.accounts.selectors import memberships_for
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
+from joinedup.core.http import AuthedRequest, is_verified
 
 NEXT_KEY = "joinedup_next"
 
@@ -51,30 +54,32 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:sign_in_code")
             if services.two_factor_required(result.user):
                 return redirect("accounts:two_factor_setup")
-            return _signed_in(request)
+            return _signed_in(cast(AuthedRequest, request))
     return render(request, "accounts/sign_in.html", {"form": form})
 
 
-def _signed_in(request: HttpRequest) -> HttpResponse:
+def _signed_in(request: AuthedRequest) -> HttpResponse:
     actor = acting_membership(request)
-    audit_record(action=AuditAction.SIGN_IN, actor=actor, user=request.user, record_type="user", record_id=request.user.pk)  # type: ignore[arg-type]
+    audit_record(
+        action=AuditAction.SIGN_IN, actor=actor, user=request.user, record_type="user", record_id=request.user.pk
+    )
     return redirect(request.session.pop(NEXT_KEY, "/"))
 
 
 @never_cache
-def sign_in_code(request: HttpRequest) -> HttpResponse:
+def sign_in_code(request: AuthedRequest) -> HttpResponse:
     """Second step of sign-in for people with an authenticator app."""
     if not request.user.is_authenticated:
         return redirect("accounts:sign_in")
-    if request.user.is_verified() or services.two_factor_device(request.user) is None:  # type: ignore[union-attr,arg-type]
+    if is_verified(request.user) or services.two_factor_device(request.user) is None:
         return redirect("core:home")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device = services.two_factor_code_check(user=request.user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+            device = services.two_factor_code_check(user=request.user, code=form.cleaned_data["code"])
         except ValidationError as error:
             form.add_service_errors(error)
-            if request.user.is_locked():  # type: ignore[union-attr]
+            if User.objects.get(pk=request.user.pk).is_locked():
                 logout(request)
                 messages.error(request, "Sign-in is paused after too many wrong codes. Try again later.")
                 return redirect("accounts:sign_in")
@@ -85,19 +90,21 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    device = services.two_factor_setup_start(user=user)  # type: ignore[arg-type]
+    device = services.two_factor_setup_start(user=user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            confirmed = services.two_factor_setup_confirm(user=user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+            confirmed = services.two_factor_setup_confirm(user=user, code=form.cleaned_data["code"])
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            first_sign_in = not user.is_verified()  # type: ignore[union-attr]
+            first_sign_in = not is_verified(user)
             otp_login(request, confirmed)
-            messages.success(request, "Two-factor authentication is set up. You will need a code each time you sign in.")
+            messages.success(
+                request, "Two-factor authentication is set up. You will need a code each time you sign in."
+            )
             if first_sign_in and NEXT_KEY in request.session:
                 return _signed_in(request)
             return redirect("accounts:account")
@@ -108,8 +115,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/two_factor_setup.html",
-        {"form": form, "qr_svg": _inline_svg(buffer.getvalue()), "secret": secret,
-         "required": services.two_factor_required(user)},  # type: ignore[arg-type]
+        {
+            "form": form,
+            "qr_svg": _inline_svg(buffer.getvalue()),
+            "secret": secret,
+            "required": services.two_factor_required(user),
+        },
     )
 
 
@@ -127,16 +138,21 @@ def _base32(key: bytes) -> str:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit_record(action=AuditAction.SIGN_OUT, actor=getattr(request, "actor", None), user=request.user,  # type: ignore[arg-type]
-                     record_type="user", record_id=request.user.pk)
+        audit_record(
+            action=AuditAction.SIGN_OUT,
+            actor=getattr(request, "actor", None),
+            user=request.user,
+            record_type="user",
+            record_id=request.user.pk,
+        )
     logout(request)
     messages.success(request, "You have signed out.")
     return redirect("accounts:sign_in")
 
 
-def acting_as(request: HttpRequest) -> HttpResponse:
+def acting_as(request: AuthedRequest) -> HttpResponse:
     """Choose which organisation, borough and role to act in."""
-    memberships = memberships_for(request.user)  # type: ignore[arg-type]
+    memberships = memberships_for(request.user)
     if request.method == "POST":
         choice = request.POST.get("membership", "")
         chosen = acting_membership_choose(request, int(choice)) if choice.isdigit() else None
@@ -148,13 +164,13 @@ def acting_as(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/acting_as.html", {"memberships": memberships})
 
 
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
         {
-            "memberships": memberships_for(request.user),  # type: ignore[arg-type]
-            "device": services.two_factor_device(request.user),  # type: ignore[arg-type]
-            "required": services.two_factor_required(request.user),  # type: ignore[arg-type]
+            "memberships": memberships_for(request.user),
+            "device": services.two_factor_device(request.user),
+            "required": services.two_factor_required(request.user),
         },
     )

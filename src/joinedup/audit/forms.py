@@ -9,23 +9,29 @@ from joinedup.core.forms import GovukForm
 
 class AuditSearchForm(GovukForm):
     child = forms.IntegerField(
-        label="Child record number", required=False, min_value=1,
+        label="Child record number",
+        required=False,
+        min_value=1,
         help_text="The number at the end of the child's record address.",
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-10"}),
         error_messages={"invalid": "Enter the child's record number, like 1234"},
     )
     email = forms.EmailField(
-        label="Email address of the person", required=False,
+        label="Email address of the person",
+        required=False,
         error_messages={"invalid": "Enter an email address in the right format, like name@example.org"},
     )
     date_from = forms.DateField(
-        label="From", required=False, help_text="For example, 27 3 2026 or 2026-03-27.",
+        label="From",
+        required=False,
+        help_text="For example, 27 3 2026 or 2026-03-27.",
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
         widget=forms.DateInput(attrs={"class": "govuk-input--width-10"}),
         error_messages={"invalid": "Enter the date as day, month and year, like 27/3/2026"},
     )
     date_to = forms.DateField(
-        label="To", required=False,
+        label="To",
+        required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
         widget=forms.DateInput(attrs={"class": "govuk-input--width-10"}),
         error_messages={"invalid": "Enter the date as day, month and year, like 27/3/2026"},

@@ -79,10 +79,6 @@ def audit_verify(*, progress: Callable[[int, int], None] | None = None) -> Verif
     """Re-compute the whole chain; ``progress(done, total)`` is called as it goes."""
     head = AuditChainHead.objects.get(pk=1)
     total = AuditEvent.objects.count()
-    rows = (
-        AuditEvent.objects.order_by("seq")
-        .values(*HASHED_FIELDS, "prev_hash", "hash")
-        .iterator(chunk_size=2000)
-    )
+    rows = AuditEvent.objects.order_by("seq").values(*HASHED_FIELDS, "prev_hash", "hash").iterator(chunk_size=2000)
     report_progress = (lambda done: progress(done, total)) if progress is not None else None
     return verify_events(audit_key(), rows, head_seq=head.seq, head_hash=head.hash, progress=report_progress)

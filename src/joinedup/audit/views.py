@@ -20,7 +20,7 @@ def search(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = AuditSearchForm(request.GET or None)
     page = None
-    if form.is_bound and form.is_valid() or not form.is_bound:
+    if (form.is_bound and form.is_valid()) or not form.is_bound:
         filters = form.cleaned_data if form.is_bound else {}
         events = audit_events_for(
             actor,
@@ -32,7 +32,10 @@ def search(request: HttpRequest) -> HttpResponse:
         page = Paginator(events, 50).get_page(request.GET.get("page"))
         # Reading the log is itself recorded: it says who looked at whose records.
         audit_record(
-            action=AuditAction.VIEW, actor=actor, record_type="audit_log", child_id=filters.get("child"),
+            action=AuditAction.VIEW,
+            actor=actor,
+            record_type="audit_log",
+            child_id=filters.get("child"),
             detail={k: str(v) for k, v in filters.items() if v not in (None, "")},
         )
     query = request.GET.copy()

@@ -42,7 +42,7 @@ PURPOSES_BY_ROLE: dict[str, frozenset[str]] = {
 }
 
 # Roles that can see some children's records at all.
-CHILD_ROLES = tuple(PURPOSES_BY_ROLE)
+CHILD_ROLES = tuple(Role(role) for role in PURPOSES_BY_ROLE)
 
 DEFAULT_PURPOSE: dict[str, str] = {
     Role.LINK_WORKER: Purpose.CASE_WORK,
@@ -64,8 +64,11 @@ def visible_children_filter(actor: Membership) -> Q:
     not_archived = Q(archived_at__isnull=True)
     if actor.role == Role.LINK_WORKER:
         # A Link Worker sees the children assigned to them, in their own programme and borough.
-        return same_area & not_archived & Q(programme_organisation_id=actor.organisation_id) & Q(
-            link_worker_id=actor.user_id
+        return (
+            same_area
+            & not_archived
+            & Q(programme_organisation_id=actor.organisation_id)
+            & Q(link_worker_id=actor.user_id)
         )
     if actor.role in (Role.TEAM_MANAGER, Role.DATA_LEAD):
         # Managers and data leads see every child of their programme in their borough.
@@ -107,7 +110,11 @@ def access_child(actor: Membership | None, child_id: object, *, purpose: str | N
     if child is None:
         raise Http404("No child found.")
     audit_record(
-        action=AuditAction.VIEW, actor=actor, record_type="child", record_id=child.pk, child_id=child.pk,
+        action=AuditAction.VIEW,
+        actor=actor,
+        record_type="child",
+        record_id=child.pk,
+        child_id=child.pk,
         purpose=purpose,
     )
     return child

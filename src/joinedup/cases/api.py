@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 

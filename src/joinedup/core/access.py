@@ -19,7 +19,7 @@ View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 def actor_of(request: HttpRequest) -> Membership:
     """The membership the person is acting through; refuses people with none."""
-    actor = getattr(request, "actor", None)
+    actor: Membership | None = getattr(request, "actor", None)
     if actor is None:
         raise PermissionDenied("You are not a member of any organisation yet. Ask your administrator.")
     return actor

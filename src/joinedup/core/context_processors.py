@@ -15,7 +15,11 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         return {"actor": None, "nav_items": []}
     items = []
     for section in sections_for(actor.role):
-        href = reverse(section.url_name, kwargs={"slug": section.slug}) if section.url_name == "core:section" else reverse(section.url_name)
+        href = (
+            reverse(section.url_name, kwargs={"slug": section.slug})
+            if section.url_name == "core:section"
+            else reverse(section.url_name)
+        )
         items.append({"text": section.title, "href": href, "current": request.path.startswith(href)})
     return {
         "actor": actor,

@@ -8,6 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+WIDGET_CLASSES = {"Select": "govuk-select", "Textarea": "govuk-textarea", "CheckboxInput": "govuk-checkboxes__input"}
+
+
 class GovukForm(forms.Form):
     """Adds the GOV.UK classes, error states and hint/error descriptions to each widget."""
 
@@ -16,11 +19,7 @@ class GovukForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
-            css = {
-                forms.Select: "govuk-select",
-                forms.Textarea: "govuk-textarea",
-                forms.CheckboxInput: "govuk-checkboxes__input",
-            }.get(type(widget), "govuk-input")
+            css = WIDGET_CLASSES.get(type(widget).__name__, "govuk-input")
             widget.attrs["class"] = " ".join(filter(None, [css, widget.attrs.get("class", "")]))
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{name}-hint"

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from joinedup.core.access import actor_of
+from joinedup.core.http import AuthedRequest
 from joinedup.core.jobs import job_for
 from joinedup.core.navigation import SECTIONS_BY_SLUG, sections_for
 
@@ -51,14 +52,14 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 
 
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     job = job_for(request.user.pk, pk)
     if job is None:
         raise Http404("No such job.")
     return render(request, "core/job.html", {"job": job})
 
 
-def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def job_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     """The progress panel alone, polled by htmx while the job runs."""
     job = job_for(request.user.pk, pk)
     if job is None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from argparse import ArgumentParser
 from typing import Any
 
@@ -10,7 +11,9 @@ from joinedup.core.cli_progress import progress_bar
 
 
 class Command(BaseCommand):
-    help = "Work with the audit log. `joinedup audit verify` re-computes the hash chain and reports the first broken link."
+    help = (
+        "Work with the audit log. `joinedup audit verify` re-computes the hash chain and reports the first broken link."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -18,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "verify":
-            with progress_bar("Checking audit events", stream=self.stderr._out, unit="events") as update:
+            with progress_bar("Checking audit events", stream=sys.stderr, unit="events") as update:
                 report = audit_verify(progress=update)
             if not report.ok:
                 raise CommandError(

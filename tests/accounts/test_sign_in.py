@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import hashlib
+import hmac
+import struct
+import time
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from joinedup.accounts.models import Role, User
+from joinedup.audit.models import AuditAction, AuditEvent
+from tests.conftest import World
+from tests.factories import TEST_PASSWORD, MembershipFactory
+
+
+def totp_now(key_hex: str, offset: int = 0) -> str:
+    counter = int(time.time()) // 30 + offset
+    digest = hmac.new(bytes.fromhex(key_hex), struct.pack(">Q", counter), hashlib.sha1).digest()
+    start = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[start : start + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def sign_in(client: Client, email: str, password: str = TEST_PASSWORD) -> Any:
+    return client.post("/accounts/sign-in/", {"email": email, "password": password})
+
+
+def test_right_password_signs_in_and_is_audited(world: World) -> None:
+    client = Client()
+    response = sign_in(client, "link_worker@example.org")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    home = client.get("/")
+    assert "Link worker, Link Programme" in home.text
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN).count() == 1
+
+
+def test_wrong_password_gives_one_message_for_unknown_and_known_emails(world: World) -> None:
+    known = sign_in(Client(), "link_worker@example.org", "wrong password")
+    unknown = sign_in(Client(), "nobody@example.org", "wrong password")
+    assert known.status_code == unknown.status_code == 200
+    assert "The email address or password is not right" in known.text
+    assert "The email address or password is not right" in unknown.text
+    assert "There is a problem" in known.text
+
+
+def test_repeated_failures_lock_the_account_and_an_admin_unlocks(world: World) -> None:
+    email = "link_worker@example.org"
+    for _ in range(settings.JOINEDUP_LOCKOUT_ATTEMPTS):
+        sign_in(Client(), email, "wrong password")
+    user = User.objects.get(email=email)
+    assert user.is_locked()
+    refused = sign_in(Client(), email)
+    assert refused.status_code == 200
+    assert "paused after too many failed attempts" in refused.text
+    assert AuditEvent.objects.filter(action=AuditAction.LOCKED).count() == 1
+
+    admin = world.client_for(Role.ADMINISTRATOR)
+    assert admin.post(f"/manage/people/{user.pk}/unlock/").status_code == 302
+    assert sign_in(Client(), email).status_code == 302
+
+
+def test_lock_expires_after_the_lockout_period(world: World) -> None:
+    user = User.objects.get(email="link_worker@example.org")
+    user.locked_until = timezone.now() - settings.JOINEDUP_LOCKOUT_PERIOD / 10
+    user.save()
+    assert sign_in(Client(), user.email).status_code == 302
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"])
+def test_passwords_are_stored_with_argon2(db: None) -> None:
+    user = User.objects.create_user("new@example.org", TEST_PASSWORD, full_name="New Person")
+    assert user.password.startswith("argon2$")
+    assert user.check_password(TEST_PASSWORD)
+
+
+def test_signed_out_people_are_sent_to_sign_in(db: None) -> None:
+    response = Client().get("/children/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/sign-in/?next=/children/"
+
+
+def test_next_is_followed_only_within_the_site(world: World) -> None:
+    client = Client()
+    inside = client.post(
+        "/accounts/sign-in/?next=/children/", {"email": "link_worker@example.org", "password": TEST_PASSWORD}
+    )
+    assert inside["Location"] == "/children/"
+    outside = Client().post(
+        "/accounts/sign-in/?next=https://evil.example/", {"email": "link_worker@example.org", "password": TEST_PASSWORD}
+    )
+    assert outside["Location"] == "/"
+
+
+def test_sign_out_ends_the_session(world: World) -> None:
+    client = world.client_for(Role.LINK_WORKER)
+    assert client.post("/accounts/sign-out/").status_code == 302
+    assert client.get("/children/").status_code == 302
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_OUT).count() == 1
+
+
+def test_sessions_expire_after_inactivity() -> None:
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+
+
+def test_organisation_requiring_two_factor_forces_set_up_then_asks_for_codes(world: World) -> None:
+    world.programme.require_two_factor = True
+    world.programme.save()
+    client = Client()
+    response = sign_in(client, "team_manager@example.org")
+    assert response["Location"] == "/accounts/two-factor/set-up/"
+    # Until the second factor is set up, every other page sends the person back.
+    assert client.get("/children/")["Location"] == "/accounts/two-factor/set-up/"
+    assert client.get("/api/me").status_code == 401
+
+    setup = client.get("/accounts/two-factor/set-up/")
+    assert "<svg" in setup.text
+    device = TOTPDevice.objects.get(user__email="team_manager@example.org")
+    wrong = client.post("/accounts/two-factor/set-up/", {"code": "000000"})
+    assert "The code is not right" in wrong.text
+    throttled = client.post("/accounts/two-factor/set-up/", {"code": totp_now(device.key)})
+    assert "Too many wrong codes in a row. Wait" in throttled.text
+    device.refresh_from_db()
+    device.throttle_reset()
+    done = client.post("/accounts/two-factor/set-up/", {"code": totp_now(device.key)})
+    assert done.status_code == 302
+    assert client.get("/children/").status_code == 200
+
+    client.post("/accounts/sign-out/")
+    assert sign_in(client, "team_manager@example.org")["Location"] == "/accounts/two-factor/"
+    assert client.get("/children/")["Location"] == "/accounts/two-factor/"
+    assert "The code is not right" in client.post("/accounts/two-factor/", {"code": "123456"}).text
+    device.refresh_from_db()
+    device.throttle_reset()
+    ok = client.post("/accounts/two-factor/", {"code": totp_now(device.key, offset=1)})
+    assert ok.status_code == 302
+    assert client.get("/children/").status_code == 200
+
+
+def test_people_without_two_factor_in_optional_organisations_go_straight_in(world: World) -> None:
+    client = Client()
+    assert sign_in(client, "commissioner@example.org")["Location"] == "/"
+
+
+def test_admin_can_require_two_factor_for_an_organisation_in_their_borough(world: World) -> None:
+    admin = world.client_for(Role.ADMINISTRATOR)
+    response = admin.post(f"/manage/organisations/{world.school.pk}/two-factor/", {"require_two_factor": "yes"})
+    assert response.status_code == 302
+    world.school.refresh_from_db()
+    assert world.school.require_two_factor
+    assert AuditEvent.objects.filter(record_type="organisation", detail__require_two_factor=True).exists()
+
+
+def test_choosing_another_membership_changes_the_actor(world: World) -> None:
+    manager = world.members[Role.TEAM_MANAGER]
+    second = MembershipFactory(
+        user=manager.user, organisation=world.programme, area=world.other_area, role=Role.TEAM_MANAGER
+    )
+    client = world.client_for(Role.TEAM_MANAGER)
+    assert client.post("/accounts/acting-as/", {"membership": second.pk}).status_code == 302
+    assert "Westminster" in client.get("/").text
+    # The child in the other borough is now visible, the first borough's is not.
+    assert client.get(f"/children/{world.children['other_area'].pk}/").status_code == 200
+    assert client.get(f"/children/{world.children['own'].pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["", "abc", "999999"])
+def test_choosing_a_membership_that_is_not_yours_is_refused(world: World, value: str) -> None:
+    client = world.client_for(Role.TEAM_MANAGER)
+    response = client.post("/accounts/acting-as/", {"membership": value})
+    assert response.status_code == 200
+    assert "Choose one of your roles" in response.text

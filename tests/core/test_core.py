@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from django.core.management import call_command
+from django.test import Client
+
+from joinedup.accounts.models import Role
+from joinedup.core.models import Job
+from tests.conftest import World
+
+ROOT = Path(__file__).resolve().parents[2]
+JOINEDUP = str(Path(sys.executable).with_name("joinedup"))
+
+
+def test_healthz_reports_the_database(db: None) -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_pages_carry_a_strict_csp_with_a_nonce_and_security_headers(world: World) -> None:
+    response = world.client_for(Role.LINK_WORKER).get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in response.text
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert len(response["X-Request-ID"]) == 32
+
+
+def test_layout_shows_organisation_borough_and_navigation_for_the_role(world: World) -> None:
+    page = world.client_for(Role.ADMINISTRATOR).get("/").text
+    assert "Administrator, Link Programme" in page
+    assert "Brent" in page
+    assert 'href="/audit/"' in page
+    assert 'href="/children/"' not in page
+    commissioner = world.client_for(Role.COMMISSIONER).get("/").text
+    assert 'href="/sections/outcomes/"' in commissioner
+    assert 'href="/audit/"' not in commissioner
+
+
+def test_section_pages_say_what_will_appear(world: World) -> None:
+    page = world.client_for(Role.LINK_WORKER).get("/sections/directory/")
+    assert page.status_code == 200
+    assert "There is nothing to use in this section yet" in page.text
+    assert world.client_for(Role.LINK_WORKER).get("/sections/nonsense/").status_code == 404
+
+
+def test_audit_verify_runs_as_a_background_job_with_progress(
+    world: World, django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]]
+) -> None:
+    """The real database queue and worker: the page queues the job, the worker runs it."""
+    admin = world.client_for(Role.ADMINISTRATOR)
+    admin.get("/audit/")  # writes an event, so there is a chain to check
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post("/audit/verify/")
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == Job.Status.QUEUED
+    assert job.task_result_id
+    queued = admin.get(f"/jobs/{job.pk}/progress/")
+    assert 'hx-trigger="every 1s"' in queued.text
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.result["ok"] is True
+    assert job.done == job.total == job.result["checked"]
+    finished = admin.get(f"/jobs/{job.pk}/progress/")
+    assert "The audit log is intact" in finished.text
+    assert "hx-trigger" not in finished.text
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([JOINEDUP, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env.update(extra)
+    return env
+
+
+def test_production_mode_refuses_to_start_without_a_secret() -> None:
+    result = run_cli("check", env=clean_env(DEBUG="false"))
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_check_deploy_is_clean_in_production_settings(tmp_path: Path) -> None:
+    env = clean_env(
+        DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-" + "q" * 40,
+        ALLOWED_HOSTS="joinedup.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    result = run_cli("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_cli_maps_hyphenated_command_names(tmp_path: Path) -> None:
+    env = clean_env(DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = run_cli("seed-demo", "--help", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "--seed" in result.stdout
