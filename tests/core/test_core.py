@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 from django.test import Client
 
@@ -56,6 +57,9 @@ def test_section_pages_say_what_will_appear(world: World) -> None:
     assert world.client_for(Role.LINK_WORKER).get("/sections/nonsense/").status_code == 404
 
 
+# The worker closes its database connection when done, as it would in production,
+# so this test runs outside the usual per-test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_audit_verify_runs_as_a_background_job_with_progress(
     world: World, django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]]
 ) -> None:

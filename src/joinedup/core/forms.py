@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-
 WIDGET_CLASSES = {"Select": "govuk-select", "Textarea": "govuk-textarea", "CheckboxInput": "govuk-checkboxes__input"}
 
 
