@@ -28,7 +28,6 @@ Example::
 
 from __future__ import annotations
 
-import math
 import random
 import re
 import unicodedata
@@ -39,6 +38,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
+from django.utils import timezone
 
 from joinedup.accounts.models import Area, Membership, Organisation, Role, User
 from joinedup.audit.models import AuditAction
@@ -260,8 +260,8 @@ def demo_data_build(*, seed: int = DEFAULT_SEED, children: int = DEFAULT_CHILDRE
     areas = tuple(AreaRow(borough.name, borough.ons_code) for borough in BOROUGHS)
     organisations = _organisations(_stream(seed, "organisations"), postcodes)
     streets = _streets(_stream(seed, "streets"), postcodes)
-    families = _families(_stream(seed, "families"), organisations, streets, children)
-    families, link_workers = _allocate_link_workers(_stream(seed, "allocation"), families)
+    households = _families(_stream(seed, "families"), organisations, streets, children)
+    families, link_workers = _allocate_link_workers(_stream(seed, "allocation"), households)
     users = _users(_stream(seed, "staff"), organisations, link_workers)
     return DemoData(seed=seed, areas=areas, organisations=organisations, users=users, families=families)
 
@@ -298,7 +298,9 @@ def _organisations(rng: random.Random, postcodes: _Postcodes) -> tuple[Organisat
     for borough in BOROUGHS:
         early_help, social_care = _council_names(borough)
         rows.append(OrganisationRow(early_help, kind.EARLY_HELP, (borough.name,), postcodes.new(borough.districts[0])))
-        rows.append(OrganisationRow(social_care, kind.SOCIAL_CARE, (borough.name,), postcodes.new(borough.districts[0])))
+        rows.append(
+            OrganisationRow(social_care, kind.SOCIAL_CARE, (borough.name,), postcodes.new(borough.districts[0]))
+        )
     school_count = sum(len(schools) for schools in SCHOOLS.values())
     urns = rng.sample(range(900000, 1000000), school_count)
     for borough in BOROUGHS:
@@ -321,7 +323,9 @@ def _organisations(rng: random.Random, postcodes: _Postcodes) -> tuple[Organisat
         partner_areas = tuple(name for name in all_areas if name in chosen)
         home = next(borough for borough in BOROUGHS if borough.name == partner_areas[0])
         rows.append(
-            OrganisationRow(partner.name, kind.DELIVERY_PARTNER, partner_areas, postcodes.new(rng.choice(home.districts)))
+            OrganisationRow(
+                partner.name, kind.DELIVERY_PARTNER, partner_areas, postcodes.new(rng.choice(home.districts))
+            )
         )
     for name, other_kind in OTHER_ORGANISATIONS:
         rows.append(OrganisationRow(name, other_kind, all_areas, postcodes.new(rng.choice(BOROUGHS[0].districts))))
@@ -388,15 +392,20 @@ class _Contacts:
         self._next_landline = 0
 
     def phone(self) -> str:
-        roll = self._rng.random()
-        if roll < 0.12:
+        if self._rng.random() < 0.12:
             return ""
-        if roll < 0.2:
+        # Mostly mobiles; the landline range is used too, so numbers repeat only in very large demos.
+        use_mobile = self._rng.random() < 0.85
+        if self._next_mobile >= len(self._mobiles) and self._next_landline < len(self._landlines):
+            use_mobile = False
+        if self._next_landline >= len(self._landlines) and self._next_mobile < len(self._mobiles):
+            use_mobile = True
+        if use_mobile:
+            number = self._mobiles[self._next_mobile % len(self._mobiles)]
+            self._next_mobile += 1
+        else:
             number = self._landlines[self._next_landline % len(self._landlines)]
             self._next_landline += 1
-            return number
-        number = self._mobiles[self._next_mobile % len(self._mobiles)]
-        self._next_mobile += 1
         return number
 
     def email(self, full_name: str) -> str:
@@ -544,19 +553,17 @@ def _families(
 
         primary = _choose_school(rng, schools[(borough, Organisation.SchoolPhase.PRIMARY)], street.district)
         secondary = _choose_school(rng, schools[(borough, Organisation.SchoolPhase.SECONDARY)], street.district)
-        taken: set[str] = set()
+        # Children are not given the first name of a parent or of a brother or sister.
+        taken = {adult.full_name.split(" ")[0] for adult in adults}
         kids = []
         for year_group in sorted(_year_groups(rng, size)):
-            phase_schools = primary if year_group <= _LAST_PRIMARY_YEAR else secondary
+            in_primary = year_group <= _LAST_PRIMARY_YEAR
+            school = primary if in_primary else secondary
             # Siblings mostly share a school; now and then one goes elsewhere in the borough.
             if rng.random() < 0.1:
-                phase = (
-                    Organisation.SchoolPhase.PRIMARY
-                    if year_group <= _LAST_PRIMARY_YEAR
-                    else Organisation.SchoolPhase.SECONDARY
-                )
-                phase_schools = rng.choice(schools[(borough, phase)])
-            kids.append(_child(rng, group, surname, year_group, phase_schools.name, taken))
+                phase = Organisation.SchoolPhase.PRIMARY if in_primary else Organisation.SchoolPhase.SECONDARY
+                school = rng.choice(schools[(borough, phase)])
+            kids.append(_child(rng, group, surname, year_group, school.name, taken))
         families.append(
             FamilyRow(
                 family_name=surname,
@@ -585,31 +592,33 @@ def _allocate_link_workers(
     """Give most children a link worker from their borough, in caseloads of at most :data:`CASELOAD`.
 
     A link worker is based in schools, so children are taken school by school:
-    each link worker covers one school or a few neighbouring ones. About one
-    household in ten is left unallocated (found, not yet taken on).
+    each link worker covers part of a school or a few schools, and brothers and
+    sisters at the same school share a link worker. About one household in ten
+    is left unallocated (found, not yet taken on).
     """
     school_order = {name: index for index, name in enumerate(sorted({c.school for f in families for c in f.children}))}
-    waiting: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    # A unit is the children of one household at one school: they keep the same link worker.
+    units: dict[str, dict[tuple[int, int], list[int]]] = defaultdict(lambda: defaultdict(list))
     for family_index, family in enumerate(families):
         if family_index > 0 and rng.random() < _UNASSIGNED_SHARE:
             continue
         for child_index, child in enumerate(family.children):
-            waiting[family.area].append((child.school, family_index, child_index))
+            units[family.area][(school_order[child.school], family_index)].append(child_index)
 
     assignment: dict[tuple[int, int], str] = {}
     link_workers: dict[str, list[str]] = {}
     for borough in BOROUGHS:
-        queue = sorted(waiting[borough.name], key=lambda item: (school_order[item[0]], item[1], item[2]))
         # Every borough has at least one link worker, even in a tiny demo.
-        count = max(1, math.ceil(len(queue) / CASELOAD))
-        emails = [_link_worker_email(borough, number) for number in range(1, count + 1)]
+        emails = [_link_worker_email(borough, 1)]
+        load = 0
+        for (_, family_index), child_indexes in sorted(units[borough.name].items()):
+            if load and load + len(child_indexes) > CASELOAD:
+                emails.append(_link_worker_email(borough, len(emails) + 1))
+                load = 0
+            for child_index in child_indexes:
+                assignment[(family_index, child_index)] = emails[-1]
+            load += len(child_indexes)
         link_workers[borough.name] = emails
-        for worker_index, email in enumerate(emails):
-            # Even split: caseloads differ by at most one child.
-            for _, family_index, child_index in queue[
-                worker_index * len(queue) // count : (worker_index + 1) * len(queue) // count
-            ]:
-                assignment[(family_index, child_index)] = email
 
     allocated = tuple(
         replace(
@@ -648,7 +657,9 @@ def _users(
         for email in link_workers[area]:
             users.append(user(email, MembershipRow(programme, area, Role.LINK_WORKER)))
         users.append(
-            user(borough_email(Role.TEAM_MANAGER, borough, "manager"), MembershipRow(programme, area, Role.TEAM_MANAGER))
+            user(
+                borough_email(Role.TEAM_MANAGER, borough, "manager"), MembershipRow(programme, area, Role.TEAM_MANAGER)
+            )
         )
         users.append(
             user(borough_email(Role.DATA_LEAD, borough, "datalead"), MembershipRow(programme, area, Role.DATA_LEAD))
@@ -682,7 +693,11 @@ def _users(
             first_school = False
             users.append(user(email, MembershipRow(org.name, org.areas[0], Role.SCHOOL_STAFF)))
         elif org.kind == Organisation.Kind.DELIVERY_PARTNER:
-            email = _HEADLINE_EMAIL[Role.DELIVERY_PRACTITIONER] if first_partner else _email(f"partner.{_ascii_slug(org.name, '-')}")
+            email = (
+                _HEADLINE_EMAIL[Role.DELIVERY_PRACTITIONER]
+                if first_partner
+                else _email(f"partner.{_ascii_slug(org.name, '-')}")
+            )
             first_partner = False
             # A partner working in several boroughs takes referrals in each: one membership per borough.
             memberships = tuple(MembershipRow(org.name, area, Role.DELIVERY_PRACTITIONER) for area in org.areas)
@@ -765,7 +780,7 @@ def _validated[M: models.Model](obj: M) -> M:
     each reference again would cost thousands of queries and prove nothing.
     Uniqueness is checked once, up front, in :func:`_check_conflicts`.
     """
-    relations = [field.name for field in obj._meta.get_fields() if field.is_relation]
+    relations = [field.name for field in obj._meta.fields if field.is_relation]
     obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
     return obj
 
@@ -778,7 +793,7 @@ def _check_conflicts(data: DemoData) -> None:
             f"These demo sign-ins already exist: {', '.join(taken_emails[:5])}. Load the demo into an empty database."
         )
     urns = [row.urn for row in data.organisations if row.urn]
-    taken_urns = sorted(Organisation.objects.filter(urn__in=urns).values_list("urn", flat=True))
+    taken_urns = sorted(str(urn) for urn in Organisation.objects.filter(urn__in=urns).values_list("urn", flat=True))
     if taken_urns:
         raise DemoDataConflict(
             f"Schools with these URNs already exist: {', '.join(taken_urns[:5])}. Load the demo into an empty database."
@@ -805,7 +820,9 @@ def demo_data_load(data: DemoData) -> DemoSummary:
 
     organisations = {
         row.name: _validated(
-            Organisation(name=row.name, kind=row.kind, urn=row.urn, school_phase=row.school_phase, postcode=row.postcode)
+            Organisation(
+                name=row.name, kind=row.kind, urn=row.urn, school_phase=row.school_phase, postcode=row.postcode
+            )
         )
         for row in data.organisations
     }
@@ -819,7 +836,9 @@ def demo_data_load(data: DemoData) -> DemoSummary:
 
     # Hashing is deliberately slow; every demo account shares the one password, so hash it once.
     password = make_password(DEMO_PASSWORD)
-    users = {row.email: _validated(User(email=row.email, full_name=row.full_name, password=password)) for row in data.users}
+    users = {
+        row.email: _validated(User(email=row.email, full_name=row.full_name, password=password)) for row in data.users
+    }
     User.objects.bulk_create(users.values())
     memberships = [
         _validated(
@@ -905,8 +924,6 @@ def demo_data_load(data: DemoData) -> DemoSummary:
 
 def _record_marker(summary: DemoSummary, *, administrator: User, programme: Organisation) -> None:
     """Record the load as a finished job (which holds the seed) and one audit event."""
-    from django.utils import timezone
-
     now = timezone.now()
     job = Job.objects.create(
         kind=DEMO_JOB_KIND,

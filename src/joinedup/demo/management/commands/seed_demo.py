@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from joinedup.demo.generator import (
+    DEFAULT_CHILDREN,
+    DEFAULT_SEED,
+    DemoDataConflict,
+    database_has_other_data,
+    demo_data_build,
+    demo_data_load,
+    demo_data_loaded,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the synthetic demo data: four West London boroughs, their schools and partners, staff for every "
+        "role, and families with children. The same seed always gives the same data. Does nothing if the demo "
+        "data is already loaded."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="Seed of the demo data (default: %(default)s)."
+        )
+        parser.add_argument(
+            "--children", type=int, default=DEFAULT_CHILDREN, help="How many children to create (default: %(default)s)."
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even though the database already holds organisations or children that are not demo data.",
+        )
+
+    def handle(self, *args: Any, seed: int, children: int, force: bool, **options: Any) -> None:
+        if children < 1:
+            raise CommandError(f"--children must be at least 1, not {children}.")
+        loaded = demo_data_loaded()
+        if loaded is not None:
+            # Loading twice would duplicate every child; a second run is a harmless no-op instead.
+            described = f" (seed {loaded.seed}, {loaded.children} children)" if loaded.seed is not None else ""
+            self.stdout.write(f"The demo data is already loaded{described}; nothing to do.")
+            if loaded.seed is not None and loaded.seed != seed:
+                self.stdout.write(f"To load seed {seed} instead, start from an empty database.")
+            return
+        if database_has_other_data() and not force:
+            raise CommandError(
+                "This database already holds organisations or children that are not demo data, and the demo would "
+                "mix synthetic children in with them. Use an empty database (set DATABASE_URL), or pass --force "
+                "if you are sure."
+            )
+
+        started = time.monotonic()
+        data = demo_data_build(seed=seed, children=children)
+        try:
+            summary = demo_data_load(data)
+        except DemoDataConflict as error:
+            raise CommandError(str(error)) from error
+        seconds = time.monotonic() - started
+
+        self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic demo data (seed {seed}) in {seconds:.1f} s:"))
+        self.stdout.write(f"  {summary.areas} boroughs")
+        self.stdout.write(
+            f"  {summary.organisations} organisations ({summary.schools} schools, "
+            f"{summary.delivery_partners} delivery partners)"
+        )
+        self.stdout.write(
+            f"  {summary.users} people with {summary.memberships} memberships ({summary.link_workers} link workers)"
+        )
+        self.stdout.write(f"  {summary.families} families with {summary.adults} adults")
+        self.stdout.write(
+            f"  {summary.children} children, {summary.children_with_link_worker} of them with a link worker"
+        )
