@@ -38,6 +38,7 @@ def main() -> None:
         ALLOWED_HOSTS="testserver",
         SECURE_SSL_REDIRECT="false",
         DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
+        JOINEDUP_VAR_DIR=str(workdir),
     )
     import django
 
@@ -52,6 +53,7 @@ def main() -> None:
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, {platform.system()}")
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     started = time.perf_counter()
     call_command("seed_demo", seed=2026, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     print(f"seed-demo (default size): {time.perf_counter() - started:.1f} s")
