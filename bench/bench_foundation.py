@@ -51,7 +51,8 @@ def main() -> None:
     from joinedup.audit.services import audit_record, audit_verify
     from joinedup.cases.access import children_visible_to
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, {platform.system()}")
+    python = sys.version.split()[0]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {python}, {platform.system()}")
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     started = time.perf_counter()
