@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from joinedup.accounts.models import Membership, Organisation, User
+from joinedup.accounts.models import Area, Membership, Organisation, Role, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 
@@ -144,3 +144,22 @@ def organisation_two_factor_set(*, actor: Membership, organisation: Organisation
             record_id=organisation.pk,
             detail={"require_two_factor": required},
         )
+
+
+def membership_grant(*, user: User, organisation: Organisation, area: Area, role: Role) -> Membership:
+    """Give a person a role in an organisation in one borough (or re-activate it)."""
+    with transaction.atomic():
+        membership = Membership.objects.filter(user=user, organisation=organisation, area=area, role=role).first()
+        if membership is None:
+            membership = Membership(user=user, organisation=organisation, area=area, role=role)
+        membership.is_active = True
+        membership.full_clean()
+        membership.save()
+        audit_record(
+            action=AuditAction.CHANGE,
+            user=user,
+            record_type="membership",
+            record_id=membership.pk,
+            detail={"granted": role.value, "organisation": organisation.name, "area": area.name},
+        )
+    return membership
