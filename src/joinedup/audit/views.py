@@ -29,8 +29,8 @@ def search(request: HttpRequest) -> HttpResponse:
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
         )
-        page = Paginator(events, 50).get_page(request.GET.get("page"))
-        # Reading the log is itself recorded: it says who looked at whose records.
+        # Reading the log is itself recorded (it says who looked at whose records),
+        # before the search, so the list shown includes this view.
         audit_record(
             action=AuditAction.VIEW,
             actor=actor,
@@ -38,6 +38,7 @@ def search(request: HttpRequest) -> HttpResponse:
             child_id=filters.get("child"),
             detail={k: str(v) for k, v in filters.items() if v not in (None, "")},
         )
+        page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/search.html", {"form": form, "page": page, "query": query.urlencode()})
