@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import importlib
 import struct
 import time
 from collections.abc import Iterator
@@ -17,10 +18,11 @@ from weakref import WeakKeyDictionary
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps as django_apps
 from django.db import connections
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
-from pytest_django.plugin import DjangoDbBlocker
 
 from tests.conftest import World, build_world
 from tests.factories import TEST_PASSWORD
@@ -43,17 +45,6 @@ BROWSER_TESTS = Path(__file__).parent
 AXE = Axe()
 # axe findings caused by app bugs that are reported but not fixed yet, as (rule, target).
 # Every other finding fails the test; delete an entry once its bug is fixed.
-KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
-    ("region", ".app-acting-as"): (
-        "templates/base.html puts the bar with the person's name, role and Sign out between the "
-        "header and <main>, outside every landmark"
-    ),
-    ("region", ".govuk-back-link"): (
-        "templates/cases/child_detail.html's back link (block before_content in base.html) is outside every landmark"
-    ),
-}
-_known_seen: set[tuple[str, str]] = set()
-_scanned: list[str] = []
 # The CSP errors each open page has written to its console.
 _csp_errors: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()
 
@@ -77,10 +68,10 @@ def browser(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterat
       runs: set for the whole session it reaches subprocesses too, and ``check --deploy`` fails
       on it (tests/core).
     - Django keeps a separate set of connections for "async" code, which would give the test
-      thread a new connection: not the one the live server shares, nor the one holding the
-      serialized rollback's copy of the migrated rows. The test thread keeps its own instead.
-    - Each transactional test ends by emptying every table, rows from data migrations (the audit
-      chain's head) included; the tests run after these ones expect them, so they are put back.
+      thread a second connection, not the one pytest-django shares with the live server's
+      threads (for in-memory SQLite). The test thread keeps its own connections instead.
+    - Each transactional test ends by emptying every table, rows from data migrations included;
+      the tests that run after these ones expect them, so they are put back.
     """
     if not CHROMIUM.exists():
         pytest.skip(f"No Chromium at {CHROMIUM}: install it with `apt-get install chromium`.")
@@ -94,19 +85,30 @@ def browser(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterat
         yield browser
         browser.close()
     with django_db_blocker.unblock():
-        for connection in own_connections.values():
-            if hasattr(connection, "_test_serialized_contents"):
-                connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+        data_migrations_rerun()
+
+
+def data_migrations_rerun() -> None:
+    """Put back the rows that data migrations create, which emptying the tables removes.
+
+    Content types and permissions come back by themselves (Django recreates them after
+    emptying the tables); rows from our own data migrations do not. Each function here is
+    idempotent. Add any new data migration's function to this list.
+    """
+    for module, function in [("joinedup.audit.migrations.0002_chain_head", "create_head")]:
+        getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture
-def browser_world(transactional_db: None, django_db_serialized_rollback: None) -> World:
-    """The same world as ``world``, committed, so the live server's thread can see it.
+def browser_world(transactional_db: None) -> World:
+    """The same world as ``world``, committed, so the live server's threads can see it.
 
-    A transactional test ends by emptying every table, which would also remove the rows the
-    migrations create (the audit chain's head among them); the serialized rollback puts
-    them back before each test.
+    Another transactional test may have run just before and emptied every table, so the rows
+    the data migrations create (the audit chain's head) are put back first. (A serialized
+    rollback would do that too, but clashes with the content types Django recreates after a
+    transactional test that does not use one.)
     """
+    data_migrations_rerun()
     return build_world()
 
 
@@ -131,41 +133,20 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
 def assert_accessible(page: Page) -> None:
     """Fail if axe finds a violation on the page as it is now, or the CSP has blocked anything.
 
-    axe runs with all its rules, best practices included. Only the exact findings in
-    ``KNOWN_VIOLATIONS`` are let through.
+    axe runs with all its rules, best practices included; any finding fails the test.
     """
-    _scanned.append(page.url)
     problems = []
     for violation in AXE.run(page).response["violations"]:
         targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
-        known = {(violation["id"], target) for target in targets} & KNOWN_VIOLATIONS.keys()
-        _known_seen.update(known)
-        unknown = [target for target in targets if (violation["id"], target) not in known]
-        if unknown:
-            problems.append(
-                f"- {violation['id']} ({violation['impact']}): {violation['help']}\n    on " + "; ".join(unknown)
-            )
+        problems.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}\n    on " + "; ".join(targets)
+        )
     assert not problems, f"axe found {len(problems)} accessibility violation(s) on {page.url}:\n" + "\n".join(problems)
     # Taken out of the page's list so the fixture's last check reports only later ones.
     recorded = _csp_errors.get(page, [])
     csp_errors = recorded[:]
     recorded.clear()
     assert not csp_errors, "The Content Security Policy blocked something:\n" + "\n".join(csp_errors)
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Keep the tolerated accessibility bugs in sight on every run until they are fixed."""
-    if not _scanned:
-        return
-    terminalreporter.section("known accessibility bugs")
-    for (rule, target), bug in KNOWN_VIOLATIONS.items():
-        if (rule, target) in _known_seen:
-            terminalreporter.write_line(f"{rule} on {target}: {bug}")
-        else:
-            terminalreporter.write_line(
-                f"{rule} on {target} was not seen in this run; if its page was visited, the bug is fixed: "
-                "remove it from KNOWN_VIOLATIONS"
-            )
 
 
 def sign_in(page: Page, email: str, password: str = TEST_PASSWORD) -> None:

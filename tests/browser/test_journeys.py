@@ -7,7 +7,6 @@ import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 from django.core.management import call_command
 from playwright.sync_api import Locator, Page, expect
 
@@ -126,11 +125,6 @@ def test_link_worker_finds_their_child_and_no_one_else(page: Page, browser_world
         expect(page.get_by_text(child.forenames)).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="App bug: there is no templates/404.html, so Django's bare page has no <main> and no landmarks",
-)
 def test_not_found_page_is_accessible(page: Page, browser_world: World) -> None:
     sign_in(page, "link_worker@example.org")
     expect(page).to_have_title("Home" + TITLE_SUFFIX)
@@ -237,12 +231,6 @@ def test_administrator_checks_the_audit_log(page: Page, browser_world: World) ->
     assert_accessible(page)
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="App bug: audit/views.py search() counts the page, then records the view, then lists it, "
-    "so the newest event (this view) pushes the oldest (the sign-in) off the page",
-)
 def test_audit_log_lists_the_administrators_sign_in(page: Page, browser_world: World) -> None:
     sign_in(page, "administrator@example.org")
     expect(page).to_have_title("Home" + TITLE_SUFFIX)
