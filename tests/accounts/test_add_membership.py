@@ -42,3 +42,36 @@ def test_bad_input_is_explained_and_changes_nothing(
     with pytest.raises(CommandError, match=message):
         call_command("add_membership", email, organisation=organisation, area=area, role="team_manager")
     assert Membership.objects.count() == before
+
+
+def test_a_fresh_deployment_can_be_set_up_from_the_command_line(db: None) -> None:
+    call_command("add_area", "Brent", ons_code="e09000005")
+    call_command("add_organisation", "Link Programme", kind="programme", area=["Brent"])
+    call_command("add_organisation", "Harrow Road Primary", kind="school", area=["E09000005"], urn="912345")
+    person = UserFactory.create(email="first.admin@example.org")
+    call_command(
+        "add_membership", "first.admin@example.org", organisation="Link Programme", area="Brent", role="administrator"
+    )
+    assert Membership.objects.get(user=person).role == Role.ADMINISTRATOR
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "options", "message"),
+    [
+        ("add_area", ["Brent"], {"ons_code": "X1"}, "ONS code is a letter and eight digits"),
+        ("add_organisation", ["A School"], {"kind": "school", "area": ["Brent"]}, "six-digit URN"),
+        ("add_organisation", ["A School"], {"kind": "school", "area": ["Brent"], "urn": "12"}, "six digits"),
+        ("add_organisation", ["Charity"], {"kind": "voluntary", "area": ["Brent"], "urn": "123456"}, "Only schools"),
+        ("add_organisation", ["Charity"], {"kind": "voluntary", "area": ["Atlantis"]}, "No borough is called"),
+    ],
+)
+def test_set_up_commands_explain_bad_input_and_change_nothing(
+    db: None, command: str, args: list[str], options: dict[str, object], message: str
+) -> None:
+    from joinedup.accounts.models import Area, Organisation
+
+    Area.objects.create(name="Brent", ons_code="E09000005")
+    with pytest.raises(CommandError, match=message):
+        call_command(command, *args, **options)
+    assert Area.objects.count() == 1
+    assert not Organisation.objects.exists()

@@ -43,8 +43,6 @@ TIMEOUT_MS = 5_000
 
 BROWSER_TESTS = Path(__file__).parent
 AXE = Axe()
-# axe findings caused by app bugs that are reported but not fixed yet, as (rule, target).
-# Every other finding fails the test; delete an entry once its bug is fixed.
 # The CSP errors each open page has written to its console.
 _csp_errors: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()
 

@@ -163,3 +163,31 @@ def membership_grant(*, user: User, organisation: Organisation, area: Area, role
             detail={"granted": role.value, "organisation": organisation.name, "area": area.name},
         )
     return membership
+
+
+def area_create(*, name: str, ons_code: str) -> Area:
+    with transaction.atomic():
+        area = Area(name=name.strip(), ons_code=ons_code.strip().upper())
+        area.full_clean()
+        area.save()
+        audit_record(action=AuditAction.CREATE, record_type="area", record_id=area.pk, detail={"name": area.name})
+    return area
+
+
+def organisation_create(
+    *, name: str, kind: Organisation.Kind, areas: list[Area], urn: str | None = None, school_phase: str = ""
+) -> Organisation:
+    if not areas:
+        raise ValidationError({"areas": "Name at least one borough the organisation works in."})
+    with transaction.atomic():
+        organisation = Organisation(name=name.strip(), kind=kind, urn=urn or None, school_phase=school_phase)
+        organisation.full_clean()
+        organisation.save()
+        organisation.areas.set(areas)
+        audit_record(
+            action=AuditAction.CREATE,
+            record_type="organisation",
+            record_id=organisation.pk,
+            detail={"name": organisation.name, "kind": kind.value, "areas": [a.name for a in areas]},
+        )
+    return organisation
