@@ -127,7 +127,9 @@ def _code_verify(device: TOTPDevice, code: str) -> None:
             wait = f" Wait {seconds} second{'s' if seconds != 1 else ''} and try again."
         raise ValidationError({"code": f"Too many wrong codes in a row.{wait}"})
     if not device.verify_token(_clean_code(code)):
-        raise ValidationError({"code": "The code is not right. Enter the 6-digit code your app shows now."})
+        raise ValidationError(
+            {"code": "The code is not right, or has just been used. Enter the next 6-digit code your app shows."}
+        )
 
 
 def _clean_code(code: str) -> str:

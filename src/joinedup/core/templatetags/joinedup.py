@@ -11,3 +11,11 @@ register = template.Library()
 def child_age(child: object, on: date) -> int:
     """Age in whole years on the given date."""
     return child.age_on(on)  # type: ignore[attr-defined,no-any-return]
+
+
+@register.filter
+def purpose_label(purpose: str) -> str:
+    """The plain-English purpose recorded on an audit event."""
+    from joinedup.cases.access import Purpose
+
+    return Purpose.LABELS.get(purpose, purpose.replace("_", " ").capitalize() if purpose else "\u2013")
