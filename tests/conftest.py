@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 
 from joinedup.accounts.models import Area, Membership, Organisation, Role
@@ -97,6 +99,19 @@ def build_world() -> World:
     return World(area, other_area, programme, other_programme, school, members, children)
 
 
+def data_migrations_rerun() -> None:
+    """Put back the rows that data migrations create, which emptying the tables removes.
+
+    Content types and permissions come back by themselves (Django recreates them after
+    emptying the tables); rows from our own data migrations do not. Each function here is
+    idempotent. Add any new data migration's function to this list.
+    """
+    for module, function in [("joinedup.audit.migrations.0002_chain_head", "create_head")]:
+        getattr(importlib.import_module(module), function)(django_apps, None)
+
+
 @pytest.fixture
 def world(db: None) -> World:
+    # A transactional test run just before empties every table, data-migration rows included.
+    data_migrations_rerun()
     return build_world()

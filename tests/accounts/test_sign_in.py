@@ -177,3 +177,22 @@ def test_choosing_a_membership_that_is_not_yours_is_refused(world: World, value:
     response = client.post("/accounts/acting-as/", {"membership": value})
     assert response.status_code == 200
     assert "Choose one of your roles" in response.text
+
+
+def test_codes_refused_during_the_wait_do_not_count_towards_the_lock(world: World) -> None:
+    world.programme.require_two_factor = True
+    world.programme.save()
+    client = Client()
+    sign_in(client, "team_manager@example.org")
+    client.get("/accounts/two-factor/set-up/")
+    device = TOTPDevice.objects.get(user__email="team_manager@example.org")
+    client.post("/accounts/two-factor/set-up/", {"code": totp_now(device.key)})
+    client.post("/accounts/sign-out/")
+    sign_in(client, "team_manager@example.org")
+    client.post("/accounts/two-factor/", {"code": "000000"})  # one real wrong guess
+    for _ in range(settings.JOINEDUP_LOCKOUT_ATTEMPTS + 2):
+        response = client.post("/accounts/two-factor/", {"code": "111111"})
+        assert "Too many wrong codes in a row. Wait" in response.text
+    user = User.objects.get(email="team_manager@example.org")
+    assert user.failed_sign_ins == 1
+    assert not user.is_locked()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import importlib
 import struct
 import time
 from collections.abc import Iterator
@@ -18,13 +17,12 @@ from weakref import WeakKeyDictionary
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps as django_apps
 from django.db import connections
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
 
-from tests.conftest import World, build_world
+from tests.conftest import World, build_world, data_migrations_rerun
 from tests.factories import TEST_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -84,17 +82,6 @@ def browser(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterat
         browser.close()
     with django_db_blocker.unblock():
         data_migrations_rerun()
-
-
-def data_migrations_rerun() -> None:
-    """Put back the rows that data migrations create, which emptying the tables removes.
-
-    Content types and permissions come back by themselves (Django recreates them after
-    emptying the tables); rows from our own data migrations do not. Each function here is
-    idempotent. Add any new data migration's function to this list.
-    """
-    for module, function in [("joinedup.audit.migrations.0002_chain_head", "create_head")]:
-        getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from joinedup.accounts.models import Role
+from joinedup.audit.models import AuditChainHead
 from joinedup.core.models import Job
 from tests.conftest import World
 
@@ -64,6 +65,7 @@ def test_audit_verify_runs_as_a_background_job_with_progress(
     world: World, django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]]
 ) -> None:
     """The real database queue and worker: the page queues the job, the worker runs it."""
+    assert AuditChainHead.objects.filter(pk=1).exists()  # the world fixture restores migration rows
     admin = world.client_for(Role.ADMINISTRATOR)
     admin.get("/audit/")  # writes an event, so there is a chain to check
     with django_capture_on_commit_callbacks(execute=True):

@@ -111,10 +111,16 @@ def two_factor_code_check(*, user: User, code: str) -> TOTPDevice:
         raise ValidationError({"code": "Two-factor authentication is not set up for this account."})
     try:
         _code_verify(device, code)
+    except CodeThrottled:
+        raise  # a refusal during the wait is not another guess, so it does not count towards the lock
     except ValidationError:
         _sign_in_failure_record(user=user)
         raise
     return device
+
+
+class CodeThrottled(ValidationError):
+    """A code refused only because django-otp's wait after a wrong code has not passed."""
 
 
 def _code_verify(device: TOTPDevice, code: str) -> None:
@@ -125,7 +131,7 @@ def _code_verify(device: TOTPDevice, code: str) -> None:
         if why and why.get("locked_until"):
             seconds = max(1, int((why["locked_until"] - timezone.now()).total_seconds()) + 1)
             wait = f" Wait {seconds} second{'s' if seconds != 1 else ''} and try again."
-        raise ValidationError({"code": f"Too many wrong codes in a row.{wait}"})
+        raise CodeThrottled({"code": f"Too many wrong codes in a row.{wait}"})
     if not device.verify_token(_clean_code(code)):
         raise ValidationError(
             {"code": "The code is not right, or has just been used. Enter the next 6-digit code your app shows."}
