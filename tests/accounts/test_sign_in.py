@@ -35,7 +35,7 @@ def test_right_password_signs_in_and_is_audited(world: World) -> None:
     assert response.status_code == 302
     assert response["Location"] == "/"
     home = client.get("/")
-    assert "Link worker, Link Programme" in home.text
+    assert "Link Worker, Link Programme" in home.text
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN).count() == 1
 
 

@@ -76,7 +76,7 @@ def test_wrong_password_then_right_password(page: Page, browser_world: World) ->
 
     expect(page).to_have_url(at("/"))
     expect(page).to_have_title("Home" + TITLE_SUFFIX)
-    expect(header_bar(page)).to_contain_text("Link worker · Link worker, Link Programme · Brent")
+    expect(header_bar(page)).to_contain_text("Link Worker · Link Worker, Link Programme · Brent")
     assert_accessible(page)
 
 

@@ -121,3 +121,7 @@ def test_cli_maps_hyphenated_command_names(tmp_path: Path) -> None:
     result = run_cli("seed-demo", "--help", env=env)
     assert result.returncode == 0, result.stderr
     assert "--seed" in result.stdout
+    listing = run_cli("--help", env=env)
+    assert "    seed-demo" in listing.stdout
+    assert "    add-membership" in listing.stdout
+    assert "seed_demo" not in listing.stdout

@@ -83,7 +83,7 @@ class Organisation(models.Model):
 
 
 class Role(models.TextChoices):
-    LINK_WORKER = "link_worker", "Link worker"
+    LINK_WORKER = "link_worker", "Link Worker"
     TEAM_MANAGER = "team_manager", "Team manager"
     DELIVERY_PRACTITIONER = "delivery_practitioner", "Delivery partner practitioner"
     PARTNER_PROFESSIONAL = "partner_professional", "Partner professional"

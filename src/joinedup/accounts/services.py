@@ -32,10 +32,13 @@ def sign_in_check(*, request: HttpRequest | None, email: str, password: str) -> 
     user = User.objects.filter(email=email).first()
     if user is not None and user.is_locked():
         local_until = timezone.localtime(user.locked_until)
+        when = (
+            f"{local_until:%H:%M}" if local_until.date() == timezone.localdate() else f"{local_until:%H:%M on %-d %B}"
+        )
         return SignInResult(
             None,
             f"Sign-in to this account is paused after too many failed attempts. Try again after "
-            f"{local_until:%H:%M}, or ask your administrator to unlock it.",
+            f"{when} (UK time), or ask your administrator to unlock it.",
         )
     authenticated = authenticate(request, username=email, password=password)
     if authenticated is None:

@@ -33,4 +33,4 @@ def audit_events_for(
         events = events.filter(occurred_at__gte=timezone.make_aware(datetime.combine(date_from, time.min)))
     if date_to is not None:
         events = events.filter(occurred_at__lte=timezone.make_aware(datetime.combine(date_to, time.max)))
-    return events.select_related("organisation", "area").order_by("-seq")
+    return events.select_related("organisation", "area", "user").order_by("-seq")

@@ -13,7 +13,8 @@ from joinedup.core.jobs import Progress
 
 @contextmanager
 def progress_bar(description: str, *, stream: TextIO, unit: str = "rows") -> Iterator[Progress]:
-    bar = tqdm(desc=description, unit=unit, file=stream, dynamic_ncols=True, mininterval=0.2)
+    # delay: quick runs print no bar at all, and a slow one starts once its total is known.
+    bar = tqdm(desc=description, unit=unit, file=stream, dynamic_ncols=True, mininterval=0.2, delay=0.5)
 
     def update(done: int, total: int | None) -> None:
         if total is not None and bar.total != total:

@@ -19,3 +19,14 @@ def purpose_label(purpose: str) -> str:
     from joinedup.cases.access import Purpose
 
     return Purpose.LABELS.get(purpose, purpose.replace("_", " ").capitalize() if purpose else "\u2013")
+
+
+RECORD_LABELS = {"child": "Child record", "user": "Person", "audit_log": "Audit log", "organisation": "Organisation"}
+
+
+@register.filter
+def record_label(record_type: str) -> str:
+    """How a kind of record is named on the audit page."""
+    if not record_type:
+        return "\u2013"
+    return RECORD_LABELS.get(record_type, record_type.replace("_", " ").capitalize())
