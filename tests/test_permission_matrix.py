@@ -80,6 +80,11 @@ ROUTES: dict[str, Route] = {
     "accounts:sign_out": Route(method="post", allowed=same_everywhere(ALL)),
     "accounts:acting_as": Route(allowed=same_everywhere(ALL)),
     "accounts:account": Route(allowed=same_everywhere(ALL)),
+    "accounts:password_reset": Route(public=True, allowed=same_everywhere(ALL)),
+    # A made-up link shows the "expired" page to anyone; a real link is for its owner only.
+    "accounts:password_set": Route(
+        public=True, kwargs=lambda world, scope: {"uidb64": "MQ", "token": "not-a-token"}, allowed=same_everywhere(ALL)
+    ),
     "core:home": Route(allowed=same_everywhere(ALL)),
     "core:about": Route(public=True, allowed=same_everywhere(ALL)),
     "core:accessibility": Route(public=True, allowed=same_everywhere(ALL)),
@@ -102,6 +107,7 @@ ROUTES: dict[str, Route] = {
         allowed={"own": ADMIN, "other_org": ADMIN, "other_area": NONE},
     ),
     "manage:people": Route(allowed=same_everywhere(ADMIN)),
+    "manage:person_add": Route(allowed=same_everywhere(ADMIN)),
     "manage:person_unlock": Route(
         method="post", kwargs=person_kwargs, allowed={"own": ADMIN, "other_org": ADMIN, "other_area": NONE}
     ),

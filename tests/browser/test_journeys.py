@@ -268,3 +268,48 @@ def test_skip_link_is_first_and_moves_focus_to_the_content(page: Page, browser_w
     page.keyboard.press("Enter")
     expect(page.locator("main#main-content")).to_be_focused()
     assert_accessible(page)
+
+
+def test_administrator_adds_a_person_who_sets_a_password(page: Page, browser_world: World) -> None:
+    from django.core import mail
+
+    sign_in(page, "administrator@example.org")
+    page.get_by_role("link", name="Manage").click()
+    page.get_by_role("link", name="People and sign-in locks").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Add a person").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Add person").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the person's full name")
+    assert_accessible(page)
+    page.get_by_label("Full name").fill("Nadia Hussain")
+    page.get_by_label("Email address").fill("nadia@example.org")
+    page.get_by_label("Organisation").select_option(label="Harrow Road Primary")
+    page.get_by_label("Role").select_option(label="School staff")
+    page.get_by_role("button", name="Add person").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Nadia Hussain is now School staff")
+
+    link = re.search(r"https?://[^/\s]+(/accounts/password/set/\S+/)", str(mail.outbox[-1].body))
+    assert link
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(link.group(1))
+    assert_accessible(page)
+    page.get_by_label("New password", exact=True).fill("plum ladder orbit 42")
+    page.get_by_label("Type the new password again").fill("plum ladder orbit 42")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your password has been set")
+    sign_in(page, "nadia@example.org", "plum ladder orbit 42")
+    expect(header_bar(page)).to_contain_text("School staff, Harrow Road Primary")
+
+
+def test_forgotten_password_page(page: Page, browser_world: World) -> None:
+    page.goto("/accounts/sign-in/")
+    page.get_by_role("link", name="I have forgotten my password").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your email address")
+    assert_accessible(page)
+    page.get_by_label("Email address").fill("link_worker@example.org")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    assert_accessible(page)

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
+from django import forms
+from django.db.models import QuerySet
+
+from joinedup.accounts.models import Organisation, Role
 from joinedup.core.forms import GovukForm
 
 
@@ -42,3 +46,71 @@ class CodeForm(GovukForm):
 
 class TwoFactorRequirementForm(GovukForm):
     require_two_factor = forms.BooleanField(required=False, label="Members must use two-factor authentication")
+
+
+class PasswordResetForm(GovukForm):
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The address you sign in with.",
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the right format, like name@example.org",
+        },
+    )
+
+
+class PasswordSetForm(GovukForm):
+    new_password = forms.CharField(
+        label="New password",
+        strip=False,
+        help_text="At least 12 characters. Three random words are easy to remember and hard to guess.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password"},
+    )
+    confirm_password = forms.CharField(
+        label="Type the new password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the new password again"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("new_password"), cleaned.get("confirm_password")
+        if first and second and first != second:
+            self.add_error("confirm_password", "The two passwords are not the same")
+        return cleaned
+
+
+class PersonAddForm(GovukForm):
+    full_name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter the person's full name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="We will send an email here with a link to choose a password.",
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address in the right format, like name@example.org",
+        },
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        empty_label="Choose an organisation",
+        error_messages={
+            "required": "Choose the person's organisation",
+            "invalid_choice": "Choose one of the organisations listed",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("", "Choose a role"), *Role.choices],
+        error_messages={"required": "Choose the person's role", "invalid_choice": "Choose one of the roles listed"},
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from joinedup.accounts import services
+from joinedup.accounts.forms import PersonAddForm
 from joinedup.accounts.models import Role
 from joinedup.accounts.selectors import organisations_managed_by, people_managed_by
 from joinedup.core.access import actor_of, roles_required
@@ -51,3 +53,26 @@ def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     services.user_unlock(actor=actor, user=person)
     messages.success(request, f"{person} can sign in again.")
     return redirect("manage:people")
+
+
+@roles_required(Role.ADMINISTRATOR)
+def person_add(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = PersonAddForm(request.POST or None, organisations=organisations_managed_by(actor))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.person_invite(
+                actor=actor,
+                email=data["email"],
+                full_name=data["full_name"],
+                organisation=data["organisation"],
+                role=Role(data["role"]),
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{membership.user.full_name} is now {membership}. We have emailed them.")
+            return redirect("manage:people")
+    return render(request, "manage/person_add.html", {"form": form})

@@ -13,7 +13,15 @@ from joinedup.accounts.services import two_factor_device, two_factor_required
 from joinedup.core.http import AuthedRequest, is_verified
 
 # Paths anyone may reach without signing in. The API answers 401 itself.
-PUBLIC_PREFIXES = ("/healthz", "/static/", "/accounts/sign-in/", "/api/", "/about/", "/accessibility/")
+PUBLIC_PREFIXES = (
+    "/healthz",
+    "/static/",
+    "/accounts/sign-in/",
+    "/accounts/password/",
+    "/api/",
+    "/about/",
+    "/accessibility/",
+)
 
 
 class SignInRequiredMiddleware:

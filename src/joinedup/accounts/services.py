@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from joinedup.accounts.models import Area, Membership, Organisation, Role, User
@@ -157,7 +162,9 @@ def organisation_two_factor_set(*, actor: Membership, organisation: Organisation
         )
 
 
-def membership_grant(*, user: User, organisation: Organisation, area: Area, role: Role) -> Membership:
+def membership_grant(
+    *, user: User, organisation: Organisation, area: Area, role: Role, actor: Membership | None = None
+) -> Membership:
     """Give a person a role in an organisation in one borough (or re-activate it)."""
     with transaction.atomic():
         membership = Membership.objects.filter(user=user, organisation=organisation, area=area, role=role).first()
@@ -168,10 +175,11 @@ def membership_grant(*, user: User, organisation: Organisation, area: Area, role
         membership.save()
         audit_record(
             action=AuditAction.CHANGE,
-            user=user,
+            actor=actor,
+            user=user if actor is None else None,
             record_type="membership",
             record_id=membership.pk,
-            detail={"granted": role.value, "organisation": organisation.name, "area": area.name},
+            detail={"person": user.email, "granted": role.value, "organisation": organisation.name, "area": area.name},
         )
     return membership
 
@@ -202,3 +210,100 @@ def organisation_create(
             detail={"name": organisation.name, "kind": kind.value, "areas": [a.name for a in areas]},
         )
     return organisation
+
+
+def _password_link(user: User, *, base_url: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return base_url.rstrip("/") + reverse("accounts:password_set", kwargs={"uidb64": uid, "token": token})
+
+
+def password_reset_request(*, email: str, base_url: str) -> None:
+    """Email a link to choose a new password, if an active account has this address.
+
+    Says nothing either way to the person asking, so the form cannot be used to find accounts.
+    """
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        return
+    link = _password_link(user, base_url=base_url)
+    send_mail(
+        subject="Choose a new password for Joinedup",
+        message=(
+            f"Hello {user.full_name},\n\nSomeone asked to reset the password for your Joinedup account. "
+            f"To choose a new password, open this link within 3 days:\n\n{link}\n\n"
+            "If it was not you, you can ignore this email: your password has not changed.\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+    audit_record(
+        action=AuditAction.CHANGE,
+        user=user,
+        record_type="user",
+        record_id=user.pk,
+        detail={"change": "password reset link sent"},
+    )
+
+
+def password_set_user(*, uidb64: str, token: str) -> User | None:
+    """The person a password link was made for, if the link is genuine and unused."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+def password_set(*, user: User, password: str) -> None:
+    """Set a new password (checked against the password rules) and lift any sign-in lock."""
+    password_validation.validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.failed_sign_ins = 0
+        user.locked_until = None
+        user.save(update_fields=["password", "failed_sign_ins", "locked_until"])
+        audit_record(
+            action=AuditAction.CHANGE,
+            user=user,
+            record_type="user",
+            record_id=user.pk,
+            detail={"change": "password set"},
+        )
+
+
+def person_invite(
+    *, actor: Membership, email: str, full_name: str, organisation: Organisation, role: Role, base_url: str
+) -> Membership:
+    """Give a person a role in the administrator's borough, creating their account if needed,
+    and email them a link to choose their password."""
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email.strip()).first()
+        created = user is None
+        if user is None:
+            user = User(email=email.strip().lower(), full_name=full_name.strip())
+            user.set_unusable_password()
+            user.full_clean()
+            user.save()
+        if created:
+            audit_record(action=AuditAction.CREATE, actor=actor, record_type="user", record_id=user.pk)
+        membership = membership_grant(user=user, organisation=organisation, area=actor.area, role=role, actor=actor)
+    # Someone who has never chosen a password gets a link to do so; others just sign in.
+    next_step = (
+        f"Sign in as usual at {base_url}\n"
+        if user.has_usable_password()
+        else f"Choose your password here within 3 days:\n\n{_password_link(user, base_url=base_url)}\n"
+    )
+    send_mail(
+        subject=f"You have been added to Joinedup as {role.label}",
+        message=(
+            f"Hello {user.full_name},\n\n{actor.user.full_name} has added you to Joinedup as {role.label}, "
+            f"{organisation.name}, {actor.area.name}.\n\n{next_step}"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+    return membership

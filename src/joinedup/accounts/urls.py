@@ -11,4 +11,6 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign_out"),
     path("acting-as/", views.acting_as, name="acting_as"),
     path("your-account/", views.account, name="account"),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path("password/set/<str:uidb64>/<str:token>/", views.password_set, name="password_set"),
 ]

@@ -19,7 +19,7 @@ from django_otp import login as otp_login
 
 from joinedup.accounts import services
 from joinedup.accounts.acting import acting_membership, acting_membership_choose
-from joinedup.accounts.forms import CodeForm, SignInForm
+from joinedup.accounts.forms import CodeForm, PasswordResetForm, PasswordSetForm, SignInForm
 from joinedup.accounts.models import User
 from joinedup.accounts.selectors import memberships_for
 from joinedup.audit.models import AuditAction
@@ -174,3 +174,36 @@ def account(request: AuthedRequest) -> HttpResponse:
             "required": services.two_factor_required(request.user),
         },
     )
+
+
+def _site(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+@never_cache
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_request(email=form.cleaned_data["email"], base_url=_site(request))
+        return render(request, "accounts/password_reset_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@never_cache
+@sensitive_post_parameters("new_password", "confirm_password")
+def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = services.password_set_user(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/password_link_expired.html", status=200)
+    form = PasswordSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_set(user=user, password=form.cleaned_data["new_password"])
+        except ValidationError as error:
+            form.add_error("new_password", error.messages)
+        else:
+            if request.user.is_authenticated:
+                logout(request)
+            messages.success(request, "Your password has been set. Sign in with it now.")
+            return redirect("accounts:sign_in")
+    return render(request, "accounts/password_set.html", {"form": form, "person": user})
