@@ -64,6 +64,12 @@ def person_kwargs(world: World, scope: str) -> dict[str, object]:
     return {"pk": user.pk}
 
 
+def membership_kwargs(world: World, scope: str) -> dict[str, object]:
+    """The role of the person whose child is in that scope (the Link Worker's own for "own")."""
+    user = world.children[scope].link_worker
+    return {"pk": user.memberships.get().pk}
+
+
 def job_kwargs(world: World, scope: str) -> dict[str, object]:
     admin = world.members[Role.ADMINISTRATOR]
     starter = admin.user if scope == "own" else world.children[scope].link_worker
@@ -108,6 +114,12 @@ ROUTES: dict[str, Route] = {
     ),
     "manage:people": Route(allowed=same_everywhere(ADMIN)),
     "manage:person_add": Route(allowed=same_everywhere(ADMIN)),
+    "manage:person_two_factor_reset": Route(
+        method="post", kwargs=person_kwargs, allowed={"own": ADMIN, "other_org": ADMIN, "other_area": NONE}
+    ),
+    "manage:membership_end": Route(
+        method="post", kwargs=membership_kwargs, allowed={"own": ADMIN, "other_org": ADMIN, "other_area": NONE}
+    ),
     "manage:person_unlock": Route(
         method="post", kwargs=person_kwargs, allowed={"own": ADMIN, "other_org": ADMIN, "other_area": NONE}
     ),

@@ -116,3 +116,33 @@ def test_adding_an_existing_person_gives_them_another_role_without_a_new_account
     assert set(Membership.objects.filter(user=existing).values_list("role", flat=True)) == {"link_worker", "data_lead"}
     assert existing.check_password(TEST_PASSWORD)
     assert "Sign in as usual" in mail.outbox[0].body
+
+
+def test_removing_a_role_takes_effect_at_the_next_request(world: World) -> None:
+    link_worker = world.client_for(Role.LINK_WORKER)
+    assert link_worker.get(f"/children/{world.children['own'].pk}/").status_code == 200
+    membership = world.members[Role.LINK_WORKER]
+    admin = world.client_for(Role.ADMINISTRATOR)
+    assert admin.post(f"/manage/roles/{membership.pk}/end/").status_code == 302
+    assert link_worker.get(f"/children/{world.children['own'].pk}/").status_code == 404
+    assert "not a member of any organisation" in link_worker.get("/").text
+    assert AuditEvent.objects.filter(record_type="membership", detail__ended="link_worker").exists()
+
+
+def test_administrators_cannot_remove_the_role_they_are_working_in(world: World) -> None:
+    own = world.members[Role.ADMINISTRATOR]
+    response = world.client_for(Role.ADMINISTRATOR).post(f"/manage/roles/{own.pk}/end/", follow=True)
+    assert "You cannot remove the role you are working in" in response.text
+    own.refresh_from_db()
+    assert own.is_active
+
+
+def test_resetting_two_factor_removes_the_authenticator(world: World) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    person = world.members[Role.LINK_WORKER].user
+    TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=True)
+    admin = world.client_for(Role.ADMINISTRATOR)
+    assert "Reset two-factor" in admin.get("/manage/people/").text
+    assert admin.post(f"/manage/people/{person.pk}/two-factor-reset/").status_code == 302
+    assert not TOTPDevice.objects.filter(user=person).exists()

@@ -10,4 +10,6 @@ urlpatterns = [
     path("people/", manage_views.people, name="people"),
     path("people/add/", manage_views.person_add, name="person_add"),
     path("people/<int:pk>/unlock/", manage_views.person_unlock, name="person_unlock"),
+    path("people/<int:pk>/two-factor-reset/", manage_views.person_two_factor_reset, name="person_two_factor_reset"),
+    path("roles/<int:pk>/end/", manage_views.membership_end, name="membership_end"),
 ]

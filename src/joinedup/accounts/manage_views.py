@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from joinedup.accounts import services
 from joinedup.accounts.forms import PersonAddForm
 from joinedup.accounts.models import Role
-from joinedup.accounts.selectors import organisations_managed_by, people_managed_by
+from joinedup.accounts.selectors import memberships_managed_by, organisations_managed_by, people_managed_by
 from joinedup.core.access import actor_of, roles_required
 
 
@@ -76,3 +76,31 @@ def person_add(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{membership.user.full_name} is now {membership}. We have emailed them.")
             return redirect("manage:people")
     return render(request, "manage/person_add.html", {"form": form})
+
+
+@require_POST
+@roles_required(Role.ADMINISTRATOR)
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    membership = memberships_managed_by(actor).filter(pk=pk).first()
+    if membership is None:
+        raise Http404("No such role.")
+    try:
+        services.membership_end(actor=actor, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{membership.user.full_name} is no longer {membership}.")
+    return redirect("manage:people")
+
+
+@require_POST
+@roles_required(Role.ADMINISTRATOR)
+def person_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    person = people_managed_by(actor).filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such person.")
+    services.two_factor_reset(actor=actor, user=person)
+    messages.success(request, f"{person} will set up two-factor authentication again when they next sign in.")
+    return redirect("manage:people")

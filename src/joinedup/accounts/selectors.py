@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from joinedup.accounts.models import Membership, Organisation, Role, User
 
@@ -28,6 +29,20 @@ def people_managed_by(actor: Membership) -> QuerySet[User]:
     return (
         User.objects.filter(memberships__area=actor.area_id, memberships__is_active=True)
         .distinct()
-        .prefetch_related("memberships__organisation", "memberships__area")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(is_active=True).select_related("organisation", "area"),
+                to_attr="active_memberships",
+            ),
+            Prefetch("totpdevice_set", queryset=TOTPDevice.objects.filter(confirmed=True), to_attr="authenticators"),
+        )
         .order_by("full_name")
     )
+
+
+def memberships_managed_by(actor: Membership) -> QuerySet[Membership]:
+    """Roles an administrator may take away: active ones in their own borough."""
+    if actor.role != Role.ADMINISTRATOR:
+        return Membership.objects.none()
+    return Membership.objects.filter(area_id=actor.area_id, is_active=True).select_related("user", "organisation")

@@ -307,3 +307,35 @@ def person_invite(
         recipient_list=[user.email],
     )
     return membership
+
+
+def membership_end(*, actor: Membership, membership: Membership) -> None:
+    """Take a role away; the person loses what it gave them at their next request."""
+    if membership.pk == actor.pk:
+        raise ValidationError("You cannot remove the role you are working in. Ask another administrator.")
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk).update(is_active=False)
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="membership",
+            record_id=membership.pk,
+            detail={
+                "person": membership.user.email,
+                "ended": membership.role,
+                "organisation": membership.organisation.name,
+            },
+        )
+
+
+def two_factor_reset(*, actor: Membership, user: User) -> None:
+    """Remove a person's authenticator, for a lost phone; they set up a new one at their next sign-in."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="user",
+            record_id=user.pk,
+            detail={"change": "two-factor authentication reset"},
+        )
