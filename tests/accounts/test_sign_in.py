@@ -196,3 +196,17 @@ def test_codes_refused_during_the_wait_do_not_count_towards_the_lock(world: Worl
     user = User.objects.get(email="team_manager@example.org")
     assert user.failed_sign_ins == 1
     assert not user.is_locked()
+
+
+def test_an_idle_session_has_ended_by_the_next_request(world: World) -> None:
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+
+    client = world.client_for(Role.LINK_WORKER)
+    assert client.get("/children/").status_code == 200
+    # What 30 minutes without a request leaves behind: a session past its expiry.
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/children/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/sign-in/")
