@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from joinedup.accounts.models import Organisation, Role
-from joinedup.core.forms import GovukForm
+from joinedup.core.forms import EMAIL_FORMAT_ERROR, GovukForm
 
 
 class SignInForm(GovukForm):
@@ -15,7 +15,7 @@ class SignInForm(GovukForm):
         widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
         error_messages={
             "required": "Enter your email address",
-            "invalid": "Enter an email address in the right format, like name@example.org",
+            "invalid": EMAIL_FORMAT_ERROR,
         },
     )
     password = forms.CharField(
@@ -55,7 +55,7 @@ class PasswordResetForm(GovukForm):
         widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
         error_messages={
             "required": "Enter your email address",
-            "invalid": "Enter an email address in the right format, like name@example.org",
+            "invalid": EMAIL_FORMAT_ERROR,
         },
     )
 
@@ -93,7 +93,7 @@ class PersonAddForm(GovukForm):
         widget=forms.EmailInput(attrs={"spellcheck": "false"}),
         error_messages={
             "required": "Enter the person's email address",
-            "invalid": "Enter an email address in the right format, like name@example.org",
+            "invalid": EMAIL_FORMAT_ERROR,
         },
     )
     organisation = forms.ModelChoiceField(

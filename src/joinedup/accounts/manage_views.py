@@ -1,11 +1,14 @@
-"""Administration pages: organisations' two-factor rule and people's sign-in locks."""
+"""Administration pages for a borough: organisations' two-factor rule, people, their roles and sign-in.
+
+Every lookup goes through a ``*_managed_by(actor)`` selector, so an administrator
+reaches nothing outside their own borough."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from joinedup.accounts import services
@@ -25,9 +28,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.ADMINISTRATOR)
 def organisation_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    organisation = organisations_managed_by(actor).filter(pk=pk).first()
-    if organisation is None:
-        raise Http404("No such organisation.")
+    organisation = get_object_or_404(organisations_managed_by(actor), pk=pk)
     required = request.POST.get("require_two_factor") == "yes"
     services.organisation_two_factor_set(actor=actor, organisation=organisation, required=required)
     if required:
@@ -47,9 +48,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.ADMINISTRATOR)
 def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    person = people_managed_by(actor).filter(pk=pk).first()
-    if person is None:
-        raise Http404("No such person.")
+    person = get_object_or_404(people_managed_by(actor), pk=pk)
     services.user_unlock(actor=actor, user=person)
     messages.success(request, f"{person} can sign in again.")
     return redirect("manage:people")
@@ -82,9 +81,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.ADMINISTRATOR)
 def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    membership = memberships_managed_by(actor).filter(pk=pk).first()
-    if membership is None:
-        raise Http404("No such role.")
+    membership = get_object_or_404(memberships_managed_by(actor), pk=pk)
     try:
         services.membership_end(actor=actor, membership=membership)
     except ValidationError as error:
@@ -98,9 +95,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(Role.ADMINISTRATOR)
 def person_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    person = people_managed_by(actor).filter(pk=pk).first()
-    if person is None:
-        raise Http404("No such person.")
+    person = get_object_or_404(people_managed_by(actor), pk=pk)
     services.two_factor_reset(actor=actor, user=person)
     messages.success(request, f"{person} will set up two-factor authentication again when they next sign in.")
     return redirect("manage:people")

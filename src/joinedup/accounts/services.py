@@ -72,9 +72,19 @@ def _sign_in_failure_record(*, user: User) -> None:
 def user_unlock(*, actor: Membership, user: User) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
-        audit_record(
-            action=AuditAction.CHANGE, actor=actor, record_type="user", record_id=user.pk, detail={"change": "unlocked"}
-        )
+        _account_change_record(user=user, change="unlocked", actor=actor)
+
+
+def _account_change_record(*, user: User, change: str, actor: Membership | None = None) -> None:
+    """Audit a change to someone's account: by an administrator (``actor``) or by the person themselves."""
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=actor,
+        user=user if actor is None else None,
+        record_type="user",
+        record_id=user.pk,
+        detail={"change": change, "person": user.email},
+    )
 
 
 def two_factor_required(user: User) -> bool:
@@ -103,13 +113,7 @@ def two_factor_setup_confirm(*, user: User, code: str) -> TOTPDevice:
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit_record(
-            action=AuditAction.CHANGE,
-            user=user,
-            record_type="user",
-            record_id=user.pk,
-            detail={"change": "two-factor authentication set up"},
-        )
+        _account_change_record(user=user, change="two-factor authentication set up")
     return device
 
 
@@ -212,6 +216,11 @@ def organisation_create(
     return organisation
 
 
+def password_link_days() -> int:
+    """How long a password link works, from ``PASSWORD_RESET_TIMEOUT``, in whole days."""
+    return max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 3600))
+
+
 def _password_link(user: User, *, base_url: str) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
@@ -231,19 +240,13 @@ def password_reset_request(*, email: str, base_url: str) -> None:
         subject="Choose a new password for Joinedup",
         message=(
             f"Hello {user.full_name},\n\nSomeone asked to reset the password for your Joinedup account. "
-            f"To choose a new password, open this link within 3 days:\n\n{link}\n\n"
+            f"To choose a new password, open this link within {password_link_days()} days:\n\n{link}\n\n"
             "If it was not you, you can ignore this email: your password has not changed.\n"
         ),
         from_email=None,
         recipient_list=[user.email],
     )
-    audit_record(
-        action=AuditAction.CHANGE,
-        user=user,
-        record_type="user",
-        record_id=user.pk,
-        detail={"change": "password reset link sent"},
-    )
+    _account_change_record(user=user, change="password reset link sent")
 
 
 def password_set_user(*, uidb64: str, token: str) -> User | None:
@@ -266,13 +269,7 @@ def password_set(*, user: User, password: str) -> None:
         user.failed_sign_ins = 0
         user.locked_until = None
         user.save(update_fields=["password", "failed_sign_ins", "locked_until"])
-        audit_record(
-            action=AuditAction.CHANGE,
-            user=user,
-            record_type="user",
-            record_id=user.pk,
-            detail={"change": "password set"},
-        )
+        _account_change_record(user=user, change="password set")
 
 
 def person_invite(
@@ -282,21 +279,19 @@ def person_invite(
     and email them a link to choose their password."""
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email.strip()).first()
-        created = user is None
         if user is None:
             user = User(email=email.strip().lower(), full_name=full_name.strip())
             user.set_unusable_password()
             user.full_clean()
             user.save()
-        if created:
             audit_record(action=AuditAction.CREATE, actor=actor, record_type="user", record_id=user.pk)
         membership = membership_grant(user=user, organisation=organisation, area=actor.area, role=role, actor=actor)
     # Someone who has never chosen a password gets a link to do so; others just sign in.
-    next_step = (
-        f"Sign in as usual at {base_url}\n"
-        if user.has_usable_password()
-        else f"Choose your password here within 3 days:\n\n{_password_link(user, base_url=base_url)}\n"
-    )
+    if user.has_usable_password():
+        next_step = f"Sign in as usual at {base_url}\n"
+    else:
+        link = _password_link(user, base_url=base_url)
+        next_step = f"Choose your password here within {password_link_days()} days:\n\n{link}\n"
     send_mail(
         subject=f"You have been added to Joinedup as {role.label}",
         message=(
@@ -332,10 +327,4 @@ def two_factor_reset(*, actor: Membership, user: User) -> None:
     """Remove a person's authenticator, for a lost phone; they set up a new one at their next sign-in."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        audit_record(
-            action=AuditAction.CHANGE,
-            actor=actor,
-            record_type="user",
-            record_id=user.pk,
-            detail={"change": "two-factor authentication reset"},
-        )
+        _account_change_record(user=user, change="two-factor authentication reset", actor=actor)

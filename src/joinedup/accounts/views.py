@@ -186,7 +186,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.password_reset_request(email=form.cleaned_data["email"], base_url=_site(request))
         return render(request, "accounts/password_reset_sent.html", {"email": form.cleaned_data["email"]})
-    return render(request, "accounts/password_reset.html", {"form": form})
+    return render(request, "accounts/password_reset.html", {"form": form, "link_days": services.password_link_days()})
 
 
 @never_cache
@@ -194,7 +194,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user = services.password_set_user(uidb64=uidb64, token=token)
     if user is None:
-        return render(request, "accounts/password_link_expired.html", status=200)
+        return render(request, "accounts/password_link_expired.html", {"link_days": services.password_link_days()})
     form = PasswordSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from joinedup.core.forms import GovukForm
+from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, EMAIL_FORMAT_ERROR, GovukForm
 
 
 class AuditSearchForm(GovukForm):
@@ -19,22 +19,22 @@ class AuditSearchForm(GovukForm):
     email = forms.EmailField(
         label="Email address of the person",
         required=False,
-        error_messages={"invalid": "Enter an email address in the right format, like name@example.org"},
+        error_messages={"invalid": EMAIL_FORMAT_ERROR},
     )
     date_from = forms.DateField(
         label="From",
         required=False,
         help_text="For example, 27 3 2026 or 2026-03-27.",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
+        input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={"invalid": "Enter the date as day, month and year, like 27/3/2026"},
+        error_messages={"invalid": DATE_FORMAT_ERROR},
     )
     date_to = forms.DateField(
         label="To",
         required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
+        input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={"invalid": "Enter the date as day, month and year, like 27/3/2026"},
+        error_messages={"invalid": DATE_FORMAT_ERROR},
     )
 
     def clean(self) -> dict[str, Any]:

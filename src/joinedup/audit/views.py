@@ -20,7 +20,7 @@ def search(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = AuditSearchForm(request.GET or None)
     page = None
-    if (form.is_bound and form.is_valid()) or not form.is_bound:
+    if not form.is_bound or form.is_valid():
         filters = form.cleaned_data if form.is_bound else {}
         events = audit_events_for(
             actor,

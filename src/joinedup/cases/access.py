@@ -8,6 +8,7 @@ answer never tells anyone that a child exists.
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -17,39 +18,26 @@ from joinedup.audit.services import audit_record
 from joinedup.cases.models import Child
 
 
-class Purpose:
+class Purpose(models.TextChoices):
     """Why a person is looking at a child's record; written on every audit event."""
 
-    CASE_WORK = "case_work"
-    OVERSIGHT = "oversight"
-    SCHOOL_REVIEW = "school_review"
-    DATA_MANAGEMENT = "data_management"
-
-    LABELS = {
-        CASE_WORK: "Working with the child and family",
-        OVERSIGHT: "Management oversight",
-        SCHOOL_REVIEW: "School review",
-        DATA_MANAGEMENT: "Data management",
-    }
+    CASE_WORK = "case_work", "Working with the child and family"
+    OVERSIGHT = "oversight", "Management oversight"
+    SCHOOL_REVIEW = "school_review", "School review"
+    DATA_MANAGEMENT = "data_management", "Data management"
 
 
-# The purposes each role may give. A role missing here sees no child records.
-PURPOSES_BY_ROLE: dict[str, frozenset[str]] = {
-    Role.LINK_WORKER: frozenset({Purpose.CASE_WORK}),
-    Role.TEAM_MANAGER: frozenset({Purpose.OVERSIGHT, Purpose.CASE_WORK}),
-    Role.DATA_LEAD: frozenset({Purpose.DATA_MANAGEMENT}),
-    Role.SCHOOL_STAFF: frozenset({Purpose.SCHOOL_REVIEW}),
+# The purposes each role may give, the usual one first. A role missing here
+# sees no child records.
+PURPOSES_BY_ROLE: dict[Role, tuple[Purpose, ...]] = {
+    Role.LINK_WORKER: (Purpose.CASE_WORK,),
+    Role.TEAM_MANAGER: (Purpose.OVERSIGHT, Purpose.CASE_WORK),
+    Role.DATA_LEAD: (Purpose.DATA_MANAGEMENT,),
+    Role.SCHOOL_STAFF: (Purpose.SCHOOL_REVIEW,),
 }
 
 # Roles that can see some children's records at all.
-CHILD_ROLES = tuple(Role(role) for role in PURPOSES_BY_ROLE)
-
-DEFAULT_PURPOSE: dict[str, str] = {
-    Role.LINK_WORKER: Purpose.CASE_WORK,
-    Role.TEAM_MANAGER: Purpose.OVERSIGHT,
-    Role.DATA_LEAD: Purpose.DATA_MANAGEMENT,
-    Role.SCHOOL_STAFF: Purpose.SCHOOL_REVIEW,
-}
+CHILD_ROLES = frozenset(PURPOSES_BY_ROLE)
 
 
 def visible_children_filter(actor: Membership) -> Q:
@@ -94,8 +82,9 @@ def access_child(actor: Membership | None, child_id: object, *, purpose: str | N
     """
     if actor is None:
         raise Http404("No child found.")
-    purpose = purpose or DEFAULT_PURPOSE.get(actor.role, "")
-    if purpose not in PURPOSES_BY_ROLE.get(actor.role, frozenset()):
+    allowed = PURPOSES_BY_ROLE.get(Role(actor.role), ())
+    purpose = purpose or (allowed[0] if allowed else "")
+    if purpose not in allowed:
         raise Http404("No child found.")
     try:
         pk = int(str(child_id))

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from joinedup.core.navigation import sections_for
 
@@ -13,14 +12,10 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     actor = getattr(request, "actor", None)
     if actor is None:
         return {"actor": None, "nav_items": []}
-    items = []
-    for section in sections_for(actor.role):
-        href = (
-            reverse(section.url_name, kwargs={"slug": section.slug})
-            if section.url_name == "core:section"
-            else reverse(section.url_name)
-        )
-        items.append({"text": section.title, "href": href, "current": request.path.startswith(href)})
+    items = [
+        {"text": section.title, "href": section.href, "current": request.path.startswith(section.href)}
+        for section in sections_for(actor.role)
+    ]
     return {
         "actor": actor,
         "nav_items": items,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from joinedup.accounts.models import Role
+from django.urls import reverse
 
-PRACTITIONERS = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD})
-CHILD_RECORD_ROLES = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.SCHOOL_STAFF})
+from joinedup.accounts.models import Role
+from joinedup.cases.access import CHILD_ROLES
+
 ALL_ROLES = frozenset(Role)
 
 
@@ -24,13 +25,20 @@ class Section:
     summary: str = ""
     coming: tuple[str, ...] = ()
 
+    @property
+    def href(self) -> str:
+        """Sections still being built share one page that says what will appear there."""
+        if self.coming:
+            return reverse("core:section", kwargs={"slug": self.slug})
+        return reverse(self.url_name)
+
 
 SECTIONS: tuple[Section, ...] = (
-    Section("children", "Children", "cases:child_list", CHILD_RECORD_ROLES),
+    Section("children", "Children", "cases:child_list", CHILD_ROLES),
     Section(
         "directory",
         "Directory",
-        "core:section",
+        "",
         ALL_ROLES - {Role.COMMISSIONER},
         "Find local services that work and that a family can reach.",
         (
@@ -42,7 +50,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "identification",
         "Identification",
-        "core:section",
+        "",
         frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.SCHOOL_STAFF}),
         "Find children at risk of poorer outcomes before anyone refers them.",
         (
@@ -54,7 +62,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "sharing",
         "Sharing",
-        "core:section",
+        "",
         frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.PARTNER_PROFESSIONAL}),
         "Work with other agencies under data-sharing agreements, without duplicating their work.",
         (
@@ -66,7 +74,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "safeguarding",
         "Safeguarding",
-        "core:section",
+        "",
         frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}),
         "Raise concerns early and track escalation to Early Help and children's social care.",
         (
@@ -78,7 +86,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "outcomes",
         "Outcomes",
-        "core:section",
+        "",
         frozenset({Role.TEAM_MANAGER, Role.DATA_LEAD, Role.COMMISSIONER}),
         "Show what changed for children, and the figures outcomes contracts pay on.",
         (

@@ -18,7 +18,9 @@ def purpose_label(purpose: str) -> str:
     """The plain-English purpose recorded on an audit event."""
     from joinedup.cases.access import Purpose
 
-    return Purpose.LABELS.get(purpose, purpose.replace("_", " ").capitalize() if purpose else "\u2013")
+    if purpose in Purpose.values:
+        return str(Purpose(purpose).label)
+    return purpose.replace("_", " ").capitalize() if purpose else "\u2013"
 
 
 RECORD_LABELS = {"child": "Child record", "user": "Person", "audit_log": "Audit log", "organisation": "Organisation"}
