@@ -125,3 +125,13 @@ def test_cli_maps_hyphenated_command_names(tmp_path: Path) -> None:
     assert "    seed-demo" in listing.stdout
     assert "    add-membership" in listing.stdout
     assert "seed_demo" not in listing.stdout
+
+
+def test_every_page_costs_a_bounded_number_of_queries(
+    world: World, django_assert_max_num_queries: Callable[[int], AbstractContextManager[object]]
+) -> None:
+    """Session, person, two-factor state and memberships: one query each, whatever the role."""
+    client = world.client_for(Role.TEAM_MANAGER)
+    client.get("/")
+    with django_assert_max_num_queries(7):
+        assert client.get("/").status_code == 200

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from joinedup.accounts.acting import acting_membership
 from joinedup.accounts.models import User
-from joinedup.accounts.services import two_factor_device, two_factor_required
+from joinedup.accounts.services import two_factor_state
 from joinedup.core.http import AuthedRequest, is_verified
 
 # Paths anyone may reach without signing in. The API answers 401 itself.
@@ -45,9 +45,10 @@ class SignInRequiredMiddleware:
 
         assert isinstance(user, User)
         if not is_verified(user):
-            if two_factor_device(user) is not None:
+            state = two_factor_state(user)
+            if state.has_device:
                 return self._only(request, public, "accounts:sign_in_code")
-            if two_factor_required(user):
+            if state.required:
                 return self._only(request, public, "accounts:two_factor_setup")
 
         request.actor = acting_membership(request)

@@ -10,8 +10,8 @@ from joinedup.accounts.models import Membership, Organisation, Role, User
 
 def memberships_for(user: User) -> QuerySet[Membership]:
     return (
-        Membership.objects.filter(user=user, is_active=True, organisation__isnull=False)
-        .select_related("organisation", "area")
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("organisation", "area", "user")
         .order_by("organisation__name", "area__name", "role")
     )
 

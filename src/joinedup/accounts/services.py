@@ -10,6 +10,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -90,6 +91,29 @@ def _account_change_record(*, user: User, change: str, actor: Membership | None 
 def two_factor_required(user: User) -> bool:
     """True when any organisation the person is an active member of requires two-factor sign-in."""
     return Membership.objects.filter(user=user, is_active=True, organisation__require_two_factor=True).exists()
+
+
+@dataclass(frozen=True)
+class TwoFactorState:
+    has_device: bool
+    required: bool
+
+
+def two_factor_state(user: User) -> TwoFactorState:
+    """Whether the person has an authenticator and whether they must have one, in one query
+    (the sign-in middleware asks on every request until the second factor is done)."""
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            required=Exists(
+                Membership.objects.filter(user=OuterRef("pk"), is_active=True, organisation__require_two_factor=True)
+            ),
+        )
+        .values("has_device", "required")
+        .get()
+    )
+    return TwoFactorState(has_device=row["has_device"], required=row["required"])
 
 
 def two_factor_device(user: User) -> TOTPDevice | None:

@@ -12,6 +12,7 @@ class AuthedRequest(HttpRequest):
 
     user: User
     actor: Membership | None
+    membership_count: int
     request_id: str
 
 
