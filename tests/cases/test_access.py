@@ -101,7 +101,10 @@ def test_api_child_goes_through_the_gate(world: World) -> None:
     client = world.client_for(Role.LINK_WORKER)
     own = client.get(f"/api/children/{world.children['own'].pk}")
     assert own.status_code == 200
-    assert own.json()["forenames"] == "Amara"
+    body = own.json()
+    assert body["forenames"] == "Amara"
+    assert (body["school"], body["school_urn"], body["area"]) == ("Harrow Road Primary", world.school.urn, "Brent")
+    assert body["link_worker"] == "Link Worker"
     assert client.get(f"/api/children/{world.children['other_area'].pk}").status_code == 404
     listed = client.get("/api/children").json()
     assert [item["id"] for item in listed["items"]] == [world.children["own"].pk]
