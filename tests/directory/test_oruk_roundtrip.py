@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from joinedup.directory.models import DirectoryFeed, DirectoryImport, SearchEntry, Service
+from joinedup.directory.oruk_selectors import services_nested, services_to_oruk
+from joinedup.directory.services import ImportRejected, content_import
+from joinedup.directory.sources import FeedContent
+from tests.conftest import World
+from tests.directory.feeds import example_service, variant
+
+pytestmark = pytest.mark.django_db
+
+
+def _feed(world: World, source: str = "https://directory.example.org/api") -> DirectoryFeed:
+    return DirectoryFeed.objects.create(area=world.area, source=source, kind=DirectoryFeed.Kind.API)
+
+
+def _exported(service_id: str) -> dict[str, Any]:
+    return services_to_oruk(services_nested(Service.objects.filter(id=service_id)))[0]
+
+
+def _contains(expected: Any, actual: Any, path: str = "") -> list[str]:
+    """Every field of ``expected`` is in ``actual`` with the same value (lists in the same order)."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [f"{path}: expected an object"]
+        return [
+            problem
+            for key, value in expected.items()
+            for problem in (
+                _contains(value, actual[key], f"{path}.{key}") if key in actual else [f"{path}.{key}: missing"]
+            )
+        ]
+    if isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return [f"{path}: expected {len(expected)} items"]
+        return [p for index, item in enumerate(expected) for p in _contains(item, actual[index], f"{path}[{index}]")]
+    return [] if expected == actual else [f"{path}: {expected!r} became {actual!r}"]
+
+
+def test_import_then_export_loses_no_field(world: World) -> None:
+    service = example_service()
+    service["schedules"][0]["opens_at"] = "10:00:00"
+    service["last_modified"] = "2023-03-15T10:30:45.123Z"
+    service["a_local_extension"] = {"kept": True}
+
+    report = content_import(content=FeedContent(format="ORUK 3.0", services=[service]), feed=_feed(world))
+
+    assert report.created == 1
+    assert _contains(service, _exported(service["id"])) == []
+
+
+def test_reimport_is_idempotent_and_counts_changes(world: World) -> None:
+    feed = _feed(world)
+    first, second = example_service(), variant(example_service(), 2, name="Family Counselling")
+    content_import(content=FeedContent(format="ORUK 3.0", services=[first, second]), feed=feed)
+
+    again = content_import(content=FeedContent(format="ORUK 3.0", services=[first, second]), feed=feed)
+    assert (again.created, again.updated, again.unchanged, again.deactivated) == (0, 0, 2, 0)
+
+    changed = dict(first, name="Community Counselling (renamed)")
+    changed["schedules"] = []
+    report = content_import(content=FeedContent(format="ORUK 3.0", services=[changed]), feed=feed)
+    assert (report.created, report.updated, report.unchanged, report.deactivated) == (0, 1, 0, 1)
+    assert _exported(first["id"])["schedules"] == []
+    dropped = Service.objects.get(id=second["id"])
+    assert dropped.status == "inactive" and dropped.removed_from_feed_at is not None
+    assert not SearchEntry.objects.filter(service=dropped).exists()
+
+
+def test_a_bad_field_rejects_the_whole_feed_and_names_record_and_field(world: World) -> None:
+    good, bad = example_service(), variant(example_service(), 3, minimum_age="twelve", assured_date="31/02/2024")
+
+    with pytest.raises(ImportRejected) as rejected:
+        content_import(content=FeedContent(format="ORUK 3.0", services=[good, bad]), feed=_feed(world))
+
+    problems = {(p.field, p.message) for p in rejected.value.problems}
+    assert ("minimum_age", "expected a number, got ‘twelve’") in problems
+    assert ("assured_date", "expected a date like 2025-09-01, got ‘31/02/2024’") in problems
+    assert all(p.record.startswith(f"service {bad['id']}") for p in rejected.value.problems)
+    assert not Service.objects.exists()
+    history = DirectoryImport.objects.get()
+    assert history.status == DirectoryImport.Status.REJECTED
+    assert history.errors[0]["field"] in {"minimum_age", "assured_date"}
+
+
+def test_non_uuid_ids_become_stable_uuids(world: World) -> None:
+    service = example_service()
+    service["id"] = "42"
+    service["organization"]["id"] = "7"
+    feed = _feed(world)
+    content_import(content=FeedContent(format="ORUK 3.0", services=[service]), feed=feed)
+    content_import(content=FeedContent(format="ORUK 3.0", services=[service]), feed=feed)
+
+    stored = Service.objects.get()
+    assert len(stored.id) == 36
+    assert stored.organization is not None and len(stored.organization.id) == 36
