@@ -106,7 +106,10 @@ def data_migrations_rerun() -> None:
     emptying the tables); rows from our own data migrations do not. Each function here is
     idempotent. Add any new data migration's function to this list.
     """
-    for module, function in [("joinedup.audit.migrations.0002_chain_head", "create_head")]:
+    for module, function in [
+        ("joinedup.audit.migrations.0002_chain_head", "create_head"),
+        ("joinedup.geodata.migrations.0002_postcode_districts", "districts_load"),
+    ]:
         getattr(importlib.import_module(module), function)(django_apps, None)
 
 

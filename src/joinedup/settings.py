@@ -68,7 +68,9 @@ INSTALLED_APPS = [
     "joinedup.accounts",
     "joinedup.audit",
     "joinedup.cases",
+    "joinedup.directory",
     "joinedup.demo",
+    "joinedup.geodata",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("joinedup.accounts.urls")),
     path("children/", include("joinedup.cases.urls")),
     path("audit/", include("joinedup.audit.urls")),
+    path("directory/", include("joinedup.directory.urls")),
+    path("find-support/", include("joinedup.directory.public_urls")),
     path("manage/", include("joinedup.accounts.manage_urls")),
     path("api/", api.urls),
     path("", include("joinedup.core.urls")),

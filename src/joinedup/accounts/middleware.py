@@ -21,6 +21,7 @@ PUBLIC_PREFIXES = (
     "/api/",
     "/about/",
     "/accessibility/",
+    "/find-support/",
 )
 
 

@@ -21,12 +21,13 @@ from joinedup.core.models import Job
 Progress = Callable[[int, int | None], None]
 
 
-def job_start(*, actor: Membership, kind: str, title: str, task: Task[..., Any]) -> Job:
-    """Record the job, then queue its task once the row is committed."""
+def job_start(*, actor: Membership, kind: str, title: str, task: Task[..., Any], **arguments: Any) -> Job:
+    """Record the job, then queue its task once the row is committed. The task is called with the
+    job's id and ``arguments`` (which must be JSON-serialisable)."""
     job = Job.objects.create(kind=kind, title=title, started_by=actor.user, organisation=actor.organisation)
 
     def enqueue() -> None:
-        result = task.enqueue(job.pk)
+        result = task.enqueue(job.pk, **arguments)
         Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
 
     transaction.on_commit(enqueue)

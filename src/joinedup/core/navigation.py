@@ -35,18 +35,7 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("children", "Children", "cases:child_list", CHILD_ROLES),
-    Section(
-        "directory",
-        "Directory",
-        "",
-        ALL_ROLES - {Role.COMMISSIONER},
-        "Find local services that work and that a family can reach.",
-        (
-            "Search services by need, age, distance from a postcode, cost, language and evidence rating.",
-            "Service pages with eligibility, how to access, schedule, contacts and evidence.",
-            "Import of council directories published to the Open Referral UK standard, and a gap report.",
-        ),
-    ),
+    Section("directory", "Directory", "directory:search", ALL_ROLES),
     Section(
         "identification",
         "Identification",

@@ -12,12 +12,15 @@ touch. ``SearchEntry`` is a derived table for fast search, rebuilt from both.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from joinedup.accounts.models import Area, Organisation
+from joinedup.core.domains import NeedDomain
 from joinedup.core.models import TrackedModel
 
 
@@ -462,6 +465,9 @@ class EvidenceLevel(models.TextChoices):
     NOT_ASSESSED = "", "Not assessed"
 
 
+# A service's details should be checked by someone at least this often.
+VERIFY_EVERY = timedelta(days=365)
+
 # For ranking: higher is stronger evidence; "not effective" ranks below unassessed.
 EVIDENCE_RANK: dict[str, int] = {"4": 4, "3": 3, "2": 2, "NL2": 1, "": 0, "NE": -1}
 
@@ -495,6 +501,15 @@ class ServiceProfile(TrackedModel):
 
     def __str__(self) -> str:
         return f"Local details of {self.service_id}"
+
+    @property
+    def need_labels(self) -> list[str]:
+        return [NeedDomain(domain).label for domain in self.need_domains if domain in NeedDomain.values]
+
+    @property
+    def is_stale(self) -> bool:
+        """Not checked by anyone in the last year."""
+        return self.last_verified_at is None or timezone.now() - self.last_verified_at > VERIFY_EVERY
 
 
 class SearchEntry(models.Model):

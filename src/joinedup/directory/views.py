@@ -1,0 +1,315 @@
+"""Directory pages: search, service pages, the public "find support" pages, management and the gap report."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from joinedup.accounts.models import Role
+from joinedup.cases.access import access_child
+from joinedup.core.access import actor_of, roles_required
+from joinedup.core.domains import IDENTIFICATION_DOMAINS, NeedDomain
+from joinedup.core.jobs import job_start
+from joinedup.directory.forms import GapReportForm, ImportForm, ServiceProfileForm, ServiceSearchForm
+from joinedup.directory.models import DirectoryImport, Service
+from joinedup.directory.selectors import (
+    AGE_BANDS,
+    MANAGE_FILTERS,
+    SearchResults,
+    manageable_services,
+    provision_gaps,
+    service_detail,
+    service_search,
+    service_terms,
+)
+from joinedup.directory.services import profile_for, service_profile_update, service_verify
+from joinedup.directory.tasks import directory_import_task
+
+GAP_ROLES = (Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER)
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+def _search_page(request: HttpRequest, *, template: str, form: ServiceSearchForm, **context: object) -> HttpResponse:
+    results: SearchResults | None = None
+    page_number = _page_number(request)
+    if form.is_valid():
+        actor = getattr(request, "actor", None)
+        results = service_search(form.query(area=actor.area if actor else None), page=page_number)
+    page = Paginator(range(results.total if results else 0), 20).get_page(page_number)
+    query = request.GET.copy()
+    query.pop("page", None)
+    partial = f"{template}#results" if request.headers.get("HX-Request") else template
+    return render(
+        request,
+        partial,
+        {"form": form, "results": results, "page": page, "query": query.urlencode(), **context},
+    )
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """The practitioner's search. From a child's record it starts with the child's age and postcode."""
+    actor = actor_of(request)
+    data = request.GET.copy()
+    child = None
+    if "child" in data:
+        child = access_child(actor, data.pop("child")[0])
+        data.setdefault("age", str(child_age_years(child.date_of_birth)))
+        data.setdefault("postcode", child.family.postcode)
+    form = ServiceSearchForm(data)
+    return _search_page(request, template="directory/search.html", form=form, child=child)
+
+
+def child_age_years(born: date) -> int:
+    today = date.today()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def service(request: HttpRequest, pk: str) -> HttpResponse:
+    actor = actor_of(request)
+    found = _service_or_404(pk)
+    return render(
+        request,
+        "directory/service.html",
+        {
+            "service": found,
+            "profile": profile_for(found),
+            "terms": service_terms(found),
+            "can_manage": actor.role == Role.DATA_LEAD and found.area_id == actor.area_id,
+        },
+    )
+
+
+def _service_or_404(pk: str) -> Service:
+    try:
+        return service_detail(pk)
+    except Service.DoesNotExist:
+        raise Http404("No service with that id") from None
+
+
+def find_support(request: HttpRequest) -> HttpResponse:
+    """The families' search: no sign-in, the same services, plain words."""
+    form = ServiceSearchForm(request.GET)
+    return _search_page(request, template="directory/find_support.html", form=form)
+
+
+def find_support_service(request: HttpRequest, pk: str) -> HttpResponse:
+    found = _service_or_404(pk)
+    if found.status != Service.Status.ACTIVE or found.removed_from_feed_at:
+        raise Http404("This service is no longer listed")
+    return render(request, "directory/find_support_service.html", {"service": found, "profile": profile_for(found)})
+
+
+# -- management (data leads, their own borough) ------------------------------------------------
+
+
+@roles_required(Role.DATA_LEAD)
+def manage(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    show = request.GET.get("show", "")
+    search_text = request.GET.get("q", "").strip()[:100]
+    services = manageable_services(actor.area, show=show, text=search_text)
+    page = Paginator(services, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "directory/manage.html",
+        {"page": page, "show": show, "search": search_text, "query": query.urlencode(), "filters": MANAGE_FILTERS},
+    )
+
+
+@roles_required(Role.DATA_LEAD)
+def service_edit(request: HttpRequest, pk: str) -> HttpResponse:
+    actor = actor_of(request)
+    found = get_object_or_404(Service, pk=pk, area=actor.area)
+    profile = profile_for(found)
+    initial = {
+        "evidence_level": profile.evidence_level,
+        "evidence_source_url": profile.evidence_source_url,
+        "evidence_rated_on": profile.evidence_rated_on,
+        "need_domains": profile.need_domains,
+        "is_delivery_partner": profile.is_delivery_partner,
+        "delivery_partner": profile.delivery_partner_id,
+        "local_notes": profile.local_notes,
+    }
+    if profile.pk and not profile._state.adding:
+        initial["works_in_areas"] = list(profile.works_in_areas.all())
+        initial["works_with_schools"] = list(profile.works_with_schools.all())
+    form = ServiceProfileForm(request.POST or None, initial=initial, area=actor.area)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        service_profile_update(
+            actor=actor,
+            service=found,
+            evidence_level=data["evidence_level"],
+            evidence_source_url=data["evidence_source_url"],
+            evidence_rated_on=data["evidence_rated_on"],
+            need_domains=data["need_domains"],
+            is_delivery_partner=data["is_delivery_partner"],
+            delivery_partner=data["delivery_partner"],
+            works_in_areas=data["works_in_areas"],
+            works_with_schools=data["works_with_schools"],
+            local_notes=data["local_notes"],
+        )
+        messages.success(request, f"Saved the local details of {found.name}.")
+        return redirect("directory:service", pk=found.pk)
+    return render(request, "directory/service_edit.html", {"service": found, "form": form})
+
+
+@require_POST
+@roles_required(Role.DATA_LEAD)
+def service_verify_view(request: HttpRequest, pk: str) -> HttpResponse:
+    actor = actor_of(request)
+    found = get_object_or_404(Service, pk=pk, area=actor.area)
+    service_verify(actor=actor, service=found)
+    messages.success(request, f"Marked {found.name} as checked today.")
+    # Back to the management list when the button was pressed there; never to an address from elsewhere.
+    target = request.POST.get("next", "")
+    if target.startswith("/directory/manage/"):
+        return redirect(target)
+    return redirect("directory:service", pk=found.pk)
+
+
+@roles_required(Role.DATA_LEAD)
+def imports(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            source = form.cleaned_data["url"] or _saved_upload(upload)
+        except ValueError as error:
+            form.add_error("file", str(error))
+        else:
+            job = job_start(
+                actor=actor,
+                kind="directory_import",
+                title=f"Import the {actor.area.name} directory",
+                task=directory_import_task,
+                source=source,
+                area_id=actor.area_id,
+                user_id=actor.user_id,
+            )
+            return redirect("core:job", pk=job.pk)
+    history = DirectoryImport.objects.filter(feed__area=actor.area).select_related("feed", "started_by")[:50]
+    return render(request, "directory/imports.html", {"form": form, "history": history})
+
+
+def _saved_upload(upload: UploadedFile | None) -> str:
+    """Keep the uploaded file where the worker can read it; a zip is unpacked into its own folder."""
+    assert upload is not None
+    if upload.size and upload.size > MAX_UPLOAD_BYTES:
+        raise ValueError("The file is larger than 200 MB. Split it, or import from the API address instead.")
+    folder = Path(settings.VAR_DIR) / "uploads" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    name = Path(upload.name or "upload").name
+    saved = folder / name
+    with saved.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    if not name.lower().endswith(".zip"):
+        return str(saved)
+    unpacked = folder / "csv"
+    unpacked.mkdir()
+    try:
+        with zipfile.ZipFile(saved) as archive:
+            for member in archive.infolist():
+                member_name = Path(member.filename).name
+                # Only the CSV files themselves, flattened: no paths from inside the zip are trusted.
+                if member.is_dir() or not member_name.lower().endswith(".csv"):
+                    continue
+                if member.file_size > MAX_UPLOAD_BYTES:
+                    raise ValueError(f"{member_name} in the zip is larger than 200 MB.")
+                (unpacked / member_name).write_bytes(archive.read(member))
+    except zipfile.BadZipFile:
+        raise ValueError("The file is not a readable .zip. Check it opens on your computer, then upload again.") from None
+    if not any(unpacked.iterdir()):
+        raise ValueError("The zip has no CSV files in it. It should hold services.csv, organizations.csv and so on.")
+    return str(unpacked)
+
+
+@roles_required(Role.DATA_LEAD)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    record = get_object_or_404(DirectoryImport.objects.select_related("feed", "started_by"), pk=pk, feed__area=actor.area)
+    return render(request, "directory/import_detail.html", {"record": record})
+
+
+# -- provision gaps ----------------------------------------------------------------------------------
+
+
+@roles_required(*GAP_ROLES)
+def gaps(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    bands = [(key, label) for key, label, _low, _high in AGE_BANDS]
+    form = GapReportForm(request.GET or None, bands=bands)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    miles = data.get("miles") or 2.0
+    domains = list(NeedDomain.values) if data.get("domains") == "all" else [str(d) for d in IDENTIFICATION_DOMAINS]
+    band_key = data.get("band") or AGE_BANDS[2][0]
+    if request.GET.get("format") == "csv":
+        return _gaps_csv(actor.area.name, provision_gaps(area=actor.area, miles=miles, domains=domains), domains, miles)
+    band = next(band for band in AGE_BANDS if band[0] == band_key)
+    rows = provision_gaps(area=actor.area, miles=miles, domains=domains, bands=[band])
+    query = request.GET.copy()
+    query["format"] = "csv"
+    return render(
+        request,
+        "directory/gaps.html",
+        {
+            "form": form,
+            "rows": rows,
+            "domains": [(domain, NeedDomain(domain).label) for domain in domains],
+            "band": band,
+            "miles": miles,
+            "csv_query": query.urlencode(),
+        },
+    )
+
+
+def _gaps_csv(area_name: str, rows: list, domains: list[str], miles: float) -> HttpResponse:  # type: ignore[type-arg]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="provision-gaps-{area_name.lower().replace(" ", "-")}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["school", "urn", "postcode", "need", "age_band", "miles", "services", "evidence_level_3_plus", "gap"]
+    )
+    for row in rows:
+        for domain in domains:
+            for key, _label, _low, _high in AGE_BANDS:
+                cell = row.cells.get((domain, key))
+                services = cell.services if cell else ""
+                strong = cell.evidence_based if cell else ""
+                writer.writerow(
+                    [
+                        row.school.name,
+                        row.school.urn or "",
+                        row.place,
+                        NeedDomain(domain).label,
+                        key,
+                        miles,
+                        services,
+                        strong,
+                        "no services" if cell and not cell.services else ("" if cell else "school not located"),
+                    ]
+                )
+    return response
+
