@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from joinedup.accounts.models import Role
 from joinedup.core.models import Job
+from joinedup.directory.models import DirectoryFeed, DirectoryImport, Service
 from tests.conftest import World
 
 ALL = frozenset(Role)
@@ -78,6 +79,74 @@ def job_kwargs(world: World, scope: str) -> dict[str, object]:
     return {"pk": job.pk}
 
 
+def service_kwargs(world: World, scope: str) -> dict[str, object]:
+    """A service in the borough's directory ("own" and "other_org": directories are per borough) or another's."""
+    area = world.other_area if scope == "other_area" else world.area
+    service, _ = Service.objects.get_or_create(
+        id=f"00000000-0000-4000-8000-{area.pk:012d}", defaults={"name": f"Service in {area.name}", "area": area}
+    )
+    return {"pk": service.pk}
+
+
+def import_kwargs(world: World, scope: str) -> dict[str, object]:
+    area = world.other_area if scope == "other_area" else world.area
+    feed, _ = DirectoryFeed.objects.get_or_create(area=area, source="feed.json", defaults={"kind": "json"})
+    return {"pk": DirectoryImport.objects.create(feed=feed).pk}
+
+
+DATA_LEAD = frozenset({Role.DATA_LEAD})
+BOROUGH_DATA_LEAD = {"own": DATA_LEAD, "other_org": DATA_LEAD, "other_area": NONE}
+
+
+def oruk_kwargs(kind: str) -> Callable[[World, str], dict[str, object]]:
+    """The id of a published directory record, for the open ORUK API (the same in every scope)."""
+
+    def kwargs(world: World, scope: str) -> dict[str, object]:
+        return {f"{kind}_id": _oruk_directory()[kind]}
+
+    return kwargs
+
+
+def _oruk_directory() -> dict[str, str]:
+    """One published service at one location, with its organization, a taxonomy and a term."""
+    from joinedup.directory.models import (
+        Location,
+        Organization,
+        Service,
+        ServiceAtLocation,
+        Taxonomy,
+        TaxonomyTerm,
+    )
+
+    organization, _ = Organization.objects.get_or_create(
+        id="0a000000-0000-4000-8000-000000000001", defaults={"name": "Open Door", "description": "Family support."}
+    )
+    service, _ = Service.objects.get_or_create(
+        id="0b000000-0000-4000-8000-000000000001", defaults={"name": "Parent support", "organization": organization}
+    )
+    location, _ = Location.objects.get_or_create(id="0c000000-0000-4000-8000-000000000001")
+    at_location, _ = ServiceAtLocation.objects.get_or_create(
+        id="0d000000-0000-4000-8000-000000000001", defaults={"service": service, "location": location}
+    )
+    taxonomy, _ = Taxonomy.objects.get_or_create(
+        id="0e000000-0000-4000-8000-000000000001", defaults={"name": "Needs", "description": "Needs."}
+    )
+    term, _ = TaxonomyTerm.objects.get_or_create(
+        id="0f000000-0000-4000-8000-000000000001",
+        defaults={"name": "Parenting", "description": "Parenting.", "taxonomy_id": taxonomy.id},
+    )
+    return {
+        "organization": organization.id,
+        "service": service.id,
+        "service_at_location": at_location.id,
+        "taxonomy": taxonomy.id,
+        "taxonomy_term": term.id,
+    }
+
+
+# The open Open Referral UK API: everyone, signed in or not, reads the published directory.
+OPEN = same_everywhere(ALL)
+
 ROUTES: dict[str, Route] = {
     "healthz": Route(public=True, allowed=same_everywhere(ALL)),
     "accounts:sign_in": Route(public=True, allowed=same_everywhere(ALL)),
@@ -122,6 +191,33 @@ ROUTES: dict[str, Route] = {
     ),
     "manage:person_unlock": Route(
         method="post", kwargs=person_kwargs, allowed={"own": ADMIN, "other_org": ADMIN, "other_area": NONE}
+    ),
+    # The directory is open to every role; its management is for the borough's data lead.
+    "directory:search": Route(allowed=same_everywhere(ALL)),
+    "directory:service": Route(kwargs=service_kwargs, allowed=same_everywhere(ALL)),
+    "directory:service_edit": Route(kwargs=service_kwargs, allowed=BOROUGH_DATA_LEAD),
+    "directory:service_verify": Route(method="post", kwargs=service_kwargs, allowed=BOROUGH_DATA_LEAD),
+    "directory:manage": Route(allowed=same_everywhere(DATA_LEAD)),
+    "directory:imports": Route(allowed=same_everywhere(DATA_LEAD)),
+    "directory:import_detail": Route(kwargs=import_kwargs, allowed=BOROUGH_DATA_LEAD),
+    "directory:gaps": Route(allowed=same_everywhere(frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER}))),
+    "find_support:search": Route(public=True, allowed=same_everywhere(ALL)),
+    "find_support:service": Route(public=True, kwargs=service_kwargs, allowed=same_everywhere(ALL)),
+    "oruk:root": Route(public=True, allowed=OPEN),
+    "oruk:openapi": Route(public=True, allowed=OPEN),
+    "oruk:services": Route(public=True, allowed=OPEN),
+    "oruk:service": Route(public=True, kwargs=oruk_kwargs("service"), allowed=OPEN),
+    "oruk:service_at_locations": Route(public=True, allowed=OPEN),
+    "oruk:service_at_location": Route(public=True, kwargs=oruk_kwargs("service_at_location"), allowed=OPEN),
+    "oruk:taxonomies": Route(public=True, allowed=OPEN),
+    "oruk:taxonomy": Route(public=True, kwargs=oruk_kwargs("taxonomy"), allowed=OPEN),
+    "oruk:taxonomy_terms": Route(public=True, allowed=OPEN),
+    "oruk:taxonomy_term": Route(public=True, kwargs=oruk_kwargs("taxonomy_term"), allowed=OPEN),
+    "oruk:organizations": Route(public=True, allowed=OPEN),
+    "oruk:organization": Route(public=True, kwargs=oruk_kwargs("organization"), allowed=OPEN),
+    # Any other path under /api/oruk/ is a JSON 404 for everyone.
+    "oruk:unknown": Route(
+        public=True, kwargs=lambda world, scope: {"rest": "no-such-endpoint"}, allowed=same_everywhere(NONE)
     ),
     "api:openapi-json": Route(public=True, api=True, allowed=same_everywhere(ALL)),
     "api:openapi-view": Route(public=True, api=True, allowed=same_everywhere(ALL)),

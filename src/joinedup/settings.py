@@ -161,6 +161,10 @@ CSRF_COOKIE_HTTPONLY = True
 
 OTP_TOTP_ISSUER = "Joinedup"
 
+# Directory imports refuse feed addresses inside our network (127.0.0.1, 10.x, cloud metadata) unless allowed,
+# as on a development machine serving a feed locally.
+DIRECTORY_IMPORT_ALLOW_PRIVATE_URLS = env_bool("DIRECTORY_IMPORT_ALLOW_PRIVATE_URLS", False)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

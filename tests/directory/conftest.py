@@ -24,6 +24,10 @@ def located(service: dict[str, Any], latitude: float, longitude: float) -> dict[
 
 @pytest.fixture
 def directory(world: World) -> dict[str, Service]:
+    return directory_build(world)
+
+
+def directory_build(world: World) -> dict[str, Service]:
     """Three services in Brent's directory: counselling near NW6 (level 3, ages 12+), tutoring
     further away (not assessed, ages 8-11, free), and a delivery partner's mentoring for 8-14."""
     counselling = located(example_service(), *NEAR)

@@ -24,7 +24,7 @@ def example_service() -> dict[str, Any]:
 def variant(service: dict[str, Any], number: int, **changes: Any) -> dict[str, Any]:
     """A copy of ``service`` with its own ids (every id gets a numbered suffix) and the given fields changed."""
     text = json.dumps(service)
-    for old in {v for v in _ids(service)}:
+    for old in set(_ids(service)):
         text = text.replace(old, old[:-4] + f"{number:04d}")
     result: dict[str, Any] = json.loads(text)
     result.update(copy.deepcopy(changes))

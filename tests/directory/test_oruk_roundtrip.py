@@ -67,7 +67,8 @@ def test_reimport_is_idempotent_and_counts_changes(world: World) -> None:
     assert (report.created, report.updated, report.unchanged, report.deactivated) == (0, 1, 0, 1)
     assert _exported(first["id"])["schedules"] == []
     dropped = Service.objects.get(id=second["id"])
-    assert dropped.status == "inactive" and dropped.removed_from_feed_at is not None
+    assert dropped.status == "inactive"
+    assert dropped.removed_from_feed_at is not None
     assert not SearchEntry.objects.filter(service=dropped).exists()
 
 
@@ -97,4 +98,5 @@ def test_non_uuid_ids_become_stable_uuids(world: World) -> None:
 
     stored = Service.objects.get()
     assert len(stored.id) == 36
-    assert stored.organization is not None and len(stored.organization.id) == 36
+    assert stored.organization is not None
+    assert len(stored.organization.id) == 36

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from joinedup.accounts.models import Role
@@ -67,7 +69,9 @@ def test_search_page_shows_results_and_reasons(world: World, directory: dict[str
     )
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Step Up Mentoring" in text and "Why it is here:" in text and "Helps with emotional wellbeing" in text
+    assert "Step Up Mentoring" in text
+    assert "Why it is here:" in text
+    assert "Helps with emotional wellbeing" in text
 
 
 def test_search_page_explains_a_bad_postcode_and_age(world: World, directory: dict[str, Service]) -> None:
@@ -82,7 +86,8 @@ def test_search_from_a_child_record_prefills_age_and_postcode(world: World, dire
     child = world.children["own"]
     page = world.client_for(Role.LINK_WORKER).get("/directory/", {"child": child.pk})
     assert page.status_code == 200
-    assert child.family.postcode in page.content.decode()
+    assert child.home_postcode in page.content.decode()
+    assert f'value="{child.age_on(date.today())}"' in page.content.decode()
 
 
 def test_search_for_a_child_you_cannot_see_is_not_found(world: World, directory: dict[str, Service]) -> None:

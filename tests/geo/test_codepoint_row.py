@@ -1,6 +1,6 @@
 """Checking single Code-Point Open rows."""
 
-# ruff: noqa: RUF001 -- the messages quote what was typed in curly quotes, as GOV.UK content does
+
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Loading Code-Point Open: zip, folder or one file; all or nothing; safe to repeat."""
 
-# ruff: noqa: RUF001 -- the messages quote what was typed in curly quotes, as GOV.UK content does
+
 
 from __future__ import annotations
 

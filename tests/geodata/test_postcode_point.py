@@ -1,6 +1,6 @@
 """Placing a postcode: its own location once Code-Point is loaded, else its district's centre."""
 
-# ruff: noqa: RUF001 -- the messages quote what was typed in curly quotes, as GOV.UK content does
+
 
 from __future__ import annotations
 

@@ -55,9 +55,7 @@ class ServiceSearchForm(GovukForm):
         help_text="A full postcode, like NW10 4AB, or its first part, like NW10.",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
     )
-    miles = forms.TypedChoiceField(
-        label="Distance", required=False, choices=MILES_CHOICES, coerce=float, empty_value=DEFAULT_MILES
-    )
+    miles = forms.TypedChoiceField(label="Distance", required=False, choices=MILES_CHOICES, coerce=float)
     place = forms.ChoiceField(
         label="Where",
         required=False,
@@ -65,17 +63,22 @@ class ServiceSearchForm(GovukForm):
     )
     free = forms.BooleanField(label="Free services only", required=False)
     language = forms.ChoiceField(label="Language", required=False)
-    day = forms.ChoiceField(label="Day", required=False)
-    time = forms.ChoiceField(label="Time of day", required=False)
-    evidence = forms.ChoiceField(label="Evidence", required=False)
+    day = forms.ChoiceField(label="Day", required=False, choices=ANY + day_choices())
+    time = forms.ChoiceField(label="Time of day", required=False, choices=ANY + time_choices())
+    evidence = forms.ChoiceField(
+        label="Evidence", required=False, choices=[("", "Any, including not assessed"), *evidence_choices()]
+    )
     partners = forms.BooleanField(label="Commissioned delivery partners only", required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["language"].choices = ANY + language_choices()
-        self.fields["day"].choices = ANY + day_choices()
-        self.fields["time"].choices = ANY + time_choices()
-        self.fields["evidence"].choices = [("", "Any, including not assessed"), *evidence_choices()]
+    def __init__(self, data: Any, **kwargs: Any) -> None:
+        # The form is always bound (it is the query string); a distance nobody chose is the default one,
+        # and the page shows it selected.
+        data = data.copy()
+        data.setdefault("miles", str(int(DEFAULT_MILES)))
+        super().__init__(data, **kwargs)
+        # Languages come from the directory, so they are looked up for each search.
+        language: Any = self.fields["language"]
+        language.choices = ANY + language_choices()
         self.point: Any = None
 
     def clean_postcode(self) -> str:
@@ -225,4 +228,5 @@ class GapReportForm(GovukForm):
 
     def __init__(self, *args: Any, bands: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["band"].choices = bands
+        band: Any = self.fields["band"]
+        band.choices = bands

@@ -28,9 +28,9 @@ def _text() -> models.TextField[str | None, str | None]:
     return models.TextField(null=True, blank=True)
 
 
-def _ref() -> models.CharField[str | None, str | None]:
+def _ref(*, db_index: bool = False) -> models.CharField[str | None, str | None]:
     """A reference to another record by id, kept as text because feeds may point outside themselves."""
-    return models.CharField(max_length=36, null=True, blank=True)
+    return models.CharField(max_length=36, null=True, blank=True, db_index=db_index)
 
 
 class OrukRecord(models.Model):
@@ -418,7 +418,7 @@ class TaxonomyTerm(OrukRecord):
     # The taxonomy's name as the feed wrote it, and its id when the feed gives one (it may
     # name a taxonomy the feed does not publish, so it is not a foreign key).
     taxonomy = _text()
-    taxonomy_id = models.CharField(max_length=36, null=True, blank=True, db_index=True)
+    taxonomy_id = _ref(db_index=True)
     language = _text()
     term_uri = _text()
     term = _text()
@@ -542,3 +542,6 @@ class SearchEntry(models.Model):
             models.Index(fields=["latitude", "longitude"]),
             models.Index(fields=["need_mask"]),
         ]
+
+    def __str__(self) -> str:
+        return f"Search entry for {self.service_id}"

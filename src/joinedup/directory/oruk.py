@@ -258,12 +258,16 @@ class BundleReader:
         values: dict[str, Any] = {"id": self._id(data["id"], kind), "extra": {}}
         parsers = self.parsers(model)
         skip = set(nested)
+        failed: set[str] = set()
         for key, raw in data.items():
             if key == "id" or key in skip:
                 continue
             if key in parsers:
                 if raw is None or (raw == "" and parsers[key] is not _text):
-                    values[key] = None
+                    # Absent. A column the database requires (an address's state_province) keeps its
+                    # default, "", instead of failing the whole write.
+                    if _field(model, key).null:
+                        values[key] = None
                     continue
                 try:
                     value = parsers[key](raw)
@@ -271,13 +275,14 @@ class BundleReader:
                         value = self._id(value, _REFERENCE_KIND[key])
                     values[key] = value
                 except FieldError as error:
+                    failed.add(key)
                     self.bundle.problems.append(Problem(label, key, str(error)))
             elif key in _REFERENCE_KIND and raw not in (None, ""):
                 values["extra"][key] = self._id(raw, _REFERENCE_KIND[key])
             else:
                 values["extra"][key] = raw
         for required in _REQUIRED.get(model, ()):
-            if values.get(required) in (None, ""):
+            if values.get(required) in (None, "") and required not in failed:
                 self.bundle.problems.append(Problem(label, required, "is missing; the standard requires it"))
         return values
 
@@ -540,9 +545,7 @@ def service_at_location_to_oruk(
     item: ServiceAtLocation, attributes: dict[tuple[str, str], list[Attribute]], **more: Any
 ) -> dict[str, Any]:
     location = item.location
-    return oruk_fields(
-        item, location=location_to_oruk(location, attributes.get(("location", location.id), ())), **more
-    )
+    return oruk_fields(item, location=location_to_oruk(location, attributes.get(("location", location.id), ())), **more)
 
 
 def contact_to_oruk(contact: Contact) -> dict[str, Any]:

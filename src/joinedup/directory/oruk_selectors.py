@@ -251,11 +251,11 @@ def id_chunks(queryset: QuerySet[Any], order: Sequence[str], *, size: int) -> It
 
 
 def _after(order: Sequence[str], last: Sequence[Any]) -> Q:
-    """Rows that sort after ``last`` in ``order``: (a > x) or (a = x and b > y) or ..."""
-    condition = Q()
-    for index, name in enumerate(order):
-        equal = {order[before]: last[before] for before in range(index)}
-        condition |= Q(**equal, **{f"{name}__gt": last[index]})
+    """Rows that sort after ``last`` in ``order``, written so that the database can seek an index:
+    a >= x AND (a > x OR (b >= y AND (b > y OR c > z))), rather than a flat OR it must scan."""
+    condition = Q(**{f"{order[-1]}__gt": last[-1]})
+    for name, value in zip(reversed(order[:-1]), reversed(last[:-1]), strict=True):
+        condition = Q(**{f"{name}__gte": value}) & (Q(**{f"{name}__gt": value}) | condition)
     return condition
 
 

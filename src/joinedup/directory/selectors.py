@@ -92,9 +92,7 @@ def _words(text: str) -> list[str]:
 def _entries(query: ServiceQuery) -> QuerySet[SearchEntry]:
     entries = SearchEntry.objects.all()
     if query.domains:
-        entries = entries.annotate(need_hits=F("need_mask").bitand(domain_mask(query.domains))).filter(
-            need_hits__gt=0
-        )
+        entries = entries.annotate(need_hits=F("need_mask").bitand(domain_mask(query.domains))).filter(need_hits__gt=0)
     if query.age is not None:
         entries = entries.filter(minimum_age__lte=query.age, maximum_age__gte=query.age)
     if query.free_only:
@@ -265,7 +263,7 @@ def service_terms(service: Service) -> list[str]:
 def language_choices() -> list[tuple[str, str]]:
     """Languages services are offered in, by name, for the search form."""
     names = Language.objects.exclude(name__isnull=True).exclude(name="").values_list("name", flat=True).distinct()
-    seen = sorted({name.strip() for name in names})
+    seen = sorted({name.strip() for name in names if name})
     return [(name.lower(), name) for name in seen]
 
 
@@ -282,7 +280,8 @@ def evidence_choices() -> list[tuple[str, str]]:
 
 
 def evidence_label(level: str) -> str:
-    return EVIDENCE_LABELS.get(level, EvidenceLevel.NOT_ASSESSED.label)
+    """The rating in full, as the service page shows it."""
+    return str(EvidenceLevel(level).label) if level in EvidenceLevel.values else str(EvidenceLevel.NOT_ASSESSED.label)
 
 
 # -- provision gaps ---------------------------------------------------------------------------
@@ -336,6 +335,9 @@ def provision_gaps(
         ).values_list("service_id", "latitude", "longitude", "need_mask", "minimum_age", "maximum_age", "evidence_rank")
         counted: set[tuple[str, str, str]] = set()
         for service_id, latitude, longitude, need_mask, minimum_age, maximum_age, rank in entries:
+            # The box query only returns placed entries.
+            assert latitude is not None
+            assert longitude is not None
             if miles_between(match.point, Point(latitude, longitude)) > miles:
                 continue
             for domain in domains:
@@ -372,7 +374,11 @@ def manageable_services(area: Area, *, show: str = "", text: str = "") -> QueryS
         services = services.filter(Q(name__icontains=text) | Q(organization__name__icontains=text))
     if show == "unverified":
         cutoff = timezone.now() - VERIFY_EVERY
-        services = services.filter(Q(profile__isnull=True) | Q(profile__last_verified_at__isnull=True) | Q(profile__last_verified_at__lt=cutoff))
+        services = services.filter(
+            Q(profile__isnull=True)
+            | Q(profile__last_verified_at__isnull=True)
+            | Q(profile__last_verified_at__lt=cutoff)
+        )
     elif show == "unrated":
         services = services.filter(Q(profile__isnull=True) | Q(profile__evidence_level=""))
     elif show == "partners":

@@ -123,9 +123,7 @@ def _upsert(model: type[OrukRecord], rows: Iterable[dict[str, Any]], *, extra_va
     if not objects:
         return
     # Only the fields the feed owns are updated; local columns (none on these models) stay.
-    update_fields = [
-        f.name for f in model._meta.concrete_fields if not f.primary_key and f.attname in _columns(model)
-    ]
+    update_fields = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.attname in _columns(model)]
     for start in range(0, len(objects), BATCH):
         model._default_manager.bulk_create(
             objects[start : start + BATCH], update_conflicts=True, unique_fields=["id"], update_fields=update_fields

@@ -7,6 +7,7 @@ import uuid
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -49,10 +50,10 @@ def _search_page(request: HttpRequest, *, template: str, form: ServiceSearchForm
     page = Paginator(range(results.total if results else 0), 20).get_page(page_number)
     query = request.GET.copy()
     query.pop("page", None)
-    partial = f"{template}#results" if request.headers.get("HX-Request") else template
+    # htmx asks for the same page and swaps in the filters and results together, so errors show too.
     return render(
         request,
-        partial,
+        template,
         {"form": form, "results": results, "page": page, "query": query.urlencode(), **context},
     )
 
@@ -71,15 +72,10 @@ def search(request: HttpRequest) -> HttpResponse:
     child = None
     if "child" in data:
         child = access_child(actor, data.pop("child")[0])
-        data.setdefault("age", str(child_age_years(child.date_of_birth)))
-        data.setdefault("postcode", child.family.postcode)
+        data.setdefault("age", str(child.age_on(date.today())))
+        data.setdefault("postcode", child.home_postcode)
     form = ServiceSearchForm(data)
     return _search_page(request, template="directory/search.html", form=form, child=child)
-
-
-def child_age_years(born: date) -> int:
-    today = date.today()
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def service(request: HttpRequest, pk: str) -> HttpResponse:
@@ -213,7 +209,7 @@ def imports(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/imports.html", {"form": form, "history": history})
 
 
-def _saved_upload(upload: UploadedFile | None) -> str:
+def _saved_upload(upload: UploadedFile[Any] | None) -> str:
     """Keep the uploaded file where the worker can read it; a zip is unpacked into its own folder."""
     assert upload is not None
     if upload.size and upload.size > MAX_UPLOAD_BYTES:
@@ -240,7 +236,9 @@ def _saved_upload(upload: UploadedFile | None) -> str:
                     raise ValueError(f"{member_name} in the zip is larger than 200 MB.")
                 (unpacked / member_name).write_bytes(archive.read(member))
     except zipfile.BadZipFile:
-        raise ValueError("The file is not a readable .zip. Check it opens on your computer, then upload again.") from None
+        raise ValueError(
+            "The file is not a readable .zip. Check it opens on your computer, then upload again."
+        ) from None
     if not any(unpacked.iterdir()):
         raise ValueError("The zip has no CSV files in it. It should hold services.csv, organizations.csv and so on.")
     return str(unpacked)
@@ -249,7 +247,9 @@ def _saved_upload(upload: UploadedFile | None) -> str:
 @roles_required(Role.DATA_LEAD)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    record = get_object_or_404(DirectoryImport.objects.select_related("feed", "started_by"), pk=pk, feed__area=actor.area)
+    record = get_object_or_404(
+        DirectoryImport.objects.select_related("feed", "started_by"), pk=pk, feed__area=actor.area
+    )
     return render(request, "directory/import_detail.html", {"record": record})
 
 
@@ -312,4 +312,3 @@ def _gaps_csv(area_name: str, rows: list, domains: list[str], miles: float) -> H
                     ]
                 )
     return response
-

@@ -23,7 +23,13 @@ def purpose_label(purpose: str) -> str:
     return purpose.replace("_", " ").capitalize() if purpose else "\u2013"
 
 
-RECORD_LABELS = {"child": "Child record", "user": "Person", "audit_log": "Audit log", "organisation": "Organisation", "service": "Directory service"}
+RECORD_LABELS = {
+    "child": "Child record",
+    "user": "Person",
+    "audit_log": "Audit log",
+    "organisation": "Organisation",
+    "service": "Directory service",
+}
 
 
 @register.filter

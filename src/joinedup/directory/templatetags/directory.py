@@ -39,7 +39,7 @@ def _ordinal(prefix: str) -> str:
 
 @register.filter
 def schedule_text(schedule: Schedule) -> str:
-    """"Thursdays and Fridays, 10:00 to 18:00", or the feed's own description when it has no pattern."""
+    """ "Thursdays and Fridays, 10:00 to 18:00", or the feed's own description when it has no pattern."""
     parts = []
     if schedule.byday:
         parts.append(_days(schedule.byday))
