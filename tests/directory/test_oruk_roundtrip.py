@@ -100,3 +100,32 @@ def test_non_uuid_ids_become_stable_uuids(world: World) -> None:
     assert len(stored.id) == 36
     assert stored.organization is not None
     assert len(stored.organization.id) == 36
+
+
+def test_a_service_dropped_then_listed_again_is_active_again(world: World) -> None:
+    feed = _feed(world)
+    first, second = example_service(), variant(example_service(), 5)
+    content_import(content=FeedContent(format="ORUK 3.0", services=[first, second]), feed=feed)
+    content_import(content=FeedContent(format="ORUK 3.0", services=[first]), feed=feed)
+    assert Service.objects.get(id=second["id"]).status == "inactive"
+
+    report = content_import(content=FeedContent(format="ORUK 3.0", services=[first, second]), feed=feed)
+
+    back = Service.objects.get(id=second["id"])
+    assert (report.updated, report.unchanged) == (1, 1)
+    assert back.status == "active"
+    assert back.removed_from_feed_at is None
+    assert SearchEntry.objects.filter(service=back).exists()
+
+
+def test_the_feed_that_last_sent_a_service_looks_after_it(world: World) -> None:
+    brent = _feed(world)
+    westminster = DirectoryFeed.objects.create(area=world.other_area, source="https://w.example.org/api", kind="api")
+    shared = example_service()
+    content_import(content=FeedContent(format="ORUK 3.0", services=[shared]), feed=brent)
+    content_import(content=FeedContent(format="ORUK 3.0", services=[shared]), feed=westminster)
+    assert Service.objects.get(id=shared["id"]).area == world.other_area
+
+    # Brent stops listing it: Westminster still does, so it stays active.
+    content_import(content=FeedContent(format="ORUK 3.0", services=[variant(example_service(), 6)]), feed=brent)
+    assert Service.objects.get(id=shared["id"]).status == "active"

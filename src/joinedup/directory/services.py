@@ -134,8 +134,15 @@ def bundle_write(*, bundle: Bundle, feed: DirectoryFeed, progress: Progress | No
     """Write a checked bundle: upsert every record, replace the parts of changed services,
     and mark the feed's services that are no longer in it as inactive. Call inside a transaction."""
     services = bundle.rows.get(Service, {})
-    existing = dict(Service.objects.filter(id__in=list(services)).values_list("id", "feed_digest"))
-    changed = {sid for sid in services if existing.get(sid) != bundle.service_digests.get(sid)}
+    # A service is rewritten when the feed changed it, when it comes back after being dropped, or
+    # when another borough's feed last sent it (the feed that last sent a service looks after it).
+    existing = {
+        sid: (digest, feed_id, removed is None)
+        for sid, digest, feed_id, removed in Service.objects.filter(id__in=list(services)).values_list(
+            "id", "feed_digest", "feed_id", "removed_from_feed_at"
+        )
+    }
+    changed = {sid for sid in services if existing.get(sid) != (bundle.service_digests[sid], feed.pk, True)}
     created = sum(1 for sid in services if sid not in existing)
     now = timezone.now()
 
@@ -164,10 +171,6 @@ def bundle_write(*, bundle: Bundle, feed: DirectoryFeed, progress: Progress | No
         if progress:
             progress(done, total)
 
-    # Unchanged services are still in the feed: clear any earlier removal mark.
-    Service.objects.filter(id__in=list(services)).exclude(id__in=changed).filter(
-        removed_from_feed_at__isnull=False
-    ).update(removed_from_feed_at=None)
     gone = Service.objects.filter(feed=feed, removed_from_feed_at__isnull=True).exclude(id__in=list(services))
     gone_ids = list(gone.values_list("id", flat=True))
     gone.update(status=Service.Status.INACTIVE, removed_from_feed_at=now, last_modified=now)
