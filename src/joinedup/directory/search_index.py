@@ -7,20 +7,23 @@ so search never shows a service differently from its page.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import time
+from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Q
 
 from joinedup.core.domains import domain_mask
 from joinedup.directory.models import (
     EVIDENCE_RANK,
     Attribute,
+    CostOption,
+    Language,
     Schedule,
     SearchEntry,
     Service,
     ServiceAtLocation,
-    ServiceProfile,
 )
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -59,79 +62,104 @@ def time_mask(opens_at: time | None, closes_at: time | None) -> int:
     return mask
 
 
-def _schedule_masks(schedules: Iterable[Schedule]) -> tuple[int, int]:
-    days = hours = 0
-    for schedule in schedules:
-        days |= day_mask(schedule.byday) if schedule.byday else (0b1111111 if schedule.freq == "WEEKLY" else 0)
-        hours |= time_mask(schedule.opens_at, schedule.closes_at)
-    return days, hours
-
-
-def _is_free(service: Service) -> bool:
-    amounts = [option.amount for option in service.cost_options.all() if option.amount is not None]
+def _is_free(amounts: list[float], fees: str | None) -> bool:
     if amounts:
         return all(amount == 0 for amount in amounts)
-    fees = (service.fees or service.fees_description or "").strip().lower()
-    return not fees or "free" in fees
-
-
-def _language_text(service: Service) -> str:
-    names = {(language.code or "").lower() for language in service.languages.all()}
-    names |= {(language.name or "").lower() for language in service.languages.all()}
-    names.discard("")
-    return "|" + "|".join(sorted(names)) + "|" if names else ""
-
-
-def _profile(service: Service) -> ServiceProfile | None:
-    try:
-        return service.profile
-    except ServiceProfile.DoesNotExist:
-        return None
+    text = (fees or "").strip().lower()
+    return not text or "free" in text
 
 
 def _age(value: float | None, default: int) -> int:
     return default if value is None else max(0, min(200, int(value)))
 
 
-def search_text(service: Service, terms: Sequence[str]) -> str:
-    parts = [service.name, service.alternate_name, service.description]
-    if service.organization:
-        parts.append(service.organization.name)
-    parts.extend(terms)
-    return " ".join(part for part in parts if part).lower()
+def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
+    """Rows keyed by their first column (a service id), the rest kept in order."""
+    grouped: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for key, *rest in rows:
+        grouped[key].append(tuple(rest))
+    return grouped
 
 
-def _entries_for(service: Service, terms: Sequence[str]) -> list[SearchEntry]:
-    profile = _profile(service)
-    schedules = list(service.schedules.all())
-    for at_location in service.service_at_locations.all():
-        schedules.extend(at_location.schedules.all())
-    days, hours = _schedule_masks(schedules)
-    common = {
-        "service_id": service.id,
-        "area_id": service.area_id,
-        "need_mask": domain_mask(profile.need_domains) if profile else 0,
-        "minimum_age": _age(service.minimum_age, 0),
-        "maximum_age": _age(service.maximum_age, 200),
-        "evidence_rank": EVIDENCE_RANK.get(profile.evidence_level, 0) if profile else 0,
-        "is_free": _is_free(service),
-        "is_delivery_partner": bool(profile and profile.is_delivery_partner),
-        "day_mask": days,
-        "time_mask": hours,
-        "languages": _language_text(service)[:300],
-        "text": search_text(service, terms),
-    }
-    places = [
-        at.location
-        for at in service.service_at_locations.all()
-        if at.location.latitude is not None and at.location.longitude is not None
-    ]
-    if not places:
-        return [SearchEntry(**common)]
-    return [
-        SearchEntry(location_id=place.id, latitude=place.latitude, longitude=place.longitude, **common)
-        for place in {place.id: place for place in places}.values()
-    ]
+def _entries_for_chunk(ids: list[str]) -> list[SearchEntry]:
+    """The entries of these services, read as plain values (a handful of queries for the whole chunk)."""
+    services = Service.objects.filter(
+        id__in=ids, status=Service.Status.ACTIVE, removed_from_feed_at__isnull=True
+    ).values_list(
+        "id",
+        "area_id",
+        "name",
+        "alternate_name",
+        "description",
+        "organization__name",
+        "minimum_age",
+        "maximum_age",
+        "fees",
+        "fees_description",
+        "profile__need_domains",
+        "profile__evidence_level",
+        "profile__is_delivery_partner",
+    )
+    schedules = _grouped(
+        (service_id or via_location, byday, freq, opens_at, closes_at)
+        for service_id, via_location, byday, freq, opens_at, closes_at in Schedule.objects.filter(
+            Q(service_id__in=ids) | Q(service_at_location__service_id__in=ids)
+        ).values_list("service_id", "service_at_location__service_id", "byday", "freq", "opens_at", "closes_at")
+    )
+    amounts = _grouped(
+        CostOption.objects.filter(service_id__in=ids, amount__isnull=False).values_list("service_id", "amount")
+    )
+    languages = _grouped(Language.objects.filter(service_id__in=ids).values_list("service_id", "code", "name"))
+    places = _grouped(
+        ServiceAtLocation.objects.filter(
+            service_id__in=ids, location__latitude__isnull=False, location__longitude__isnull=False
+        ).values_list("service_id", "location_id", "location__latitude", "location__longitude")
+    )
+    terms = _grouped(
+        Attribute.objects.filter(link_entity="service", link_id__in=ids).values_list("link_id", "taxonomy_term__name")
+    )
+    entries = []
+    for (
+        service_id,
+        area_id,
+        name,
+        alternate_name,
+        description,
+        organization_name,
+        minimum_age,
+        maximum_age,
+        fees,
+        fees_description,
+        need_domains,
+        evidence_level,
+        is_partner,
+    ) in services:
+        days = hours = 0
+        for byday, freq, opens_at, closes_at in schedules.get(service_id, ()):
+            days |= day_mask(byday) if byday else (0b1111111 if freq == "WEEKLY" else 0)
+            hours |= time_mask(opens_at, closes_at)
+        spoken = {(value or "").lower() for row in languages.get(service_id, ()) for value in row} - {""}
+        words = [name, alternate_name, description, organization_name, *(t for (t,) in terms.get(service_id, ()))]
+        common = {
+            "service_id": service_id,
+            "area_id": area_id,
+            "need_mask": domain_mask(need_domains or []),
+            "minimum_age": _age(minimum_age, 0),
+            "maximum_age": _age(maximum_age, 200),
+            "evidence_rank": EVIDENCE_RANK.get(evidence_level or "", 0),
+            "is_free": _is_free([a for (a,) in amounts.get(service_id, ())], fees or fees_description),
+            "is_delivery_partner": bool(is_partner),
+            "day_mask": days,
+            "time_mask": hours,
+            "languages": ("|" + "|".join(sorted(spoken)) + "|" if spoken else "")[:300],
+            "text": " ".join(word for word in words if word).lower(),
+        }
+        located = {location_id: (lat, lng) for location_id, lat, lng in places.get(service_id, ())}
+        if not located:
+            entries.append(SearchEntry(**common))
+        for location_id, (latitude, longitude) in located.items():
+            entries.append(SearchEntry(location_id=location_id, latitude=latitude, longitude=longitude, **common))
+    return entries
 
 
 def search_entries_rebuild(*, service_ids: Iterable[str] | None = None) -> int:
@@ -145,26 +173,7 @@ def search_entries_rebuild(*, service_ids: Iterable[str] | None = None) -> int:
             SearchEntry.objects.filter(service_id__in=ids[start : start + _BATCH]).delete()
     written = 0
     for start in range(0, len(ids), _BATCH):
-        chunk = ids[start : start + _BATCH]
-        services = (
-            Service.objects.filter(id__in=chunk, status=Service.Status.ACTIVE, removed_from_feed_at__isnull=True)
-            .select_related("organization", "profile")
-            .prefetch_related(
-                "schedules",
-                "cost_options",
-                "languages",
-                Prefetch(
-                    "service_at_locations",
-                    queryset=ServiceAtLocation.objects.select_related("location").prefetch_related("schedules"),
-                ),
-            )
-        )
-        terms: dict[str, list[str]] = {}
-        for link_id, name in Attribute.objects.filter(link_entity="service", link_id__in=chunk).values_list(
-            "link_id", "taxonomy_term__name"
-        ):
-            terms.setdefault(link_id, []).append(name)
-        entries = [entry for service in services for entry in _entries_for(service, terms.get(service.id, []))]
+        entries = _entries_for_chunk(ids[start : start + _BATCH])
         SearchEntry.objects.bulk_create(entries, batch_size=_BATCH)
         written += len(entries)
     return written

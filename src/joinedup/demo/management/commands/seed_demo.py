@@ -5,10 +5,13 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from joinedup.demo.directory import demo_directory_build, demo_directory_load, demo_directory_loaded
 from joinedup.demo.generator import (
     DEFAULT_CHILDREN,
     DEFAULT_SEED,
+    DemoData,
     DemoDataConflict,
     database_has_other_data,
     demo_data_build,
@@ -20,8 +23,8 @@ from joinedup.demo.generator import (
 class Command(BaseCommand):
     help = (
         "Load the synthetic demo data: four West London boroughs, their schools and partners, staff for every "
-        "role, and families with children. The same seed always gives the same data. Does nothing if the demo "
-        "data is already loaded."
+        "role, families with children, and a directory of about 1,500 local services. The same seed always gives "
+        "the same data. Does nothing if the demo data is already loaded."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -47,6 +50,10 @@ class Command(BaseCommand):
             self.stdout.write(f"The demo data is already loaded{described}; nothing to do.")
             if loaded.seed is not None and loaded.seed != seed:
                 self.stdout.write(f"To load seed {seed} instead, start from an empty database.")
+            if loaded.seed is not None and not demo_directory_loaded():
+                # Demo data loaded before the directory existed: add the directory that goes with its seed.
+                self.stdout.write("Adding the demo service directory, which this database does not have yet:")
+                self.stdout.write(self._load_directory(demo_data_build(seed=loaded.seed, children=1)))
             return
         if database_has_other_data() and not force:
             raise CommandError(
@@ -61,6 +68,7 @@ class Command(BaseCommand):
             summary = demo_data_load(data)
         except DemoDataConflict as error:
             raise CommandError(str(error)) from error
+        directory = self._load_directory(data)
         seconds = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic demo data (seed {seed}) in {seconds:.1f} s:"))
@@ -75,4 +83,14 @@ class Command(BaseCommand):
         self.stdout.write(f"  {summary.families} families with {summary.adults} adults")
         self.stdout.write(
             f"  {summary.children} children, {summary.children_with_link_worker} of them with a link worker"
+        )
+        self.stdout.write(directory)
+
+    def _load_directory(self, data: DemoData) -> str:
+        """Load the demo service directory for ``data``; returns a line for the summary."""
+        # Dated from today, so verification dates and course start dates look current.
+        result = demo_directory_load(demo_directory_build(data, as_of=timezone.localdate()))
+        return (
+            f"  {result.services:,} services in the directory ({result.profiles:,} with local details), "
+            f"loaded in {result.seconds:.1f} s"
         )
