@@ -11,6 +11,7 @@ urlpatterns = [
     path("directory/", include("joinedup.directory.urls")),
     path("find-support/", include("joinedup.directory.public_urls")),
     path("manage/", include("joinedup.accounts.manage_urls")),
+    path("api/oruk/", include("joinedup.directory.oruk_urls")),
     path("api/", api.urls),
     path("", include("joinedup.core.urls")),
 ]

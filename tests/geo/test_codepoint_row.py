@@ -1,7 +1,5 @@
 """Checking single Code-Point Open rows."""
 
-
-
 from __future__ import annotations
 
 import pytest

@@ -1,7 +1,5 @@
 """Postcode tidying and checking, with property-based tests."""
 
-
-
 from __future__ import annotations
 
 import re

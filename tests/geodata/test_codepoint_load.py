@@ -1,7 +1,5 @@
 """Loading Code-Point Open: zip, folder or one file; all or nothing; safe to repeat."""
 
-
-
 from __future__ import annotations
 
 from pathlib import Path

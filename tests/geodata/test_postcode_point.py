@@ -1,7 +1,5 @@
 """Placing a postcode: its own location once Code-Point is loaded, else its district's centre."""
 
-
-
 from __future__ import annotations
 
 import importlib

@@ -217,7 +217,11 @@ class Service(FeedRecord):
 
     class Meta:
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["organization", "name"])]
+        indexes = [
+            models.Index(fields=["organization", "name"]),
+            # The published list in name order: count, pages and dropped-service checks stay cheap.
+            models.Index(fields=["removed_from_feed_at", "name", "id"], name="service_published_by_name"),
+        ]
 
 
 class Location(FeedRecord):

