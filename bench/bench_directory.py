@@ -114,7 +114,8 @@ def search_part(services: int, requests: int) -> None:
     pages = []
     for district, word, need, age in queries:
         t0 = time.perf_counter()
-        response = client.get("/directory/", {"q": word, "need": need, "age": age, "postcode": district})
+        params: dict[str, str | int] = {"q": word, "need": need, "age": age, "postcode": district}
+        response = client.get("/directory/", params)
         pages.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200
     _report("practitioner search page, whole request", pages)
