@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import joinedup.directory
+from joinedup.directory.models import Service
+from joinedup.directory.oruk_selectors import services_nested, services_to_oruk
 
 ORUK = Path(joinedup.directory.__file__).parent / "standard"
 CSV_EXAMPLES = Path(__file__).parent / "data" / "hsds-csv"
@@ -43,3 +45,27 @@ def _ids(data: Any) -> list[str]:
         for item in data:
             found.extend(_ids(item))
     return found
+
+
+def exported(service_id: str) -> dict[str, Any]:
+    """The service as our ORUK API publishes it."""
+    return services_to_oruk(services_nested(Service.objects.filter(id=service_id)))[0]
+
+
+def contains(expected: Any, actual: Any, path: str = "") -> list[str]:
+    """Every field of ``expected`` is in ``actual`` with the same value (lists in the same order)."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [f"{path}: expected an object"]
+        return [
+            problem
+            for key, value in expected.items()
+            for problem in (
+                contains(value, actual[key], f"{path}.{key}") if key in actual else [f"{path}.{key}: missing"]
+            )
+        ]
+    if isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return [f"{path}: expected {len(expected)} items"]
+        return [p for index, item in enumerate(expected) for p in contains(item, actual[index], f"{path}[{index}]")]
+    return [] if expected == actual else [f"{path}: {expected!r} became {actual!r}"]

@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from joinedup.directory.models import DirectoryFeed, DirectoryImport, Service
 from tests.conftest import World
 from tests.directory.feeds import example_service, variant
-from tests.directory.test_sources import OrukApiServer, generated_services
+from tests.directory.oruk_server import OrukApiServer, generated_services
 
 pytestmark = pytest.mark.django_db
 

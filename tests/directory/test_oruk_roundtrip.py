@@ -1,44 +1,18 @@
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from joinedup.directory.models import DirectoryFeed, DirectoryImport, SearchEntry, Service
-from joinedup.directory.oruk_selectors import services_nested, services_to_oruk
 from joinedup.directory.services import ImportRejected, content_import
 from joinedup.directory.sources import FeedContent
 from tests.conftest import World
-from tests.directory.feeds import example_service, variant
+from tests.directory.feeds import contains, example_service, exported, variant
 
 pytestmark = pytest.mark.django_db
 
 
 def _feed(world: World, source: str = "https://directory.example.org/api") -> DirectoryFeed:
     return DirectoryFeed.objects.create(area=world.area, source=source, kind=DirectoryFeed.Kind.API)
-
-
-def _exported(service_id: str) -> dict[str, Any]:
-    return services_to_oruk(services_nested(Service.objects.filter(id=service_id)))[0]
-
-
-def _contains(expected: Any, actual: Any, path: str = "") -> list[str]:
-    """Every field of ``expected`` is in ``actual`` with the same value (lists in the same order)."""
-    if isinstance(expected, dict):
-        if not isinstance(actual, dict):
-            return [f"{path}: expected an object"]
-        return [
-            problem
-            for key, value in expected.items()
-            for problem in (
-                _contains(value, actual[key], f"{path}.{key}") if key in actual else [f"{path}.{key}: missing"]
-            )
-        ]
-    if isinstance(expected, list):
-        if not isinstance(actual, list) or len(actual) != len(expected):
-            return [f"{path}: expected {len(expected)} items"]
-        return [p for index, item in enumerate(expected) for p in _contains(item, actual[index], f"{path}[{index}]")]
-    return [] if expected == actual else [f"{path}: {expected!r} became {actual!r}"]
 
 
 def test_import_then_export_loses_no_field(world: World) -> None:
@@ -50,7 +24,7 @@ def test_import_then_export_loses_no_field(world: World) -> None:
     report = content_import(content=FeedContent(format="ORUK 3.0", services=[service]), feed=_feed(world))
 
     assert report.created == 1
-    assert _contains(service, _exported(service["id"])) == []
+    assert contains(service, exported(service["id"])) == []
 
 
 def test_reimport_is_idempotent_and_counts_changes(world: World) -> None:
@@ -65,7 +39,7 @@ def test_reimport_is_idempotent_and_counts_changes(world: World) -> None:
     changed["schedules"] = []
     report = content_import(content=FeedContent(format="ORUK 3.0", services=[changed]), feed=feed)
     assert (report.created, report.updated, report.unchanged, report.deactivated) == (0, 1, 0, 1)
-    assert _exported(first["id"])["schedules"] == []
+    assert exported(first["id"])["schedules"] == []
     dropped = Service.objects.get(id=second["id"])
     assert dropped.status == "inactive"
     assert dropped.removed_from_feed_at is not None

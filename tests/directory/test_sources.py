@@ -7,14 +7,11 @@ import csv
 import doctest
 import json
 import shutil
-import threading
 import zipfile
 from collections.abc import Iterator
 from datetime import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from hypothesis import given
@@ -26,105 +23,10 @@ from joinedup.directory.oruk import BundleReader, Problem
 from joinedup.directory.services import ImportRejected, directory_import
 from joinedup.directory.sources import FeedUnusable, feed_read, oruk1_service_convert
 from tests.conftest import World
-from tests.directory.feeds import CSV_EXAMPLES, example_service, variant
-from tests.directory.test_oruk_roundtrip import _contains, _exported
+from tests.directory.feeds import CSV_EXAMPLES, contains, example_service, exported, variant
+from tests.directory.oruk_server import OrukApiServer, generated_services
 
 ORUK1_SERVICE = Path(__file__).parent / "data" / "oruk1" / "service.json"
-
-
-class OrukApiServer:
-    """An ORUK API on 127.0.0.1 (3.0, or 1.0 with ``oruk1=True``) serving ``services`` a few a page.
-
-    Tests change what it answers: ``root`` (a dict, a string sent as a web page, or None for 404),
-    ``fail`` (path → status always answered), ``flaky`` (path → statuses answered once each, first),
-    ``redirects`` (path → where to). ``requests`` lists every path asked for, in order.
-    """
-
-    def __init__(self, services: list[dict[str, Any]], *, per_page: int = 3, oruk1: bool = False) -> None:
-        self.services = {str(service["id"]): service for service in services}
-        self.per_page = per_page
-        self.oruk1 = oruk1
-        self.root: Any = None if oruk1 else {"version": "HSDS-UK-3.0", "profile": "https://openreferraluk.org"}
-        self.taxonomies: list[dict[str, Any]] | None = None if oruk1 else [{"id": "t1", "name": "Needs"}]
-        self.fail: dict[str, int] = {}
-        self.flaky: dict[str, list[int]] = {}
-        self.redirects: dict[str, str] = {}
-        self.requests: list[str] = []
-        self.user_agents: set[str] = set()
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/api"
-
-    def __enter__(self) -> OrukApiServer:
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                api.requests.append(self.path)
-                api.user_agents.add(self.headers.get("User-Agent", ""))
-                status, body, headers = api.answer(self.path)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def answer(self, raw_path: str) -> tuple[int, bytes, dict[str, str]]:
-        parts = urlsplit(raw_path)
-        path, query = parts.path.rstrip("/") or "/", parse_qs(parts.query)
-        if path in self.redirects:
-            return 302, b"", {"Location": self.redirects[path]}
-        if self.flaky.get(path):
-            return self.flaky[path].pop(0), b"{}", {"Content-Type": "application/json"}
-        if path in self.fail:
-            return self.fail[path], b"{}", {"Content-Type": "application/json"}
-        if path == "/api":
-            if isinstance(self.root, str):
-                return 200, self.root.encode(), {"Content-Type": "text/html"}
-            return self._json(self.root)
-        if path == "/api/services":
-            summaries = [{"id": s["id"], "name": s.get("name")} for s in self.services.values()]
-            return self._json(self._page(summaries, query))
-        if path.startswith("/api/services/"):
-            return self._json(self.services.get(path.removeprefix("/api/services/")))
-        if path == "/api/taxonomies" and self.taxonomies is not None:
-            return self._json(self._page(self.taxonomies, query))
-        return self._json(None)
-
-    def _page(self, items: list[Any], query: dict[str, list[str]]) -> dict[str, Any]:
-        size = min(int(query.get("per_page", ["50"])[0]), self.per_page)
-        number = int(query.get("page", ["1"])[0])
-        pages = max(1, -(-len(items) // size))
-        contents = items[(number - 1) * size : number * size]
-        if self.oruk1:
-            return {"totalElements": len(items), "totalPages": pages, "number": number, "size": size,
-                    "first": number == 1, "last": number >= pages, "content": contents}  # fmt: skip
-        return {"total_items": len(items), "total_pages": pages, "page_number": number, "size": size,
-                "first_page": number == 1, "last_page": number >= pages, "empty": not contents,
-                "contents": contents}  # fmt: skip
-
-    @staticmethod
-    def _json(data: Any) -> tuple[int, bytes, dict[str, str]]:
-        if data is None:
-            return 404, b'{"message": "Not found"}', {"Content-Type": "application/json"}
-        return 200, json.dumps(data).encode(), {"Content-Type": "application/json"}
-
-
-def generated_services(count: int) -> list[dict[str, Any]]:
-    return [variant(example_service(), number, name=f"Service {number}") for number in range(1, count + 1)]
 
 
 @pytest.fixture(autouse=True)
@@ -163,7 +65,7 @@ def test_the_whole_api_is_walked_and_imported(world: World, api: OrukApiServer) 
     assert (7, 7) in reported
     assert set(Service.objects.values_list("id", flat=True)) == set(api.services)
     first = next(iter(api.services))
-    assert _contains(api.services[first], _exported(first)) == []
+    assert contains(api.services[first], exported(first)) == []
 
 
 @pytest.mark.django_db
@@ -368,7 +270,7 @@ def test_json_file_forms(world: World, tmp_path: Path, shape: Any, count: int) -
 
     assert (content.format, content.services) == ("ORUK 3.0 JSON file", services[:count])
     assert (report.format, report.created) == ("ORUK 3.0 JSON file", count)
-    assert _contains(services[0], _exported(services[0]["id"])) == []
+    assert contains(services[0], exported(services[0]["id"])) == []
 
 
 @pytest.mark.parametrize(
@@ -437,18 +339,18 @@ def test_the_csv_example_imports_and_round_trips(world: World, csv_folder: Path)
     assert (content.format, content.problems) == ("HSDS 3.0 CSV folder", [])
     [service] = content.services
     assert (report.format, report.created) == ("HSDS 3.0 CSV folder", 1)
-    assert _contains(service, _exported(service["id"])) == []
-    exported = _exported(service["id"])
-    assert exported["minimum_age"] == 12
-    assert exported["organization"]["name"] == "Example Organization Inc."
-    assert "languages" not in exported["contacts"][0]["phones"][0]  # the language row names the service first
-    assert exported["languages"][0]["name"] == "Urdu"
-    assert exported["service_at_locations"][0]["location"]["addresses"][0]["address_2"] == "MyVillage"
-    assert exported["schedules"][0]["byday"] == "TH,FR"
-    assert exported["schedules"][0]["opens_at"] == "10:00:00"
-    assert exported["attributes"][0]["taxonomy_term"]["code"] == "code"
+    assert contains(service, exported(service["id"])) == []
+    published = exported(service["id"])
+    assert published["minimum_age"] == 12
+    assert published["organization"]["name"] == "Example Organization Inc."
+    assert "languages" not in published["contacts"][0]["phones"][0]  # the language row names the service first
+    assert published["languages"][0]["name"] == "Urdu"
+    assert published["service_at_locations"][0]["location"]["addresses"][0]["address_2"] == "MyVillage"
+    assert published["schedules"][0]["byday"] == "TH,FR"
+    assert published["schedules"][0]["opens_at"] == "10:00:00"
+    assert published["attributes"][0]["taxonomy_term"]["code"] == "code"
     assert "link_entity" not in service["attributes"][0]
-    assert exported["required_documents"][0]["document"].startswith("Any official identification document")
+    assert published["required_documents"][0]["document"].startswith("Any official identification document")
     assert [taxonomy["name"] for taxonomy in content.taxonomies] == ["name"]
 
     again = directory_import(source=str(csv_folder), area=world.area)
@@ -463,11 +365,11 @@ def test_a_row_joins_the_first_parent_it_names(world: World, csv_folder: Path) -
     [service] = feed_read(str(csv_folder)).services
     directory_import(source=str(csv_folder), area=world.area)
 
-    exported = _exported(service["id"])
-    assert exported["languages"] == []
-    assert exported["contacts"][0]["phones"][0]["languages"][0]["name"] == "Urdu"
-    assert exported["attributes"] == []
-    location = exported["service_at_locations"][0]["location"]
+    published = exported(service["id"])
+    assert published["languages"] == []
+    assert published["contacts"][0]["phones"][0]["languages"][0]["name"] == "Urdu"
+    assert published["attributes"] == []
+    location = published["service_at_locations"][0]["location"]
     assert location["attributes"][0]["taxonomy_term"]["name"] == "name"
 
 
@@ -576,20 +478,20 @@ def test_an_oruk1_api_is_converted_and_imported(world: World) -> None:
 
     assert (report.format, report.created) == ("ORUK 1.0 API", 5)
     assert report.warnings == [f"{api.base}/ does not describe the API (it answered 404); read its services anyway."]
-    exported = _exported(_oruk1_service(3)["id"])
-    assert exported["name"] == "Stay and Play 3"
-    assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in exported["schedules"]] == [
+    published = exported(_oruk1_service(3)["id"])
+    assert published["name"] == "Stay and Play 3"
+    assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in published["schedules"]] == [
         ("MO", "09:30:00", "11:30:00"),
         ("TH", "13:00:00", "15:00:00"),
     ]
-    assert (exported["minimum_age"], exported["maximum_age"]) == (0, 5)
-    assert [language["name"] for language in exported["languages"]] == ["English", "Polish"]
-    address = exported["service_at_locations"][0]["location"]["addresses"][0]
+    assert (published["minimum_age"], published["maximum_age"]) == (0, 5)
+    assert [language["name"] for language in published["languages"]] == ["English", "Polish"]
+    address = published["service_at_locations"][0]["location"]["addresses"][0]
     assert (address["address_type"], address["country"], address["state_province"]) == ("physical", "GB", "")
-    terms = {attribute["taxonomy_term"]["name"]: attribute["taxonomy_term"] for attribute in exported["attributes"]}
+    terms = {attribute["taxonomy_term"]["name"]: attribute["taxonomy_term"] for attribute in published["attributes"]}
     assert terms["Children"]["taxonomy"] == "BCC Age Groups"
-    assert exported["organization"]["website"] == "https://example.org/harlesden"
-    assert exported["deliverable_type"] == "Information"  # kept, though 3.0 has no such field
+    assert published["organization"]["website"] == "https://example.org/harlesden"
+    assert published["deliverable_type"] == "Information"  # kept, though 3.0 has no such field
 
 
 @pytest.mark.django_db
