@@ -18,50 +18,24 @@ services from files <= 60 s. Prints the figures and the machine they ran on.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from bench.bench_foundation import percentile
+from bench.common import django_in_throwaway_database, machine_line, timings_line
 
 WORDS = ("club", "support", "family", "young", "group", "advice", "parents", "youth", "help", "centre")
 
 
-def _setup(workdir: Path) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="joinedup.settings",
-        DEBUG="false",
-        SECRET_KEY="benchmark-only-" + "b" * 40,
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
-        JOINEDUP_VAR_DIR=str(workdir),
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-
-
-def _report(name: str, timings: list[float]) -> None:
-    print(
-        f"{name}: n={len(timings)} median {statistics.median(timings):.1f} ms, "
-        f"p95 {percentile(timings, 95):.1f} ms, max {max(timings):.1f} ms"
-    )
+def print_timings(name: str, timings: list[float]) -> None:
+    print(timings_line(name, timings))
 
 
 def search_part(services: int, requests: int) -> None:
-    _setup(Path(tempfile.mkdtemp(prefix="joinedup-bench-directory-")))
+    django_in_throwaway_database("joinedup-bench-directory-")
     from django.test import Client
 
     from bench.directory_data import load_directory
@@ -101,7 +75,7 @@ def search_part(services: int, requests: int) -> None:
         )
         timings.append((time.perf_counter() - t0) * 1000)
         found.append(results.total)
-    _report("practitioner search (words + need + age + 3 miles), selector", timings)
+    print_timings("practitioner search (words + need + age + 3 miles), selector", timings)
     print(f"  results per search: median {statistics.median(found):.0f}, max {max(found)}")
 
     area = Area.objects.create(name="Bench borough", ons_code="E09999999")
@@ -118,7 +92,7 @@ def search_part(services: int, requests: int) -> None:
         response = client.get("/directory/", params)
         pages.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200
-    _report("practitioner search page, whole request", pages)
+    print_timings("practitioner search page, whole request", pages)
 
     anonymous = Client()
     last_page = max(1, services // 50)
@@ -128,12 +102,11 @@ def search_part(services: int, requests: int) -> None:
         response = anonymous.get("/api/oruk/services", {"per_page": 50, "page": page})
         oruk.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200
-    _report("ORUK /services?per_page=50, whole request", oruk)
+    print_timings("ORUK /services?per_page=50, whole request", oruk)
 
 
 def import_part(count: int) -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="joinedup-bench-import-"))
-    _setup(workdir)
+    workdir = django_in_throwaway_database("joinedup-bench-import-")
     from bench.directory_data import write_json
     from joinedup.accounts.models import Area
     from joinedup.directory.services import directory_import
@@ -162,8 +135,7 @@ def main() -> None:
     if args.part == "import":
         import_part(args.import_services)
         return
-    python = sys.version.split()[0]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {python}, {platform.system()}")
+    print(machine_line())
     for part in ("import", "search"):
         command = [sys.executable, "-m", "bench.bench_directory", "--part", part, *sys.argv[1:]]
         subprocess.run(command, check=True)

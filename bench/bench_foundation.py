@@ -11,17 +11,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+from bench.common import django_in_throwaway_database, machine_line, timings_line
 
 
 def main() -> None:
@@ -30,19 +22,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="requests per page measured")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="joinedup-bench-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="joinedup.settings",
-        DEBUG="false",
-        SECRET_KEY="benchmark-only-" + "b" * 40,
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
-        JOINEDUP_VAR_DIR=str(workdir),
-    )
-    import django
-
-    django.setup()
+    django_in_throwaway_database("joinedup-bench-")
     from django.core.management import call_command
     from django.test import Client
 
@@ -51,10 +31,7 @@ def main() -> None:
     from joinedup.audit.services import audit_record, audit_verify
     from joinedup.cases.access import children_visible_to
 
-    python = sys.version.split()[0]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {python}, {platform.system()}")
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    print(machine_line())
     started = time.perf_counter()
     call_command("seed_demo", seed=2026, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     print(f"seed-demo (default size): {time.perf_counter() - started:.1f} s")
@@ -78,10 +55,7 @@ def main() -> None:
     record = measure([f"/children/{pk}/" for pk in child_ids])
     listing = measure([f"/children/?page={1 + i % 5}" for i in range(args.requests)])
     for name, timings in (("child record (audited)", record), ("child list, 50 a page", listing)):
-        print(
-            f"{name}: n={len(timings)} median {statistics.median(timings):.1f} ms, "
-            f"p95 {percentile(timings, 95):.1f} ms, max {max(timings):.1f} ms"
-        )
+        print(timings_line(name, timings))
 
     t0 = time.perf_counter()
     for _ in range(args.events):

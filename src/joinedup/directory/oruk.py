@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -286,6 +286,16 @@ class BundleReader:
                 self.bundle.problems.append(Problem(label, required, "is missing; the standard requires it"))
         return values
 
+    def _linked(self, data: dict[str, Any], kind: str, read: Callable[[dict[str, Any]], str | None]) -> str | None:
+        """The id of the record ``kind`` that ``data`` links to: nested in full (which is read too), or named by
+        ``<kind>_id``. None when it has neither."""
+        nested = data.get(kind)
+        if isinstance(nested, dict) and nested:
+            return read(nested)
+        if data.get(f"{kind}_id"):
+            return self._id(data[f"{kind}_id"], kind)
+        return None
+
     def _list(self, data: dict[str, Any], key: str, label: str) -> list[Any]:
         items = data.get(key)
         if items is None:
@@ -301,14 +311,7 @@ class BundleReader:
             return
         label = _label("service", data)
         service_id = values["id"]
-        organization = data.get("organization")
-        if isinstance(organization, dict) and organization:
-            org_id = self.organization(organization)
-            values["organization_id"] = org_id
-        elif data.get("organization_id"):
-            values["organization_id"] = self._id(data["organization_id"], "organization")
-        else:
-            values["organization_id"] = None
+        values["organization_id"] = self._linked(data, "organization", self.organization)
         values["extra"].pop("organization_id", None)
         self.bundle.add(Service, values)
         self.bundle.service_digests[service_id] = digest(data)
@@ -358,12 +361,8 @@ class BundleReader:
         if values is None:
             return
         label = _label("service_at_location", data)
-        location = data.get("location")
-        if isinstance(location, dict) and location:
-            location_id = self.location(location)
-        elif data.get("location_id"):
-            location_id = self._id(data["location_id"], "location")
-        else:
+        location_id = self._linked(data, "location", self.location)
+        if location_id is None:
             self.bundle.problems.append(Problem(label, "location", "is missing; say where the service is offered"))
             return
         values["extra"].pop("location_id", None)
@@ -408,12 +407,8 @@ class BundleReader:
         if values is None:
             return
         label = _label("attribute", data)
-        term = data.get("taxonomy_term")
-        if isinstance(term, dict) and term:
-            term_id = self.taxonomy_term(term)
-        elif data.get("taxonomy_term_id"):
-            term_id = self._id(data["taxonomy_term_id"], "taxonomy_term")
-        else:
+        term_id = self._linked(data, "taxonomy_term", self.taxonomy_term)
+        if term_id is None:
             self.bundle.problems.append(Problem(label, "taxonomy_term", "is missing; an attribute names a term"))
             return
         for key in ("taxonomy_term_id", "link_id", "link_entity"):
