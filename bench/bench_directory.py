@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from bench.common import django_in_throwaway_database, machine_line, timings_line
 
@@ -34,21 +35,25 @@ def print_timings(name: str, timings: list[float]) -> None:
     print(timings_line(name, timings))
 
 
-def search_part(services: int, requests: int) -> None:
-    django_in_throwaway_database("joinedup-bench-directory-")
+def search_part(services: int, requests: int, workdir: Path | None) -> None:
+    workdir = django_in_throwaway_database("joinedup-bench-directory-", workdir)
+    print(f"database: {workdir / 'bench.sqlite3'}")
     from django.test import Client
 
     from bench.directory_data import load_directory
     from joinedup.accounts.models import Area, Membership, Organisation, Role, User
     from joinedup.core.domains import IDENTIFICATION_DOMAINS
-    from joinedup.directory.models import SearchEntry
+    from joinedup.directory.models import SearchEntry, Service
     from joinedup.directory.selectors import ServiceQuery, service_search
     from joinedup.geodata.models import PostcodeDistrict
     from joinedup.geodata.selectors import postcode_point
 
-    started = time.perf_counter()
-    report = load_directory(services)
-    print(f"load {services:,} services: {time.perf_counter() - started:.0f} s ({report.summary()})")
+    if Service.objects.exists():
+        print(f"reusing the {Service.objects.count():,} services already loaded")
+    else:
+        started = time.perf_counter()
+        report = load_directory(services)
+        print(f"load {services:,} services: {time.perf_counter() - started:.0f} s ({report.summary()})")
 
     # Postcode districts where services are, weighted by how many there are (busy places are searched most).
     rng = random.Random(3)
@@ -78,10 +83,12 @@ def search_part(services: int, requests: int) -> None:
     print_timings("practitioner search (words + need + age + 3 miles), selector", timings)
     print(f"  results per search: median {statistics.median(found):.0f}, max {max(found)}")
 
-    area = Area.objects.create(name="Bench borough", ons_code="E09999999")
-    organisation = Organisation.objects.create(name="Bench programme", kind=Organisation.Kind.PROGRAMME)
-    user = User.objects.create_user(email="bench@example.org", password=None, full_name="Bench")
-    Membership.objects.create(user=user, organisation=organisation, area=area, role=Role.LINK_WORKER)
+    area, _ = Area.objects.get_or_create(name="Bench borough", ons_code="E09999999")
+    organisation, _ = Organisation.objects.get_or_create(name="Bench programme", kind=Organisation.Kind.PROGRAMME)
+    user = User.objects.filter(email="bench@example.org").first() or User.objects.create_user(
+        email="bench@example.org", password=None, full_name="Bench"
+    )
+    Membership.objects.get_or_create(user=user, organisation=organisation, area=area, role=Role.LINK_WORKER)
     client = Client()
     client.force_login(user)
     client.get("/directory/")
@@ -128,9 +135,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="searches and API pages measured")
     parser.add_argument("--import-services", type=int, default=10_000, help="services in the import benchmark")
     parser.add_argument("--part", choices=["search", "import"], help="run one part in this process")
+    parser.add_argument("--workdir", type=Path, help="with --part search: reuse the directory loaded there")
     args = parser.parse_args()
     if args.part == "search":
-        search_part(args.services, args.requests)
+        search_part(args.services, args.requests, args.workdir)
         return
     if args.part == "import":
         import_part(args.import_services)

@@ -27,10 +27,10 @@ def machine_line() -> str:
     return f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {python}, {platform.system()}"
 
 
-def django_in_throwaway_database(prefix: str) -> Path:
+def django_in_throwaway_database(prefix: str, workdir: Path | None = None) -> Path:
     """Set Django up on a new SQLite database in a temporary folder (production settings), migrated and
-    with static files collected. Returns the folder."""
-    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    with static files collected. Returns the folder. ``workdir`` reuses the database a run left there."""
+    workdir = workdir or Path(tempfile.mkdtemp(prefix=prefix))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="joinedup.settings",
         DEBUG="false",

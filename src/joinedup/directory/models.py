@@ -530,6 +530,9 @@ class SearchEntry(models.Model):
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # A tenth of a degree of latitude (about 7 miles) the place is in: a search looks up each band its box
+    # touches and seeks straight to the box's longitudes, instead of scanning one wide latitude band.
+    lat_band = models.SmallIntegerField(null=True, blank=True)
     need_mask = models.BigIntegerField(default=0)
     minimum_age = models.SmallIntegerField(default=0)
     maximum_age = models.SmallIntegerField(default=200)
@@ -543,8 +546,8 @@ class SearchEntry(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["latitude", "longitude"]),
-            models.Index(fields=["need_mask"]),
+            models.Index(fields=["lat_band", "longitude", "latitude"]),
+            models.Index(fields=["latitude"], name="search_entry_no_place", condition=models.Q(latitude__isnull=True)),
         ]
 
     def __str__(self) -> str:

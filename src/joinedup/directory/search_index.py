@@ -6,12 +6,14 @@ so search never shows a service differently from its page.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import time
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from joinedup.core.domains import domain_mask
@@ -25,6 +27,7 @@ from joinedup.directory.models import (
     Service,
     ServiceAtLocation,
 )
+from joinedup.geo.distance import Point, bounding_box
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -40,6 +43,8 @@ TIMES: tuple[tuple[str, str, time, time], ...] = (
 TIME_BITS = {key: 1 << index for index, (key, _label, _start, _end) in enumerate(TIMES)}
 
 _BATCH = 1000
+# The languages the search form offers, cached by the selectors; cleared whenever the index changes.
+LANGUAGES_CACHE_KEY = "directory:languages"
 
 
 def day_mask(byday: str | None) -> int:
@@ -60,6 +65,23 @@ def time_mask(opens_at: time | None, closes_at: time | None) -> int:
         if opens_at < end and closes_at > start:
             mask |= TIME_BITS[key]
     return mask
+
+
+BAND_DEGREES = 10  # bands per degree of latitude
+
+
+def lat_band(latitude: float) -> int:
+    return math.floor(latitude * BAND_DEGREES)
+
+
+def near(point: Point, miles: float) -> Q:
+    """Entries in the box around ``point`` that holds every place within ``miles`` (then check the distance)."""
+    min_lat, max_lat, min_lng, max_lng = bounding_box(point, miles)
+    return Q(
+        lat_band__in=range(lat_band(min_lat), lat_band(max_lat) + 1),
+        longitude__range=(min_lng, max_lng),
+        latitude__range=(min_lat, max_lat),
+    )
 
 
 def _is_free(amounts: list[float], fees: str | None) -> bool:
@@ -158,7 +180,15 @@ def _entries_for_chunk(ids: list[str]) -> list[SearchEntry]:
         if not located:
             entries.append(SearchEntry(**common))
         for location_id, (latitude, longitude) in located.items():
-            entries.append(SearchEntry(location_id=location_id, latitude=latitude, longitude=longitude, **common))
+            entries.append(
+                SearchEntry(
+                    location_id=location_id,
+                    latitude=latitude,
+                    longitude=longitude,
+                    lat_band=lat_band(latitude),
+                    **common,
+                )
+            )
     return entries
 
 
@@ -171,6 +201,7 @@ def search_entries_rebuild(*, service_ids: Iterable[str] | None = None) -> int:
         ids = list(dict.fromkeys(service_ids))
         for start in range(0, len(ids), _BATCH):
             SearchEntry.objects.filter(service_id__in=ids[start : start + _BATCH]).delete()
+    cache.delete(LANGUAGES_CACHE_KEY)
     written = 0
     for start in range(0, len(ids), _BATCH):
         entries = _entries_for_chunk(ids[start : start + _BATCH])

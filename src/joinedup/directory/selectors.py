@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -23,8 +24,8 @@ from joinedup.directory.models import (
     ServiceAtLocation,
 )
 from joinedup.directory.oruk_selectors import attributes_for
-from joinedup.directory.search_index import DAY_NAMES, TIME_BITS, TIMES
-from joinedup.geo.distance import Point, bounding_box, miles_between
+from joinedup.directory.search_index import DAY_NAMES, LANGUAGES_CACHE_KEY, TIME_BITS, TIMES, near
+from joinedup.geo.distance import Point, miles_between
 from joinedup.geo.postcodes import PostcodeError
 from joinedup.geodata.selectors import postcode_point
 
@@ -110,8 +111,7 @@ def _entries(query: ServiceQuery) -> QuerySet[SearchEntry]:
     for word in _words(query.text):
         entries = entries.filter(text__contains=word)
     if query.origin is not None:
-        min_lat, max_lat, min_lng, max_lng = bounding_box(query.origin, query.miles)
-        nearby = Q(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
+        nearby = near(query.origin, query.miles)
         entries = entries.filter(nearby | Q(latitude__isnull=True) if query.include_remote else nearby)
     elif query.area is not None:
         entries = entries.filter(area=query.area)
@@ -261,10 +261,14 @@ def service_terms(service: Service) -> list[str]:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """Languages services are offered in, by name, for the search form."""
-    names = Language.objects.exclude(name__isnull=True).exclude(name="").values_list("name", flat=True).distinct()
-    seen = sorted({name.strip() for name in names if name})
-    return [(name.lower(), name) for name in seen]
+    """Languages services are offered in, by name, for the search form. Kept in the cache (every form
+    would otherwise scan every language row); rebuilding the search index clears it."""
+    names: list[str] | None = cache.get(LANGUAGES_CACHE_KEY)
+    if names is None:
+        found = Language.objects.exclude(name__isnull=True).exclude(name="").values_list("name", flat=True)
+        names = sorted({name.strip() for name in found.distinct() if name})
+        cache.set(LANGUAGES_CACHE_KEY, names, timeout=3600)
+    return [(name.lower(), name) for name in names]
 
 
 def day_choices() -> list[tuple[str, str]]:
@@ -329,10 +333,9 @@ def provision_gaps(
             rows.append(SchoolGaps(school=school, place=school.postcode, cells={}, located=False))
             continue
         cells = {(domain, band[0]): GapCell(domain, band[0]) for domain in domains for band in bands}
-        min_lat, max_lat, min_lng, max_lng = bounding_box(match.point, miles)
-        entries = SearchEntry.objects.filter(
-            latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng)
-        ).values_list("service_id", "latitude", "longitude", "need_mask", "minimum_age", "maximum_age", "evidence_rank")
+        entries = SearchEntry.objects.filter(near(match.point, miles)).values_list(
+            "service_id", "latitude", "longitude", "need_mask", "minimum_age", "maximum_age", "evidence_rank"
+        )
         counted: set[tuple[str, str, str]] = set()
         for service_id, latitude, longitude, need_mask, minimum_age, maximum_age, rank in entries:
             # The box query only returns placed entries.
