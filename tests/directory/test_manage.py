@@ -186,3 +186,33 @@ def test_a_zip_of_csv_files_is_unpacked_for_the_import(world: World, settings: A
     # A path inside the zip cannot climb out of the upload's own folder.
     assert (folder / "escape.csv").exists()
     assert folder.parent.parent == tmp_path / "uploads"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Enter the API address or choose a file"),
+        ({"url": "not a url"}, "Enter a web address starting with https://"),
+    ],
+)
+def test_the_import_form_says_what_is_missing(world: World, data: dict[str, str], message: str) -> None:
+    text = world.client_for(Role.DATA_LEAD).post("/directory/imports/", data).text
+    assert message in text
+    assert "not both" not in text
+
+
+def test_the_gap_report_shows_the_age_band_it_has_selected(world: World, directory: dict[str, Service]) -> None:
+    text = world.client_for(Role.DATA_LEAD).get("/directory/gaps/").text
+    assert '<option value="8-11" selected>' in text
+    assert "for children aged 8 to 11" in text
+
+
+def test_cost_options_read_naturally() -> None:
+    from joinedup.directory.models import CostOption
+    from joinedup.directory.templatetags.directory import cost_text
+
+    assert (
+        cost_text(CostOption(amount=4, amount_description="per session", option="Per session")) == "£4.00 per session"
+    )
+    assert cost_text(CostOption(amount=0, option="Free school meals")) == "Free (free school meals)"
+    assert cost_text(CostOption(amount=None)) == "Free"

@@ -103,3 +103,25 @@ def test_the_feed_that_last_sent_a_service_looks_after_it(world: World) -> None:
     # Brent stops listing it: Westminster still does, so it stays active.
     content_import(content=FeedContent(format="ORUK 3.0", services=[variant(example_service(), 6)]), feed=brent)
     assert Service.objects.get(id=shared["id"]).status == "active"
+
+
+def test_a_part_whose_id_belongs_to_another_service_is_refused(world: World) -> None:
+    feed = _feed(world)
+    original = example_service()
+    content_import(content=FeedContent(format="ORUK 3.0", services=[original]), feed=feed)
+    # A copy with a new id and name but every part's id left as it was.
+    copied = dict(example_service(), id="5b0c7f5e-0000-4000-8000-000000000001", name="Copied Counselling")
+
+    with pytest.raises(ImportRejected) as rejected:
+        content_import(content=FeedContent(format="ORUK 3.0", services=[original, copied]), feed=feed)
+
+    messages = {(p.field, p.message) for p in rejected.value.problems}
+    assert ("id", "is used for two different schedules; every record needs its own id") in messages
+    upload = _feed(world, "copy.json")
+    with pytest.raises(ImportRejected) as again:
+        content_import(content=FeedContent(format="ORUK 3.0", services=[copied]), feed=upload)
+    assert any(
+        "already belongs to another service in the directory (‘Community Counselling’)" in p.message
+        for p in again.value.problems
+    )
+    assert exported(original["id"])["schedules"] != []

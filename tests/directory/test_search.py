@@ -105,3 +105,34 @@ def test_families_can_search_without_signing_in(client: object, directory: dict[
     service = client.get(f"/find-support/services/{directory['mentoring'].pk}/")
     assert service.status_code == 200
     assert "Delivery partner" not in service.content.decode()
+
+
+def test_distances_from_a_district_say_so(world: World, directory: dict[str, Service]) -> None:
+    text = world.client_for(Role.LINK_WORKER).get("/directory/", {"postcode": "NW6"}).text
+    assert "Distances are measured from the centre of the NW6 area, not the exact address." in text
+    assert "miles from the centre of NW6" in text
+
+
+def test_back_to_search_keeps_the_search(world: World, directory: dict[str, Service]) -> None:
+    client = world.client_for(Role.LINK_WORKER)
+    url = f"/directory/services/{directory['tutoring'].pk}/"
+    came_from = "http://testserver/directory/?postcode=NW6&age=9&page=2"
+    assert 'href="/directory/?postcode=NW6&amp;age=9&amp;page=2"' in client.get(url, HTTP_REFERER=came_from).text
+    elsewhere = client.get(url, HTTP_REFERER="https://elsewhere.example/directory/?q=x").text
+    assert '<a href="/directory/" class="govuk-back-link">' in elsewhere
+
+
+def test_the_families_page_speaks_plainly(client: object, directory: dict[str, Service]) -> None:
+    from django.test import Client
+
+    assert isinstance(client, Client)
+    text = client.get("/find-support/").text
+    assert "Feelings, worries and mental health" in text
+    assert "Your postcode" in text
+    assert "Economic disadvantage" not in text
+    assert "strength of its evidence" not in text
+
+
+def test_filters_are_given_as_reasons(directory: dict[str, Service]) -> None:
+    match = service_search(ServiceQuery(day=3, time="after_school")).matches[0]
+    assert {"Runs on Thursdays", "Open after school"} <= set(match.reasons)

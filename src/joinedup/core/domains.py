@@ -28,6 +28,24 @@ class NeedDomain(models.TextChoices):
     FINANCES = "finances", "Finances"
 
 
+# The same needs in the words a family would use, for the public "find support" page.
+FAMILY_LABELS: dict[str, str] = {
+    NeedDomain.ATTENDANCE: "Going to school every day",
+    NeedDomain.ATTAINMENT: "Schoolwork, reading and maths",
+    NeedDomain.EMOTIONAL_WELLBEING: "Feelings, worries and mental health",
+    NeedDomain.RELATIONSHIPS: "Friendships and getting on with others",
+    NeedDomain.FAMILY_SUPPORT: "Parenting and family life",
+    NeedDomain.ECONOMIC_DISADVANTAGE: "Food, clothes and the cost of living",
+    NeedDomain.EARLY_YEARS: "Babies and young children",
+    NeedDomain.HEALTH: "Health",
+    NeedDomain.SUBSTANCE_USE: "Alcohol and drugs",
+    NeedDomain.ABUSE_EXPLOITATION: "Staying safe from abuse and exploitation",
+    NeedDomain.CRIME: "Crime and the police",
+    NeedDomain.DOMESTIC_ABUSE: "Domestic abuse",
+    NeedDomain.HOUSING: "Housing",
+    NeedDomain.FINANCES: "Money, benefits and debt",
+}
+
 IDENTIFICATION_DOMAINS: tuple[NeedDomain, ...] = (
     NeedDomain.ATTENDANCE,
     NeedDomain.ATTAINMENT,

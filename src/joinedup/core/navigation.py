@@ -35,7 +35,13 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("children", "Children", "cases:child_list", CHILD_ROLES),
-    Section("directory", "Directory", "directory:search", ALL_ROLES),
+    Section(
+        "directory",
+        "Directory",
+        "directory:search",
+        ALL_ROLES,
+        "Find local services that work and that a family can reach.",
+    ),
     Section(
         "identification",
         "Identification",

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from joinedup.accounts.models import Area, Organisation
-from joinedup.core.domains import IDENTIFICATION_DOMAINS, NeedDomain
+from joinedup.core.domains import FAMILY_LABELS, IDENTIFICATION_DOMAINS, NeedDomain
 from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, GovukForm
 from joinedup.directory.models import EvidenceLevel
 from joinedup.directory.selectors import (
@@ -19,7 +19,7 @@ from joinedup.directory.selectors import (
     language_choices,
     time_choices,
 )
-from joinedup.geo.postcodes import PostcodeError
+from joinedup.geo.postcodes import PostcodeError, postcode_district
 from joinedup.geodata.selectors import postcode_point
 
 MILES_CHOICES = [("1", "1 mile"), ("2", "2 miles"), ("3", "3 miles"), ("5", "5 miles"), ("10", "10 miles")]
@@ -70,12 +70,18 @@ class ServiceSearchForm(GovukForm):
     )
     partners = forms.BooleanField(label="Commissioned delivery partners only", required=False)
 
-    def __init__(self, data: Any, **kwargs: Any) -> None:
+    def __init__(self, data: Any, *, public: bool = False, **kwargs: Any) -> None:
         # The form is always bound (it is the query string); a distance nobody chose is the default one,
         # and the page shows it selected.
         data = data.copy()
         data.setdefault("miles", str(int(DEFAULT_MILES)))
         super().__init__(data, **kwargs)
+        if public:
+            # Families read the same form in their own words.
+            self.fields["postcode"].label = "Your postcode"
+            self.fields["age"].label = "Age of your child"
+            need: Any = self.fields["need"]
+            need.choices = [(value, FAMILY_LABELS[value]) for value, _label in NeedDomain.choices]
         # Languages come from the directory, so they are looked up for each search.
         language: Any = self.fields["language"]
         language.choices = ANY + language_choices()
@@ -98,7 +104,11 @@ class ServiceSearchForm(GovukForm):
             domains=tuple(data["need"]),
             age=data["age"],
             origin=self.point.point if self.point else None,
-            origin_label=self.point.text if self.point else "",
+            origin_label=(
+                f"the centre of {postcode_district(self.point.text)}"
+                if self.point and self.point.precision == "district"
+                else (self.point.text if self.point else "")
+            ),
             miles=data["miles"] or DEFAULT_MILES,
             include_remote=data["place"] != "near",
             free_only=data["free"],
@@ -109,6 +119,14 @@ class ServiceSearchForm(GovukForm):
             partners_only=data["partners"],
             area=area,
         )
+
+    @property
+    def place_note(self) -> str:
+        """Said with the results when distances are from a district's centre rather than the address."""
+        if self.point is None or self.point.precision != "district":
+            return ""
+        district = postcode_district(self.point.text)
+        return f"Distances are measured from the centre of the {district} area, not the exact address."
 
     @property
     def identification_needs(self) -> list[Any]:
@@ -183,7 +201,11 @@ class ServiceProfileForm(GovukForm):
         data = super().clean() or {}
         if data.get("is_delivery_partner") and not data.get("delivery_partner"):
             self.add_error("delivery_partner", "Choose the partner organisation that receives referrals")
-        if data.get("evidence_level") and not data.get("evidence_source_url"):
+        if (
+            data.get("evidence_level")
+            and not data.get("evidence_source_url")
+            and "evidence_source_url" not in self.errors
+        ):
             self.add_error("evidence_source_url", "Enter where the rating comes from")
         return data
 
@@ -207,8 +229,12 @@ class ImportForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if bool(data.get("url")) == bool(data.get("file")):
+        if "url" in self.errors:
+            return data
+        if data.get("url") and data.get("file"):
             raise ValidationError("Enter the API address or choose a file, not both")
+        if not data.get("url") and not data.get("file"):
+            raise ValidationError("Enter the API address or choose a file")
         upload = data.get("file")
         if upload is not None and not upload.name.lower().endswith((".json", ".zip")):
             self.add_error("file", "The file must be a .json file or a .zip of CSV files")
@@ -226,7 +252,11 @@ class GapReportForm(GovukForm):
         choices=[("", "The programme's risk areas"), ("all", "All needs, including Supporting Families areas")],
     )
 
-    def __init__(self, *args: Any, bands: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Any, *, bands: list[tuple[str, str]], default_band: str, **kwargs: Any) -> None:
+        # Always bound to the query string, with the defaults filled in, so what is shown is what is selected.
+        data = data.copy()
+        data.setdefault("band", default_band)
+        data.setdefault("miles", "2")
+        super().__init__(data, **kwargs)
         band: Any = self.fields["band"]
         band.choices = bands

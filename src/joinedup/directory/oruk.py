@@ -189,6 +189,10 @@ def digest(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
+# The keys that tie a service's own part to its parent.
+_PARENT_KEYS = ("service_id", "contact_id", "phone_id", "link_id")
+
+
 @dataclass
 class Bundle:
     """Rows read from a feed, by model and id, ready to be written."""
@@ -198,7 +202,20 @@ class Bundle:
     service_digests: dict[str, str] = field(default_factory=dict)
 
     def add(self, model: type[OrukRecord], values: dict[str, Any]) -> None:
-        self.rows.setdefault(model, {})[values["id"]] = values
+        rows = self.rows.setdefault(model, {})
+        earlier = rows.get(values["id"])
+        # Places, organizations and terms are shared between services and may repeat; a service's own
+        # parts (a schedule, a contact) may not: one id under two parents would silently move it.
+        parents = [key for key in _PARENT_KEYS if key in values]
+        if earlier is not None and any(earlier.get(key) != values[key] for key in parents):
+            kind = model._meta.verbose_name
+            self.problems.append(
+                Problem(
+                    f"{kind} {values['id']}", "id", f"is used for two different {kind}s; every record needs its own id"
+                )
+            )
+            return
+        rows[values["id"]] = values
 
     def ids(self, model: type[OrukRecord]) -> set[str]:
         return set(self.rows.get(model, {}))

@@ -470,8 +470,9 @@ def _full_or_minimal(parameters: Parameters) -> tuple[bool, bool]:
 
 
 @cache
-def _openapi() -> bytes:
-    return OPENAPI.read_bytes()
+def _openapi() -> dict[str, Any]:
+    description: dict[str, Any] = json.loads(OPENAPI.read_bytes())
+    return description
 
 
 @oruk_endpoint
@@ -483,8 +484,16 @@ def api_details(request: HttpRequest) -> HttpResponseBase:
 
 @oruk_endpoint
 def openapi(request: HttpRequest) -> HttpResponseBase:
-    """The standard's own description of this API, unchanged."""
-    return HttpResponse(_openapi(), content_type="application/json")
+    """The standard's own description of this API, with the template's placeholders (summary, contact)
+    filled in for this directory and its address as the server."""
+    description = dict(_openapi())
+    description["info"] = {
+        **description["info"],
+        "summary": "The Joinedup service directory, published to the Open Referral UK standard.",
+        "contact": {"name": "Joinedup", "url": request.build_absolute_uri(reverse("core:about"))},
+    }
+    description["servers"] = [{"url": request.build_absolute_uri(reverse("oruk:root")).rstrip("/")}]
+    return _json(description)
 
 
 @oruk_endpoint

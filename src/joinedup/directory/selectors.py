@@ -30,6 +30,12 @@ from joinedup.geo.postcodes import PostcodeError
 from joinedup.geodata.selectors import postcode_point
 
 DEFAULT_MILES = 3.0
+TIME_REASONS = {
+    "before_school": "before school",
+    "school_day": "during the school day",
+    "after_school": "after school",
+    "evening": "in the evening",
+}
 PAGE_SIZE = 20
 # A search without a postcode ranks at most this many candidates; words or a postcode narrow it.
 CANDIDATE_LIMIT = 5000
@@ -176,6 +182,12 @@ def _score(match: ServiceMatch, query: ServiceQuery) -> None:
         span = match.maximum_age - match.minimum_age
         score += 10 * max(0.0, 1 - span / 18)
         reasons.append(f"For {_ages(match.minimum_age, match.maximum_age)}, so a child of {query.age} can use it")
+    if query.language:
+        reasons.append(f"Offered in {query.language.capitalize()}")
+    if query.day is not None:
+        reasons.append(f"Runs on {DAY_NAMES[query.day]}s")
+    if query.time:
+        reasons.append(f"Open {TIME_REASONS[query.time]}")
     if match.is_delivery_partner:
         score += 5
         reasons.append("A commissioned delivery partner: the programme can broker a place")
@@ -314,6 +326,7 @@ class SchoolGaps:
     place: str
     cells: dict[tuple[str, str], GapCell]
     located: bool = True
+    precision: str = "postcode"
 
     @property
     def cell_list(self) -> list[GapCell]:
@@ -353,7 +366,7 @@ def provision_gaps(
                     cell = cells[(domain, key)]
                     cell.services += 1
                     cell.evidence_based += rank >= STRONG_EVIDENCE
-        rows.append(SchoolGaps(school=school, place=match.text, cells=cells))
+        rows.append(SchoolGaps(school=school, place=match.text, cells=cells, precision=match.precision))
     return rows
 
 

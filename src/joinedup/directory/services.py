@@ -100,7 +100,8 @@ class ImportReport:
 
     def summary(self) -> str:
         return (
-            f"Read {self.services:,} services ({self.format}): {self.created:,} new, {self.updated:,} changed, "
+            f"Read {self.services:,} service{'s' if self.services != 1 else ''} ({self.format}): "
+            f"{self.created:,} new, {self.updated:,} changed, "
             f"{self.unchanged:,} unchanged, {self.deactivated:,} no longer in the feed and marked inactive."
         )
 
@@ -212,7 +213,47 @@ def feed_bundle(content: FeedContent, *, area: Area) -> Bundle:
     bundle = reader.bundle
     bundle.problems.extend(content.problems)
     _check_organizations(bundle)
+    _check_part_owners(bundle)
     return bundle
+
+
+# Where a stored part's service is found (the first that is set).
+_PART_OWNER: dict[type[OrukRecord], tuple[str, ...]] = {
+    ServiceAtLocation: ("service_id",),
+    Schedule: ("service_id", "service_at_location__service_id"),
+    ServiceArea: ("service_id",),
+    Language: ("service_id", "phone__contact__service_id"),
+    Contact: ("service_id",),
+    Phone: ("contact__service_id",),
+    Funding: ("service_id",),
+    CostOption: ("service_id",),
+}
+
+
+def _check_part_owners(bundle: Bundle) -> None:
+    """A service's part (a schedule, a contact…) whose id already belongs to another service would be moved
+    from that service by the upsert: refuse it instead."""
+    for model, owner_paths in _PART_OWNER.items():
+        rows = bundle.rows.get(model, {})
+        if not rows:
+            continue
+        ids = list(rows)
+        for start in range(0, len(ids), BATCH):
+            stored = model._default_manager.filter(id__in=ids[start : start + BATCH]).values_list("id", *owner_paths)
+            for part_id, *owners in stored:
+                owner = next((found for found in owners if found), None)
+                wanted = _owner_service(model, rows[part_id], bundle)
+                if owner is not None and owner != wanted:
+                    kind = model._meta.verbose_name
+                    name = Service.objects.filter(id=owner).values_list("name", flat=True).first() or owner
+                    bundle.problems.append(
+                        Problem(
+                            f"{kind} {part_id}",
+                            "id",
+                            f"already belongs to another service in the directory (‘{name}’); "
+                            "every record needs its own id",
+                        )
+                    )
 
 
 def _check_organizations(bundle: Bundle) -> None:
@@ -232,10 +273,20 @@ def _check_organizations(bundle: Bundle) -> None:
 
 
 def directory_import(
-    *, source: str, area: Area, started_by: User | None = None, progress: Progress | None = None
+    *,
+    source: str,
+    area: Area,
+    started_by: User | None = None,
+    progress: Progress | None = None,
+    feed_name: str | None = None,
 ) -> ImportReport:
-    """Import an ORUK feed (API base URL, JSON file or CSV folder) into the borough's directory."""
-    feed, _ = DirectoryFeed.objects.get_or_create(area=area, source=source, defaults={"kind": _kind(source)})
+    """Import an ORUK feed (API base URL, JSON file or CSV folder) into the borough's directory.
+
+    ``feed_name`` names the feed when ``source`` is not how people know it (an uploaded file is saved
+    under a new name each time, but uploading "brent.json" again is the same feed)."""
+    feed, _ = DirectoryFeed.objects.get_or_create(
+        area=area, source=feed_name or source, defaults={"kind": _kind(source)}
+    )
     record = DirectoryImport.objects.create(feed=feed, started_by=started_by)
     try:
         content = feed_read(source, progress=progress)
@@ -263,7 +314,7 @@ def content_import(
         _reject(
             record,
             f"The feed has {count:,} problem{'s' if count != 1 else ''}; nothing was imported. "
-            "Fix them in the feed (or ask its publisher to) and import again.",
+            f"Fix {'them' if count != 1 else 'it'} in the feed (or ask its publisher to) and import again.",
             bundle.problems[:max_problems],
         )
     if not bundle.rows.get(Service):

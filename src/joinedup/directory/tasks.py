@@ -10,12 +10,18 @@ from joinedup.directory.services import ImportRejected, directory_import
 
 
 @task()
-def directory_import_task(job_id: int, *, source: str, area_id: int, user_id: int) -> dict[str, Any]:
+def directory_import_task(
+    job_id: int, *, source: str, area_id: int, user_id: int, feed_name: str | None = None
+) -> dict[str, Any]:
     def work(progress: Any) -> dict[str, Any]:
         area = Area.objects.get(pk=area_id)
         try:
             report = directory_import(
-                source=source, area=area, started_by=User.objects.get(pk=user_id), progress=progress
+                source=source,
+                area=area,
+                started_by=User.objects.get(pk=user_id),
+                progress=progress,
+                feed_name=feed_name,
             )
         except ImportRejected as rejected:
             return {"import_id": rejected.record.pk, "imported": False, "message": str(rejected)}

@@ -8,6 +8,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from joinedup.accounts.models import Role
@@ -38,6 +40,7 @@ from joinedup.directory.services import profile_for, service_profile_update, ser
 from joinedup.directory.tasks import directory_import_task
 
 GAP_ROLES = (Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER)
+DEFAULT_BAND = "8-11"  # most of the programme's children are in primary school
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
@@ -89,6 +92,7 @@ def service(request: HttpRequest, pk: str) -> HttpResponse:
             "profile": profile_for(found),
             "terms": service_terms(found),
             "can_manage": actor.role == Role.DATA_LEAD and found.area_id == actor.area_id,
+            "back": _back_to_search(request, reverse("directory:search")),
         },
     )
 
@@ -102,7 +106,7 @@ def _service_or_404(pk: str) -> Service:
 
 def find_support(request: HttpRequest) -> HttpResponse:
     """The families' search: no sign-in, the same services, plain words."""
-    form = ServiceSearchForm(request.GET)
+    form = ServiceSearchForm(request.GET, public=True)
     return _search_page(request, template="directory/find_support.html", form=form)
 
 
@@ -110,7 +114,23 @@ def find_support_service(request: HttpRequest, pk: str) -> HttpResponse:
     found = _service_or_404(pk)
     if found.status != Service.Status.ACTIVE or found.removed_from_feed_at:
         raise Http404("This service is no longer listed")
-    return render(request, "directory/find_support_service.html", {"service": found, "profile": profile_for(found)})
+    return render(
+        request,
+        "directory/find_support_service.html",
+        {
+            "service": found,
+            "profile": profile_for(found),
+            "back": _back_to_search(request, reverse("find_support:search")),
+        },
+    )
+
+
+def _back_to_search(request: HttpRequest, search_path: str) -> str:
+    """The search the person came from, with its postcode, needs and page, when they came from one."""
+    came_from = urlsplit(request.headers.get("Referer", ""))
+    if came_from.netloc == request.get_host() and came_from.path == search_path and came_from.query:
+        return f"{search_path}?{came_from.query}"
+    return search_path
 
 
 # -- management (data leads, their own borough) ------------------------------------------------
@@ -149,7 +169,7 @@ def service_edit(request: HttpRequest, pk: str) -> HttpResponse:
     if profile.pk and not profile._state.adding:
         initial["works_in_areas"] = list(profile.works_in_areas.all())
         initial["works_with_schools"] = list(profile.works_with_schools.all())
-    form = ServiceProfileForm(request.POST or None, initial=initial, area=actor.area)
+    form = ServiceProfileForm(request.POST if request.method == "POST" else None, initial=initial, area=actor.area)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         service_profile_update(
@@ -187,7 +207,8 @@ def service_verify_view(request: HttpRequest, pk: str) -> HttpResponse:
 @roles_required(Role.DATA_LEAD)
 def imports(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         try:
@@ -203,6 +224,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                 source=source,
                 area_id=actor.area_id,
                 user_id=actor.user_id,
+                feed_name=f"Uploaded file {Path(upload.name or 'upload').name}" if upload else None,
             )
             return redirect("core:job", pk=job.pk)
     history = DirectoryImport.objects.filter(feed__area=actor.area).select_related("feed", "started_by")[:50]
@@ -260,11 +282,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def gaps(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     bands = [(key, label) for key, label, _low, _high in AGE_BANDS]
-    form = GapReportForm(request.GET or None, bands=bands)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    form = GapReportForm(request.GET, bands=bands, default_band=DEFAULT_BAND)
+    data = form.cleaned_data if form.is_valid() else {}
     miles = data.get("miles") or 2.0
     domains = list(NeedDomain.values) if data.get("domains") == "all" else [str(d) for d in IDENTIFICATION_DOMAINS]
-    band_key = data.get("band") or AGE_BANDS[2][0]
+    band_key = data.get("band") or DEFAULT_BAND
     if request.GET.get("format") == "csv":
         return _gaps_csv(actor.area.name, provision_gaps(area=actor.area, miles=miles, domains=domains), domains, miles)
     band = next(band for band in AGE_BANDS if band[0] == band_key)
@@ -281,6 +303,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
             "band": band,
             "miles": miles,
             "csv_query": query.urlencode(),
+            "by_district": any(row.located and row.precision == "district" for row in rows),
         },
     )
 
@@ -305,7 +328,7 @@ def _gaps_csv(area_name: str, rows: list, domains: list[str], miles: float) -> H
                         row.place,
                         NeedDomain(domain).label,
                         key,
-                        miles,
+                        f"{miles:g}",
                         services,
                         strong,
                         "no services" if cell and not cell.services else ("" if cell else "school not located"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from joinedup.directory.models import Address, Schedule
+from joinedup.directory.models import Address, CostOption, Schedule
 from joinedup.directory.search_index import DAY_NAMES, DAYS
 from joinedup.directory.selectors import evidence_label
 
@@ -60,3 +60,17 @@ def address_text(address: Address) -> str:
 @register.filter
 def evidence_text(level: str) -> str:
     return evidence_label(level)
+
+
+@register.filter
+def cost_text(option: CostOption) -> str:
+    """ "£4.00 per session", "Free (children on free school meals)": the amount, then what the feed adds
+    that it has not already said."""
+    details: list[str] = []
+    for text in (option.amount_description, option.option):
+        cleaned = (text or "").strip()
+        if cleaned and cleaned.lower() not in {"free", *(detail.lower() for detail in details)}:
+            details.append(cleaned[0].lower() + cleaned[1:])
+    if option.amount:
+        return " ".join([f"£{option.amount:,.2f}", *details])
+    return "Free" + (f" ({', '.join(details)})" if details else "")

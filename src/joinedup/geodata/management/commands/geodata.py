@@ -22,6 +22,8 @@ class Command(BaseCommand):
         load = actions.add_parser(
             "load-codepoint",
             help="Load Code-Point Open: the zip as downloaded (codepo_gb.zip), its Data/CSV folder, or one CSV file.",
+            description="Code-Point Open is free from the Ordnance Survey: download the CSV version from "
+            "https://osdatahub.os.uk/downloads/open/CodePointOpen and give the zip as PATH.",
         )
         load.add_argument("path", type=Path, metavar="PATH", help="codepo_gb.zip, its Data/CSV folder, or one CSV")
 
