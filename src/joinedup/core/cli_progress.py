@@ -18,8 +18,9 @@ def progress_bar(description: str, *, stream: TextIO, unit: str = "rows") -> Ite
 
     def update(done: int, total: int | None) -> None:
         if total is not None and bar.total != total:
+            # No refresh here: that would print at once, before the delay, and a quick run would be
+            # left showing its first state; tqdm draws the new total with the next update.
             bar.total = total
-            bar.refresh()
         bar.update(done - bar.n)
 
     try:

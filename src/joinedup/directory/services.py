@@ -231,8 +231,10 @@ _PART_OWNER: dict[type[OrukRecord], tuple[str, ...]] = {
 
 
 def _check_part_owners(bundle: Bundle) -> None:
-    """A service's part (a schedule, a contact…) whose id already belongs to another service would be moved
-    from that service by the upsert: refuse it instead."""
+    """A service's part (a schedule, a contact…) whose id already belongs to a service this feed does not
+    send would be taken from that service by the upsert: refuse it instead. (Between services the feed
+    sends, a part may move: the service it left is rewritten without it.)"""
+    in_feed = bundle.ids(Service)
     for model, owner_paths in _PART_OWNER.items():
         rows = bundle.rows.get(model, {})
         if not rows:
@@ -243,7 +245,7 @@ def _check_part_owners(bundle: Bundle) -> None:
             for part_id, *owners in stored:
                 owner = next((found for found in owners if found), None)
                 wanted = _owner_service(model, rows[part_id], bundle)
-                if owner is not None and owner != wanted:
+                if owner is not None and owner != wanted and owner not in in_feed:
                     kind = model._meta.verbose_name
                     name = Service.objects.filter(id=owner).values_list("name", flat=True).first() or owner
                     bundle.problems.append(
