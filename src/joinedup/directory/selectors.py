@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.cache import cache
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -137,16 +136,34 @@ _COLUMNS = (
 )
 
 
-def _match(row: tuple[Any, ...], query: ServiceQuery, wanted: int) -> ServiceMatch | None:
-    service_id, latitude, longitude, need_mask, minimum_age, maximum_age, rank, is_free, is_partner = row
-    distance = None
-    if query.origin is not None and latitude is not None:
-        distance = miles_between(query.origin, Point(latitude, longitude))
-        if distance > query.miles:
-            return None
-    return ServiceMatch(
+# A candidate row's columns, in the order _COLUMNS fetches them.
+Row = tuple[str, float | None, float | None, int, int, int, int, bool, bool]
+EVIDENCE_POINTS = {4: 30, 3: 25, 2: 12, 1: 3, 0: 0, -1: -30}
+
+
+def _fit(row: Row, distance: float | None, query: ServiceQuery, wanted: int) -> float:
+    """How well a service fits: needs met, strength of evidence, nearness, how closely the ages fit, and
+    being a delivery partner. Deliberately simple weights, so the reasons shown explain the order."""
+    _service_id, _lat, _lng, need_mask, minimum_age, maximum_age, rank, _is_free, is_partner = row
+    score = float(EVIDENCE_POINTS.get(rank, 0))
+    if query.domains:
+        score += 40 * (need_mask & wanted).bit_count() / len(query.domains)
+    if distance is not None:
+        score += 20 * max(0.0, 1 - distance / max(query.miles, 0.1))
+    elif query.origin is not None:
+        score += 5
+    if query.age is not None:
+        score += 10 * max(0.0, 1 - (maximum_age - minimum_age) / 18)
+    if is_partner:
+        score += 5
+    return score
+
+
+def _match(row: Row, distance: float | None, score: float, query: ServiceQuery, wanted: int) -> ServiceMatch:
+    service_id, _lat, _lng, need_mask, minimum_age, maximum_age, rank, is_free, is_partner = row
+    match = ServiceMatch(
         service_id=service_id,
-        score=0.0,
+        score=score,
         distance=distance,
         need_matches=[domain for domain, bit in DOMAIN_BITS.items() if wanted & bit and need_mask & bit],
         evidence_level=_LEVEL_BY_RANK.get(rank, ""),
@@ -155,32 +172,22 @@ def _match(row: tuple[Any, ...], query: ServiceQuery, wanted: int) -> ServiceMat
         is_free=is_free,
         is_delivery_partner=is_partner,
     )
+    match.reasons = _reasons(match, query)
+    return match
 
 
-def _score(match: ServiceMatch, query: ServiceQuery) -> None:
-    """Rank by fit: needs met, then evidence, then nearness, then how closely the ages fit.
-
-    The weights are deliberately simple so the reasons shown explain the order.
-    """
+def _reasons(match: ServiceMatch, query: ServiceQuery) -> list[str]:
+    """What counted for a service's place, in the order ``_fit`` weighs it, and the filters it met."""
     reasons: list[str] = []
-    score = 0.0
     if query.domains:
-        score += 40 * len(match.need_matches) / len(query.domains)
-        labels = [NeedDomain(domain).label.lower() for domain in match.need_matches]
-        reasons.append("Helps with " + _and(labels))
-    rank = EVIDENCE_RANK.get(match.evidence_level, 0)
-    score += {4: 30, 3: 25, 2: 12, 1: 3, 0: 0, -1: -30}[rank]
+        reasons.append("Helps with " + _and([NeedDomain(domain).label.lower() for domain in match.need_matches]))
     if match.evidence_level:
         reasons.append(EVIDENCE_LABELS[match.evidence_level])
     if match.distance is not None:
-        score += 20 * max(0.0, 1 - match.distance / max(query.miles, 0.1))
         reasons.append(f"{match.distance:.1f} miles from {query.origin_label or 'the postcode'}")
     elif query.origin is not None:
-        score += 5
         reasons.append("Offered online, by phone or across the area, not at one place")
     if query.age is not None:
-        span = match.maximum_age - match.minimum_age
-        score += 10 * max(0.0, 1 - span / 18)
         reasons.append(f"For {_ages(match.minimum_age, match.maximum_age)}, so a child of {query.age} can use it")
     if query.language:
         reasons.append(f"Offered in {query.language.capitalize()}")
@@ -189,12 +196,10 @@ def _score(match: ServiceMatch, query: ServiceQuery) -> None:
     if query.time:
         reasons.append(f"Open {TIME_REASONS[query.time]}")
     if match.is_delivery_partner:
-        score += 5
         reasons.append("A commissioned delivery partner: the programme can broker a place")
     if match.is_free:
         reasons.append("Free")
-    match.score = score
-    match.reasons = reasons
+    return reasons
 
 
 def _and(items: Sequence[str]) -> str:
@@ -210,34 +215,37 @@ def _ages(minimum: int, maximum: int) -> str:
 def service_search(query: ServiceQuery, *, page: int = 1, page_size: int = PAGE_SIZE) -> SearchResults:
     """Services that fit the query, best fit first, with the reasons for each place in the order.
 
-    One query finds the candidates (filters and a latitude/longitude box in SQL), distance and
-    ranking are done on those rows, and one more query loads the page's services.
+    One query finds the candidates (filters and a latitude/longitude box in SQL); distance and the fit
+    are worked out on those rows as plain tuples; only the page's matches get their reasons, and one
+    more query loads the page's services.
     """
     limit = None if query.origin is not None else CANDIDATE_LIMIT
     rows = _entries(query).values_list(*_COLUMNS)
     if limit is not None:
         rows = rows.order_by("-evidence_rank", "service_id")[: limit + 1]
-    candidates = list(rows)
+    candidates: list[Row] = list(rows)
     truncated = limit is not None and len(candidates) > limit
-    wanted = domain_mask(query.domains)
-    best: dict[str, ServiceMatch] = {}
+    origin = query.origin
+    # The nearest place of each service (a service offered in several places appears once).
+    nearest: dict[str, tuple[Row, float | None]] = {}
     for row in candidates[:limit]:
-        match = _match(row, query, wanted)
-        if match is None:
-            continue
-        current = best.get(match.service_id)
-        if current is None or (match.distance or 0) < (current.distance or 0):
-            best[match.service_id] = match
-    matches = list(best.values())
-    for match in matches:
-        _score(match, query)
-    matches.sort(key=lambda m: (-m.score, m.distance if m.distance is not None else 1e9, m.service_id))
+        distance = None
+        if origin is not None and row[1] is not None and row[2] is not None:
+            distance = miles_between(origin, Point(row[1], row[2]))
+            if distance > query.miles:
+                continue
+        kept = nearest.get(row[0])
+        if kept is None or (distance is not None and kept[1] is not None and distance < kept[1]):
+            nearest[row[0]] = (row, distance)
+    wanted = domain_mask(query.domains)
+    scored = [(_fit(row, distance, query, wanted), distance, row) for row, distance in nearest.values()]
+    scored.sort(key=lambda item: (-item[0], item[1] if item[1] is not None else 1e9, item[2][0]))
     start = (page - 1) * page_size
-    shown = matches[start : start + page_size]
+    shown = [_match(row, distance, score, query, wanted) for score, distance, row in scored[start : start + page_size]]
     services = Service.objects.select_related("organization").in_bulk([m.service_id for m in shown])
     for match in shown:
         match.service = services.get(match.service_id)
-    return SearchResults(matches=shown, total=len(matches), truncated=truncated)
+    return SearchResults(matches=shown, total=len(scored), truncated=truncated)
 
 
 def service_detail(service_id: str) -> Service:
