@@ -484,7 +484,7 @@ def api_details(request: HttpRequest) -> HttpResponseBase:
 
 @oruk_endpoint
 def openapi(request: HttpRequest) -> HttpResponseBase:
-    """The standard's own description of this API, with the template's placeholders (summary, contact)
+    """The standard's own description of this API, with the blanks its template leaves (summary, contact)
     filled in for this directory and its address as the server."""
     description = dict(_openapi())
     description["info"] = {
