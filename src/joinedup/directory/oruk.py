@@ -220,9 +220,6 @@ class Bundle:
     def ids(self, model: type[OrukRecord]) -> set[str]:
         return set(self.rows.get(model, {}))
 
-    def count(self, model: type[OrukRecord]) -> int:
-        return len(self.rows.get(model, {}))
-
 
 # The kind of id each reference names, so a non-UUID reference maps to the same UUID as the record.
 _REFERENCE_KIND = {

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from joinedup.accounts.models import Area, Membership, Organisation, User
@@ -190,10 +189,10 @@ def bundle_write(*, bundle: Bundle, feed: DirectoryFeed, progress: Progress | No
 
 def _owner_service(model: type[OrukRecord], row: dict[str, Any], bundle: Bundle) -> str | None:
     if model is Phone:
-        return bundle.rows[Contact][row["contact_id"]]["service_id"]  # type: ignore[no-any-return]
+        return str(bundle.rows[Contact][row["contact_id"]]["service_id"])
     if model is Language and row.get("phone_id"):
         phone = bundle.rows[Phone][row["phone_id"]]
-        return bundle.rows[Contact][phone["contact_id"]]["service_id"]  # type: ignore[no-any-return]
+        return str(bundle.rows[Contact][phone["contact_id"]]["service_id"])
     return row.get("service_id")
 
 
@@ -416,8 +415,3 @@ def service_verify(*, actor: Membership, service: Service) -> ServiceProfile:
         actor=actor, action=AuditAction.CHANGE, record_type="service", record_id=service.id, detail={"verified": True}
     )
     return profile
-
-
-def services_in_area(area: Area) -> Q:
-    """The services a borough's data lead manages: those its feeds brought in."""
-    return Q(area=area)

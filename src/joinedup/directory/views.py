@@ -29,6 +29,7 @@ from joinedup.directory.models import DirectoryImport, Service
 from joinedup.directory.selectors import (
     AGE_BANDS,
     MANAGE_FILTERS,
+    SchoolGaps,
     SearchResults,
     manageable_services,
     provision_gaps,
@@ -308,7 +309,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _gaps_csv(area_name: str, rows: list, domains: list[str], miles: float) -> HttpResponse:  # type: ignore[type-arg]
+def _gaps_csv(area_name: str, rows: list[SchoolGaps], domains: list[str], miles: float) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="provision-gaps-{area_name.lower().replace(" ", "-")}.csv"'
     writer = csv.writer(response)
