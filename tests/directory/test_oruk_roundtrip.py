@@ -125,3 +125,21 @@ def test_a_part_whose_id_belongs_to_another_service_is_refused(world: World) -> 
         for p in again.value.problems
     )
     assert exported(original["id"])["schedules"] != []
+
+
+def test_an_import_that_fails_while_writing_changes_nothing_and_says_so(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from joinedup.directory import services
+
+    def broken(**kwargs: object) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "search_entries_rebuild", broken)
+    with pytest.raises(RuntimeError):
+        content_import(content=FeedContent(format="ORUK 3.0", services=[example_service()]), feed=_feed(world))
+
+    assert not Service.objects.exists()
+    history = DirectoryImport.objects.get()
+    assert history.status == DirectoryImport.Status.FAILED
+    assert "disk full" in history.message

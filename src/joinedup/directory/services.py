@@ -122,7 +122,7 @@ def _upsert(model: type[OrukRecord], rows: Iterable[dict[str, Any]], *, extra_va
     objects = [model(**_model_values(model, row), **extra_values) for row in rows]
     if not objects:
         return
-    # Only the fields the feed owns are updated; local columns (none on these models) stay.
+    # Every column of these models comes from the feed (or records which feed), so all are updated.
     update_fields = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.attname in _columns(model)]
     for start in range(0, len(objects), BATCH):
         model._default_manager.bulk_create(
@@ -320,8 +320,17 @@ def content_import(
         )
     if not bundle.rows.get(Service):
         _reject(record, "The feed has no services; nothing was imported.", [])
+    try:
+        with transaction.atomic():
+            counts = bundle_write(bundle=bundle, feed=feed, progress=progress)
+    except Exception as error:
+        # The writes are rolled back; the history says the import failed rather than "running" for ever.
+        record.status = DirectoryImport.Status.FAILED
+        record.finished_at = timezone.now()
+        record.message = f"The import stopped with an error and nothing was changed: {type(error).__name__}: {error}"
+        record.save()
+        raise
     with transaction.atomic():
-        counts = bundle_write(bundle=bundle, feed=feed, progress=progress)
         record.status = DirectoryImport.Status.SUCCEEDED
         record.finished_at = timezone.now()
         record.created = counts["created"]
