@@ -125,7 +125,7 @@ def test_import_from_an_uploaded_file_runs_in_the_background(
     client = world.client_for(Role.DATA_LEAD)
     upload = SimpleUploadedFile("brent.json", json.dumps(services).encode(), content_type="application/json")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/directory/imports/", {"file": upload})
+        response = client.post("/directory/imports/", {"file": upload, "source_name": "Brent council export"})
     job = Job.objects.get()
     assert response["Location"] == f"/jobs/{job.pk}/"
 
@@ -139,8 +139,9 @@ def test_import_from_an_uploaded_file_runs_in_the_background(
     finished = client.get(f"/jobs/{job.pk}/").text
     assert "2 new" in finished
     history = client.get("/directory/imports/").text
-    assert "brent.json" in history
+    assert "Uploaded: Brent council export" in history
     assert "Imported" in history
+    assert "Sources uploaded before: Brent council export." in history
 
 
 def test_a_rejected_import_lists_what_to_fix(world: World) -> None:
@@ -192,7 +193,8 @@ def test_a_zip_of_csv_files_is_unpacked_for_the_import(world: World, settings: A
     ("data", "message"),
     [
         ({}, "Enter the API address or choose a file"),
-        ({"url": "not a url"}, "Enter a web address starting with https://"),
+        ({"url": "not a url"}, "Enter a web address, like https://directory.example.gov.uk/api"),
+        ({"url": "ftp://example.org/feed"}, "Enter a web address, like https://directory.example.gov.uk/api"),
     ],
 )
 def test_the_import_form_says_what_is_missing(world: World, data: dict[str, str], message: str) -> None:
@@ -216,3 +218,11 @@ def test_cost_options_read_naturally() -> None:
     )
     assert cost_text(CostOption(amount=0, option="Free school meals")) == "Free (free school meals)"
     assert cost_text(CostOption(amount=None)) == "Free"
+
+
+def test_an_upload_needs_a_source_name(world: World, settings: Any, tmp_path: Path) -> None:
+    settings.VAR_DIR = tmp_path
+    upload = SimpleUploadedFile("feed.json", b"[]", content_type="application/json")
+    text = world.client_for(Role.DATA_LEAD).post("/directory/imports/", {"file": upload}).text
+    assert "Enter a name for this source, like Brent Family Hub directory" in text
+    assert not Job.objects.exists()

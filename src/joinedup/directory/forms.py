@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 from joinedup.accounts.models import Area, Organisation
 from joinedup.core.domains import FAMILY_LABELS, IDENTIFICATION_DOMAINS, NeedDomain
@@ -213,24 +214,38 @@ class ServiceProfileForm(GovukForm):
 class ImportForm(GovukForm):
     """Start an import from a published ORUK API or an uploaded file."""
 
+    # With neither an address nor a file, the error summary points at the address.
+    error_anchor = "id_url"
+
     url = forms.URLField(
         label="ORUK API address",
         required=False,
         max_length=500,
         assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
         help_text="The base address of the directory's Open Referral UK API, like https://directory.example.gov.uk/api",
-        error_messages={"invalid": "Enter a web address starting with https://"},
+        error_messages={"invalid": "Enter a web address, like https://directory.example.gov.uk/api"},
     )
     file = forms.FileField(
         label="Or upload a file",
         required=False,
         help_text="An ORUK JSON file, or a .zip of HSDS CSV files.",
     )
+    source_name = forms.CharField(
+        label="Name of this source",
+        required=False,
+        max_length=200,
+        help_text="For an uploaded file. Uploading again under the same name updates that source, and its services "
+        "missing from the new file are marked inactive; give each provider or export its own name.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if "url" in self.errors:
             return data
+        if data.get("file") and not data.get("source_name", "").strip():
+            self.add_error("source_name", "Enter a name for this source, like Brent Family Hub directory")
         if data.get("url") and data.get("file"):
             raise ValidationError("Enter the API address or choose a file, not both")
         if not data.get("url") and not data.get("file"):

@@ -197,8 +197,6 @@ def _reasons(match: ServiceMatch, query: ServiceQuery) -> list[str]:
         reasons.append(f"Open {TIME_REASONS[query.time]}")
     if match.is_delivery_partner:
         reasons.append("A commissioned delivery partner: the programme can broker a place")
-    if match.is_free:
-        reasons.append("Free")
     return reasons
 
 
@@ -242,7 +240,7 @@ def service_search(query: ServiceQuery, *, page: int = 1, page_size: int = PAGE_
     scored.sort(key=lambda item: (-item[0], item[1] if item[1] is not None else 1e9, item[2][0]))
     start = (page - 1) * page_size
     shown = [_match(row, distance, score, query, wanted) for score, distance, row in scored[start : start + page_size]]
-    services = Service.objects.select_related("organization").in_bulk([m.service_id for m in shown])
+    services = Service.objects.select_related("organization", "area").in_bulk([m.service_id for m in shown])
     for match in shown:
         match.service = services.get(match.service_id)
     return SearchResults(matches=shown, total=len(scored), truncated=truncated)

@@ -25,7 +25,7 @@ from joinedup.core.access import actor_of, roles_required
 from joinedup.core.domains import IDENTIFICATION_DOMAINS, NeedDomain
 from joinedup.core.jobs import job_start
 from joinedup.directory.forms import GapReportForm, ImportForm, ServiceProfileForm, ServiceSearchForm
-from joinedup.directory.models import DirectoryImport, Service
+from joinedup.directory.models import DirectoryFeed, DirectoryImport, Service
 from joinedup.directory.selectors import (
     AGE_BANDS,
     MANAGE_FILTERS,
@@ -225,11 +225,17 @@ def imports(request: HttpRequest) -> HttpResponse:
                 source=source,
                 area_id=actor.area_id,
                 user_id=actor.user_id,
-                feed_name=f"Uploaded file {Path(upload.name or 'upload').name}" if upload else None,
+                feed_name=f"Uploaded: {form.cleaned_data['source_name'].strip()}" if upload else None,
             )
             return redirect("core:job", pk=job.pk)
     history = DirectoryImport.objects.filter(feed__area=actor.area).select_related("feed", "started_by")[:50]
-    return render(request, "directory/imports.html", {"form": form, "history": history})
+    upload_names = [
+        source.removeprefix("Uploaded: ")
+        for source in DirectoryFeed.objects.filter(area=actor.area, source__startswith="Uploaded: ")
+        .order_by("source")
+        .values_list("source", flat=True)
+    ]
+    return render(request, "directory/imports.html", {"form": form, "history": history, "upload_names": upload_names})
 
 
 def _saved_upload(upload: UploadedFile[Any] | None) -> str:
