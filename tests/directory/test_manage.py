@@ -163,12 +163,16 @@ def test_a_rejected_import_lists_what_to_fix(world: World) -> None:
 def test_upload_must_be_json_or_a_zip_of_csv(world: World, settings: Any, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path
     client = world.client_for(Role.DATA_LEAD)
-    text = client.post("/directory/imports/", {"file": SimpleUploadedFile("feed.xlsx", b"x")}).text
+    text = client.post(
+        "/directory/imports/", {"file": SimpleUploadedFile("feed.xlsx", b"x"), "source_name": "Test"}
+    ).text
     assert "The file must be a .json file or a .zip of CSV files" in text
     empty = io.BytesIO()
     with zipfile.ZipFile(empty, "w") as archive:
         archive.writestr("readme.txt", "no csv here")
-    text = client.post("/directory/imports/", {"file": SimpleUploadedFile("feed.zip", empty.getvalue())}).text
+    text = client.post(
+        "/directory/imports/", {"file": SimpleUploadedFile("feed.zip", empty.getvalue()), "source_name": "Test"}
+    ).text
     assert "The zip has no CSV files in it" in text
     assert not Job.objects.exists()
 
