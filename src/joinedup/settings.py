@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "joinedup.directory",
     "joinedup.demo",
     "joinedup.geodata",
+    "joinedup.identification",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IdentificationConfig(AppConfig):
+    name = "joinedup.identification"
+    label = "identification"
