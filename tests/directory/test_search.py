@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -136,3 +137,19 @@ def test_the_families_page_speaks_plainly(client: object, directory: dict[str, S
 def test_filters_are_given_as_reasons(directory: dict[str, Service]) -> None:
     match = service_search(ServiceQuery(day=3, time="after_school")).matches[0]
     assert {"Runs on Thursdays", "Open after school"} <= set(match.reasons)
+
+
+def test_directory_pages_cost_a_fixed_number_of_queries(
+    world: World, directory: dict[str, Service], django_assert_max_num_queries: Any
+) -> None:
+    """The search, the management list and the gap report read their rows in bulk, not one by one."""
+    link_worker = world.client_for(Role.LINK_WORKER)
+    link_worker.get("/directory/")  # the language list is cached after the first search
+    with django_assert_max_num_queries(12):
+        assert link_worker.get("/directory/", {"postcode": "NW6", "need": ["emotional_wellbeing"]}).status_code == 200
+    data_lead = world.client_for(Role.DATA_LEAD)
+    with django_assert_max_num_queries(12):
+        assert data_lead.get("/directory/manage/").status_code == 200
+    # The service page: the person and their role, the service, then one query per kind of part it shows.
+    with django_assert_max_num_queries(22):
+        assert data_lead.get("/directory/services/" + directory["counselling"].pk + "/").status_code == 200

@@ -249,7 +249,9 @@ def service_search(query: ServiceQuery, *, page: int = 1, page_size: int = PAGE_
 def service_detail(service_id: str) -> Service:
     """A service with everything its page shows. Raises Service.DoesNotExist."""
     return (
-        Service.objects.select_related("organization", "profile", "profile__delivery_partner", "area")
+        Service.objects.select_related(
+            "organization", "profile", "profile__delivery_partner", "profile__last_verified_by", "area"
+        )
         .prefetch_related(
             "schedules",
             "cost_options",
