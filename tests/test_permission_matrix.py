@@ -144,6 +144,82 @@ def _oruk_directory() -> dict[str, str]:
     }
 
 
+def _identification(world: World) -> dict[str, dict[str, int]]:
+    """One screening per scope: the own school, another school in the borough, a school in another borough.
+
+    Each has an import, a mapping, a run with its school list, one proposed pupil and one not.
+    The Link Worker is based at the own school only.
+    """
+    cached: dict[str, dict[str, int]] | None = getattr(world, "identification", None)
+    if cached is not None:
+        return cached
+    from joinedup.identification.models import ColumnMapping, ScreenedPupil, ScreeningImport
+    from joinedup.identification.services import identification_run
+
+    lead = world.members[Role.DATA_LEAD].user
+    schools = {
+        "own": world.school,
+        "other_org": world.children["other_org"].school,
+        "other_area": world.children["other_area"].school,
+    }
+    found: dict[str, dict[str, int]] = {}
+    for scope, school in schools.items():
+        area = world.other_area if scope == "other_area" else world.area
+        record = ScreeningImport.objects.create(
+            area=area, kind="school_data", school_year="2026/27", file_name="s.csv", stored_path="", started_by=lead
+        )
+        mapping = ColumnMapping.objects.create(area=area, name=f"Export {scope}", kind="school_data", updated_by=lead)
+        for n, (fsm, attendance) in enumerate(((True, 80.0), (False, 99.0))):
+            ScreenedPupil.objects.create(
+                area=area,
+                school=school,
+                school_year="2026/27",
+                upn=f"{scope}-{n}",
+                year_group=5,
+                fsm=fsm,
+                attendance_pct=attendance,
+                reading="below" if fsm else "above",
+                school_data_import=record,
+            )
+        found[scope] = {"import": record.pk, "mapping": mapping.pk}
+    for area in (world.area, world.other_area):
+        run = identification_run(area=area, school_year="2026/27", started_by=lead)
+        for scope, school in schools.items():
+            cohort = run.school_cohorts.filter(school=school).first()
+            if cohort is None:
+                continue
+            found[scope].update(
+                run=run.pk,
+                cohort=cohort.pk,
+                proposed=cohort.entries.get(proposed=True).pk,
+                not_proposed=cohort.entries.get(proposed=False).pk,
+            )
+    # A rules version only the other borough has, so its number is not found in the first.
+    from joinedup.identification.models import RuleSetVersion
+
+    RuleSetVersion.objects.create(area=world.other_area, number=9, rules={}, note="Other borough only")
+    for scope in ("own", "other_org"):
+        found[scope]["rules"] = 1
+    found["other_area"]["rules"] = 9
+    world.members[Role.LINK_WORKER].schools.add(world.school)
+    world.identification = found
+    return found
+
+
+def identification_kwargs(key: str, name: str = "pk") -> Callable[[World, str], dict[str, object]]:
+    return lambda world, scope: {name: _identification(world)[scope][key]}
+
+
+IDENTIFICATION = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.SCHOOL_STAFF, Role.COMMISSIONER})
+REPORTS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER})
+MANAGERS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER})
+SCHOOL_STAFF = frozenset({Role.SCHOOL_STAFF})
+
+
+def in_borough(roles: frozenset[Role]) -> dict[str, frozenset[Role]]:
+    return {"own": roles, "other_org": roles, "other_area": NONE}
+
+
 # The open Open Referral UK API: everyone, signed in or not, reads the published directory.
 OPEN = same_everywhere(ALL)
 
@@ -201,6 +277,48 @@ ROUTES: dict[str, Route] = {
     "directory:imports": Route(allowed=same_everywhere(DATA_LEAD)),
     "directory:import_detail": Route(kwargs=import_kwargs, allowed=BOROUGH_DATA_LEAD),
     "directory:gaps": Route(allowed=same_everywhere(frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER}))),
+    # Identification: school lists by school; reports and rules by borough; imports for the data lead.
+    "identification:home": Route(allowed=same_everywhere(IDENTIFICATION)),
+    "identification:imports": Route(allowed=same_everywhere(DATA_LEAD)),
+    "identification:import_detail": Route(kwargs=identification_kwargs("import"), allowed=BOROUGH_DATA_LEAD),
+    "identification:mappings": Route(allowed=same_everywhere(DATA_LEAD)),
+    "identification:mapping_new": Route(allowed=same_everywhere(DATA_LEAD)),
+    "identification:mapping_edit": Route(kwargs=identification_kwargs("mapping"), allowed=BOROUGH_DATA_LEAD),
+    "identification:rules": Route(allowed=same_everywhere(IDENTIFICATION)),
+    "identification:rules_edit": Route(allowed=same_everywhere(DATA_LEAD)),
+    "identification:rules_upload": Route(method="post", allowed=same_everywhere(DATA_LEAD)),
+    "identification:rules_version": Route(
+        kwargs=identification_kwargs("rules", "number"), allowed=in_borough(IDENTIFICATION)
+    ),
+    "identification:rules_toml": Route(
+        kwargs=identification_kwargs("rules", "number"), allowed=in_borough(IDENTIFICATION)
+    ),
+    "identification:runs": Route(allowed=same_everywhere(MANAGERS)),
+    "identification:run": Route(kwargs=identification_kwargs("run"), allowed=in_borough(IDENTIFICATION)),
+    "identification:fairness": Route(kwargs=identification_kwargs("run"), allowed=in_borough(REPORTS)),
+    # The own school's list: its staff, the Link Worker based there, and the programme's managers.
+    "identification:cohort": Route(
+        kwargs=identification_kwargs("cohort"),
+        allowed={"own": CHILD_ROLES, "other_org": MANAGERS, "other_area": NONE},
+    ),
+    "identification:cohort_lock": Route(
+        method="post", kwargs=identification_kwargs("cohort"), allowed=only_own(SCHOOL_STAFF)
+    ),
+    "identification:entry_decide": Route(
+        method="post", kwargs=identification_kwargs("proposed"), allowed=only_own(SCHOOL_STAFF)
+    ),
+    "identification:entry_add": Route(
+        kwargs=identification_kwargs("not_proposed"),
+        allowed={
+            "own": frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}),
+            "other_org": frozenset({Role.TEAM_MANAGER}),
+            "other_area": NONE,
+        },
+    ),
+    "identification:link_workers": Route(allowed=same_everywhere(MANAGERS)),
+    "published_rules": Route(
+        public=True, kwargs=lambda world, scope: {"ons_code": world.area.ons_code}, allowed=same_everywhere(ALL)
+    ),
     "find_support:search": Route(public=True, allowed=same_everywhere(ALL)),
     "find_support:service": Route(public=True, kwargs=service_kwargs, allowed=same_everywhere(ALL)),
     "oruk:root": Route(public=True, allowed=OPEN),

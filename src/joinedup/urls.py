@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from joinedup.api import api
 from joinedup.core import views as core_views
+from joinedup.identification import views as identification_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -10,6 +11,12 @@ urlpatterns = [
     path("audit/", include("joinedup.audit.urls")),
     path("directory/", include("joinedup.directory.urls")),
     path("find-support/", include("joinedup.directory.public_urls")),
+    path("identification/", include("joinedup.identification.urls")),
+    path(
+        "published/identification-rules/<str:ons_code>/",
+        identification_views.published_rules,
+        name="published_rules",
+    ),
     path("manage/", include("joinedup.accounts.manage_urls")),
     path("api/oruk/", include("joinedup.directory.oruk_urls")),
     path("api/", api.urls),

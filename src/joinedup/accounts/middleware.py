@@ -22,6 +22,7 @@ PUBLIC_PREFIXES = (
     "/about/",
     "/accessibility/",
     "/find-support/",
+    "/published/",
 )
 
 

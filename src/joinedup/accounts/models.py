@@ -150,6 +150,13 @@ class Membership(models.Model):
     role = models.CharField(max_length=32, choices=Role.choices)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    schools = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="based_memberships",
+        limit_choices_to={"kind": "school"},
+        help_text="For a Link Worker: the schools they are based in, whose screening lists they see.",
+    )
 
     class Meta:
         ordering = ["organisation__name", "area__name", "role"]

@@ -69,3 +69,18 @@ def domain_mask(domains: list[str] | tuple[str, ...] | set[str]) -> int:
 
 def domains_in_mask(mask: int) -> list[str]:
     return [domain for domain, bit in DOMAIN_BITS.items() if mask & bit]
+
+
+# The identification rules' areas at risk (joinedup.rules.DOMAINS) as need domains, so a child's
+# areas at risk become the needs their plan starts from and the directory searches for.
+# Behaviour (exclusions) has no need domain of its own; it is shown, but not searched for.
+RISK_AREA_NEEDS: dict[str, NeedDomain] = {
+    "economic_disadvantage": NeedDomain.ECONOMIC_DISADVANTAGE,
+    "attendance": NeedDomain.ATTENDANCE,
+    "reading": NeedDomain.ATTAINMENT,
+    "writing": NeedDomain.ATTAINMENT,
+    "maths": NeedDomain.ATTAINMENT,
+    "english": NeedDomain.ATTAINMENT,
+    "emotional_wellbeing": NeedDomain.EMOTIONAL_WELLBEING,
+    "peer_relationships": NeedDomain.RELATIONSHIPS,
+}

@@ -45,14 +45,9 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "identification",
         "Identification",
-        "",
-        frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.SCHOOL_STAFF}),
+        "identification:home",
+        frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.SCHOOL_STAFF, Role.COMMISSIONER}),
         "Find children at risk of poorer outcomes before anyone refers them.",
-        (
-            "Imports of school data and wellbeing surveys.",
-            "Published, per-borough rules and a ranked list with the reasons for each child.",
-            "School confirmation of each child, and a fairness report for every run.",
-        ),
     ),
     Section(
         "sharing",

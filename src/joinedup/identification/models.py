@@ -1,0 +1,329 @@
+"""Identification in the app: screening data, rule versions, runs and each school's agreed list.
+
+The rules themselves live in the pure core, :mod:`joinedup.rules`; these models keep what a
+borough imported, which rules it used and what people decided.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from joinedup.accounts.models import Area, Organisation
+from joinedup.rules import LEVELS, Pupil, RuleSet, rules_from_dict
+
+
+def school_year_of(day: date) -> str:
+    """The school year a day falls in, written as schools write it.
+
+    >>> school_year_of(date(2026, 9, 1)), school_year_of(date(2027, 8, 31))
+    ('2026/27', '2026/27')
+    """
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+class ColumnMapping(models.Model):
+    """How one school's (or one MIS's) export names our columns, so a data lead maps them once."""
+
+    class Kind(models.TextChoices):
+        SCHOOL_DATA = "school_data", "School data"
+        SURVEY = "survey", "Wellbeing survey"
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="column_mappings")
+    name = models.CharField(max_length=120, help_text="For example the school, or the system it exports from.")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    columns = models.JSONField(default=dict, help_text="Our column name → the file's column name.")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["area", "kind", "name"], name="column_mapping_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display().lower()})"
+
+
+class RuleSetVersion(models.Model):
+    """One published version of a borough's rules. Versions are never edited; a change is a new one."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="rule_versions")
+    number = models.PositiveIntegerField()
+    rules = models.JSONField(help_text="The rule set, as joinedup.rules.rules_to_dict writes it.")
+    note = models.CharField(max_length=500, help_text="What changed and why.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["area", "-number"]
+        constraints = [models.UniqueConstraint(fields=["area", "number"], name="rule_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.area} rules, version {self.number}"
+
+    def rule_set(self) -> RuleSet:
+        return rules_from_dict({**self.rules, "area": self.area.name, "version": str(self.number)})
+
+
+class ScreeningImport(models.Model):
+    """One upload of school data or survey returns, and what became of it."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        IMPORTED = "imported", "Imported"
+        IMPORTED_VALID = "imported_valid", "Valid rows imported"
+        REJECTED = "rejected", "Not imported"
+        FAILED = "failed", "Failed"
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="screening_imports")
+    kind = models.CharField(max_length=16, choices=ColumnMapping.Kind.choices)
+    school_year = models.CharField(max_length=7)
+    file_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500, help_text="Where the upload is kept, to import its valid rows.")
+    mapping = models.ForeignKey(ColumnMapping, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    accept_valid_rows = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, help_text="The first problems: [row, column, value, expected].")
+    message = models.CharField(max_length=500, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def valid_rows(self) -> int:
+        """Rows with no problem: what importing the valid rows would bring in."""
+        bad_rows = {problem[0] for problem in self.problems}
+        return max(0, self.rows - len(bad_rows)) if self.problem_count == len(self.problems) else 0
+
+
+# The fields a screened pupil shares with the pure core's Pupil, in one place.
+PUPIL_FIELDS = (
+    "upn",
+    "forenames",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "year_group",
+    "postcode",
+    "attendance_pct",
+    "reading",
+    "writing",
+    "maths",
+    "english",
+    "fsm",
+    "pupil_premium",
+    "sen",
+    "eal",
+    "ethnicity",
+    "exclusions",
+    "social_care_status",
+)
+SURVEY_FIELDS = ("respondent", "sdq_emotional", "sdq_peer", "sdq_total", "stirling_total")
+
+
+class ScreenedPupil(models.Model):
+    """One pupil's row from the school data (and survey), for one school year.
+
+    Attainment is kept as the school wrote it: a level (``below``, ``expected``, ``above``) or
+    a score, as text. A blank is ``NULL``: missing, never a default.
+    """
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="screened_pupils")
+    school_year = models.CharField(max_length=7)
+    upn = models.CharField("UPN", max_length=20)
+    forenames = models.CharField(max_length=120, blank=True)
+    surname = models.CharField(max_length=120, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=20, blank=True)
+    year_group = models.SmallIntegerField()
+    postcode = models.CharField(max_length=10, blank=True)
+    attendance_pct = models.FloatField(null=True, blank=True)
+    reading = models.CharField(max_length=12, blank=True)
+    writing = models.CharField(max_length=12, blank=True)
+    maths = models.CharField(max_length=12, blank=True)
+    english = models.CharField(max_length=12, blank=True)
+    fsm = models.BooleanField(null=True, blank=True)
+    pupil_premium = models.BooleanField(null=True, blank=True)
+    sen = models.CharField("SEN", max_length=40, blank=True)
+    eal = models.BooleanField("EAL", null=True, blank=True)
+    ethnicity = models.CharField(max_length=60, blank=True)
+    exclusions = models.PositiveSmallIntegerField(null=True, blank=True)
+    social_care_status = models.CharField(max_length=3, blank=True)
+    respondent = models.CharField(max_length=10, blank=True)
+    sdq_emotional = models.PositiveSmallIntegerField(null=True, blank=True)
+    sdq_peer = models.PositiveSmallIntegerField(null=True, blank=True)
+    sdq_total = models.PositiveSmallIntegerField(null=True, blank=True)
+    stirling_total = models.PositiveSmallIntegerField(null=True, blank=True)
+    school_data_import = models.ForeignKey(ScreeningImport, on_delete=models.PROTECT, related_name="+")
+    survey_import = models.ForeignKey(
+        ScreeningImport, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["surname", "forenames", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "school_year", "upn"], name="screened_pupil_unique_upn"),
+        ]
+        indexes = [models.Index(fields=["area", "school_year", "school", "year_group"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.forenames} {self.surname}".strip() or self.upn
+
+    def pupil(self) -> Pupil:
+        return pupil_from_values({name: getattr(self, name) for name in (*PUPIL_FIELDS, *SURVEY_FIELDS)}, self.school)
+
+
+def attainment_value(text: str) -> str | float | None:
+    """Stored attainment text back to the core's value: a level, a score, or missing."""
+    if not text:
+        return None
+    return text if text in LEVELS else float(text)
+
+
+def pupil_from_values(values: dict[str, Any], school: Organisation | str) -> Pupil:
+    """A core ``Pupil`` from a screened pupil's stored values."""
+    text = {name: values[name] or None for name in ("forenames", "surname", "sex", "postcode", "sen", "ethnicity")}
+    return Pupil(
+        upn=values["upn"],
+        school_urn=school if isinstance(school, str) else (school.urn or ""),
+        year_group=values["year_group"],
+        date_of_birth=values["date_of_birth"],
+        attendance_pct=values["attendance_pct"],
+        reading=attainment_value(values["reading"]),
+        writing=attainment_value(values["writing"]),
+        maths=attainment_value(values["maths"]),
+        english=attainment_value(values["english"]),
+        fsm=values["fsm"],
+        pupil_premium=values["pupil_premium"],
+        eal=values["eal"],
+        exclusions=values["exclusions"],
+        social_care_status=values["social_care_status"] or None,
+        respondent=values["respondent"] or None,
+        sdq_emotional=values["sdq_emotional"],
+        sdq_peer=values["sdq_peer"],
+        sdq_total=values["sdq_total"],
+        stirling_total=values["stirling_total"],
+        **text,
+    )
+
+
+class IdentificationRun(models.Model):
+    """The rules applied to a borough's screened pupils for one school year."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="identification_runs")
+    school_year = models.CharField(max_length=7)
+    rules = models.ForeignKey(RuleSetVersion, on_delete=models.PROTECT, related_name="runs")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    screened = models.PositiveIntegerField(default=0)
+    proposed = models.PositiveIntegerField(default=0)
+    social_care = models.PositiveIntegerField(default=0, help_text="Routed to the social care list.")
+    fairness = models.JSONField(default=list, help_text="The fairness report, as it was at the run.")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Identification {self.school_year}, {self.area} (run {self.pk})"
+
+
+class SchoolCohort(models.Model):
+    """A school's list from one run; locked once the school and the Link Worker agree it."""
+
+    run = models.ForeignKey(IdentificationRun, on_delete=models.CASCADE, related_name="school_cohorts")
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    screened = models.PositiveIntegerField(default=0)
+    proposed = models.PositiveIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agreed_with = models.CharField(max_length=200, blank=True, help_text="Who else agreed the list.")
+
+    class Meta:
+        ordering = ["school__name"]
+        constraints = [models.UniqueConstraint(fields=["run", "school"], name="school_cohort_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.school} ({self.run.school_year})"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class CohortEntry(models.Model):
+    """One screened pupil's result in a run, and what the school decided."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "To decide"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+
+    class Source(models.TextChoices):
+        RULES = "rules", "Proposed by the rules"
+        ADDED = "added", "Added by a Link Worker"
+
+    cohort = models.ForeignKey(SchoolCohort, on_delete=models.CASCADE, related_name="entries")
+    pupil = models.ForeignKey(ScreenedPupil, on_delete=models.PROTECT, related_name="cohort_entries")
+    year_group = models.SmallIntegerField()
+    rank = models.PositiveIntegerField(null=True, blank=True, help_text="Within school and year group.")
+    n_domains = models.PositiveSmallIntegerField(default=0)
+    flags = models.JSONField(default=list, help_text="[domain, value, threshold, reason] for each domain at risk.")
+    domains_missing = models.JSONField(default=list)
+    proposed = models.BooleanField(default=False)
+    route = models.CharField(max_length=20)
+    explanation = models.CharField(max_length=1000)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.RULES)
+    decision = models.CharField(max_length=12, choices=Decision.choices, default=Decision.PENDING)
+    decision_reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["year_group", "rank", "pk"]
+        constraints = [models.UniqueConstraint(fields=["cohort", "pupil"], name="cohort_entry_unique_pupil")]
+        indexes = [models.Index(fields=["cohort", "year_group", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} in {self.cohort}"
+
+    @property
+    def domains_at_risk(self) -> list[str]:
+        return [flag[0] for flag in self.flags]
+
+    @property
+    def on_list(self) -> bool:
+        """On the school's list to decide: proposed by the rules, or added by a person."""
+        return self.proposed or self.source == self.Source.ADDED
