@@ -299,3 +299,26 @@ def test_rules_are_versioned_and_a_run_uses_the_version_in_force(screening: Scre
 def test_rules_need_a_note(world: World) -> None:
     with pytest.raises(ValidationError, match="what changed"):
         rules_version_save(actor=world.members[Role.DATA_LEAD], rules=RuleSet(minimum_domains=4), note="")
+
+
+def test_a_survey_without_upns_is_matched_by_name_and_date_of_birth(world: World, tmp_path: Path) -> None:
+    import_school_data(world, tmp_path)
+    path = write(
+        tmp_path,
+        "survey.csv",
+        "forenames,surname,date_of_birth,respondent,sdq_emotional,sdq_peer",
+        "amara,OKAFOR,2015-10-02,parent,6,5",
+        "Nobody,Known,2015-01-01,parent,1,1",
+    )
+    record = screening_import(
+        area=world.area,
+        kind=ColumnMapping.Kind.SURVEY,
+        path=path,
+        file_name="survey.csv",
+        school_year="2026/27",
+        started_by=world.members[Role.DATA_LEAD].user,
+        accept_valid_rows=True,
+    )
+    assert record.updated == 1
+    assert record.problem_count == 1
+    assert ScreenedPupil.objects.get(upn="A001").sdq_peer == 5

@@ -18,12 +18,14 @@ from joinedup.demo.generator import (
     demo_data_load,
     demo_data_loaded,
 )
+from joinedup.demo.identification import demo_identification_load, demo_identification_loaded
 
 
 class Command(BaseCommand):
     help = (
         "Load the synthetic demo data: four West London boroughs, their schools and partners, staff for every "
-        "role, families with children, and a directory of about 1,500 local services. The same seed always gives "
+        "role, families with children, a directory of about 1,500 local services, and screening data for every "
+        "school (about 12,000 pupils) with its identification run. The same seed always gives "
         "the same data. Does nothing if the demo data is already loaded."
     )
 
@@ -54,6 +56,13 @@ class Command(BaseCommand):
                 # Demo data loaded before the directory existed: add the directory that goes with its seed.
                 self.stdout.write("Adding the demo service directory, which this database does not have yet:")
                 self.stdout.write(self._load_directory(demo_data_build(seed=loaded.seed, children=1)))
+            if loaded.seed is not None and not demo_identification_loaded():
+                self.stdout.write(
+                    "Adding the demo screening data and school lists, which this database does not have yet:"
+                )
+                self.stdout.write(
+                    self._load_identification(demo_data_build(seed=loaded.seed, children=loaded.children))
+                )
             return
         if database_has_other_data() and not force:
             raise CommandError(
@@ -69,6 +78,7 @@ class Command(BaseCommand):
         except DemoDataConflict as error:
             raise CommandError(str(error)) from error
         directory = self._load_directory(data)
+        identification = self._load_identification(data)
         seconds = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic demo data (seed {seed}) in {seconds:.1f} s:"))
@@ -85,6 +95,15 @@ class Command(BaseCommand):
             f"  {summary.children} children, {summary.children_with_link_worker} of them with a link worker"
         )
         self.stdout.write(directory)
+        self.stdout.write(identification)
+
+    def _load_identification(self, data: DemoData) -> str:
+        """Screen every demo school's pupils and agree some lists; returns a line for the summary."""
+        result = demo_identification_load(data)
+        return (
+            f"  {result.pupils:,} pupils screened, {result.proposed:,} proposed, "
+            f"{result.agreed_schools} school lists agreed, in {result.seconds:.1f} s"
+        )
 
     def _load_directory(self, data: DemoData) -> str:
         """Load the demo service directory for ``data``; returns a line for the summary."""
