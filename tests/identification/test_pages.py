@@ -244,6 +244,7 @@ def test_an_upload_is_imported_in_the_background_then_run(
     assert "2 proposed" in client.get(f"/jobs/{run_job.pk}/").text
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_rejected_upload_can_import_its_valid_rows(
     world: World,
     django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]],

@@ -6,6 +6,7 @@ an import with a bad row writes nothing unless the person chose to import the va
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -293,7 +294,7 @@ def _school_data_write(
     values = [(*fixed, school_id, *_stored_values(pupil)) for school_id, pupil in rows]
     columns = ["area_id", "school_year", "school_data_import_id", *SURVEY_FIELDS, "school_id", *PUPIL_FIELDS]
     for start in range(0, len(values), _BATCH):
-        _upsert(
+        _insert(
             ScreenedPupil,
             columns,
             values[start : start + _BATCH],
@@ -323,30 +324,29 @@ def _stored_values(pupil: Pupil) -> list[Any]:
     return values
 
 
-def _upsert(
+def _insert(
     model: type[models.Model],
     columns: list[str],
     rows: list[tuple[Any, ...]],
     *,
-    conflict: list[str],
-    update: list[str],
+    conflict: list[str] | None = None,
+    update: list[str] | None = None,
 ) -> None:
-    """Insert ``rows``, updating the ``update`` columns where ``conflict`` matches a row already there.
+    """Insert ``rows``; with ``conflict``, update the ``update`` columns of a row already there.
 
     One prepared statement run for every row: the ORM's ``bulk_create`` builds and prepares each
     value in Python, which was most of an import's time (docs/decisions/0012). The column names
-    are our own, never input.
+    are our own, never input; values are as the database stores them (JSON already encoded).
     """
     if not rows:
         return
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
     placeholders = ", ".join(["%s"] * len(columns))
-    assignments = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in update)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES ({placeholders}) "  # noqa: S608
-        f"ON CONFLICT ({', '.join(map(quote, conflict))}) DO UPDATE SET {assignments}"
-    )
+    table = quote(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES ({placeholders})"  # noqa: S608
+    if conflict:
+        assignments = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in update or ())
+        sql += f" ON CONFLICT ({', '.join(map(quote, conflict))}) DO UPDATE SET {assignments}"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -456,28 +456,54 @@ def _run_write(
         for school_id in schools
     }
     counts: Counter[tuple[int, str]] = Counter()
+    undecided = {"source": CohortEntry.Source.RULES, "decision": CohortEntry.Decision.PENDING, "decision_reason": ""}
     entries = []
     for row, result in zip(values, results, strict=True):
         school_id = row["school_id"]
         counts[(school_id, "screened")] += 1
         counts[(school_id, "proposed")] += result.proposed
-        entry = CohortEntry(
-            cohort=cohorts[school_id],
-            pupil_id=row["pk"],
-            year_group=result.year_group,
-            rank=result.rank,
-            n_domains=result.n_domains,
-            flags=[
-                [flag.domain, _plain(flag.value), _plain(flag.threshold), flag.text] for flag in result.domains_at_risk
-            ],
-            domains_missing=list(result.domains_missing),
-            proposed=result.proposed,
-            route=result.route,
-            explanation=result.explanation,
-            **previous.decisions.get(row["pk"], {}),
+        flags = [
+            [flag.domain, _plain(flag.value), _plain(flag.threshold), flag.text] for flag in result.domains_at_risk
+        ]
+        decided = previous.decisions.get(row["pk"], undecided)
+        entries.append(
+            (
+                cohorts[school_id].pk,
+                row["pk"],
+                result.year_group,
+                result.rank,
+                result.n_domains,
+                json.dumps(flags),
+                json.dumps(result.domains_missing),
+                result.proposed,
+                result.route,
+                result.explanation,
+                decided["source"],
+                decided["decision"],
+                decided["decision_reason"],
+                decided.get("decided_by_id"),
+                decided.get("decided_at"),
+            )
         )
-        entries.append(entry)
-    CohortEntry.objects.bulk_create(entries, batch_size=_BATCH)
+    columns = [
+        "cohort_id",
+        "pupil_id",
+        "year_group",
+        "rank",
+        "n_domains",
+        "flags",
+        "domains_missing",
+        "proposed",
+        "route",
+        "explanation",
+        "source",
+        "decision",
+        "decision_reason",
+        "decided_by_id",
+        "decided_at",
+    ]
+    for start in range(0, len(entries), _BATCH):
+        _insert(CohortEntry, columns, entries[start : start + _BATCH])
     for school_id, cohort in cohorts.items():
         cohort.screened = counts[(school_id, "screened")]
         cohort.proposed = counts[(school_id, "proposed")]
