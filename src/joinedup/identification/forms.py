@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from joinedup.accounts.models import Organisation
 from joinedup.core.forms import GovukForm
 from joinedup.identification.models import ColumnMapping, school_year_of
+from joinedup.identification.services import NOTE_REQUIRED
 from joinedup.rules import (
     DOMAIN_NAMES,
     SCHOOL_DATA_COLUMNS,
@@ -141,6 +142,7 @@ class RulesForm(GovukForm):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Published with the rules, so that anyone can see why they changed.",
+        error_messages={"required": NOTE_REQUIRED},
     )
 
     def __init__(self, *args: Any, rules: RuleSet, **kwargs: Any) -> None:
@@ -205,7 +207,12 @@ class RulesForm(GovukForm):
 
 class RulesUploadForm(GovukForm):
     file = forms.FileField(label="Rules file (TOML)", help_text="As exported from this page, edited as needed.")
-    note = forms.CharField(label="What changed and why", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="What changed and why",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": NOTE_REQUIRED},
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

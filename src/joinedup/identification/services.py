@@ -49,6 +49,7 @@ from joinedup.rules import (
     rules_to_dict,
 )
 
+NOTE_REQUIRED = "Say what changed and why, for the published record."
 # An import keeps this many problems to show; the count is always exact.
 PROBLEMS_KEPT = 1000
 _BATCH = 2000
@@ -81,7 +82,7 @@ def _stored(rules: RuleSet) -> dict[str, Any]:
 def rules_version_save(*, actor: Membership, rules: RuleSet, note: str) -> RuleSetVersion:
     """Publish ``rules`` as the area's next version. Refuses a version identical to the current one."""
     if not note.strip():
-        raise ValidationError({"note": "Say what changed and why, for the published record."})
+        raise ValidationError({"note": NOTE_REQUIRED})
     with transaction.atomic():
         current = rules_current(actor.area)
         if _stored(rules) == current.rules:

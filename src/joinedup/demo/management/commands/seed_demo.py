@@ -60,9 +60,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "Adding the demo screening data and school lists, which this database does not have yet:"
                 )
-                self.stdout.write(
-                    self._load_identification(demo_data_build(seed=loaded.seed, children=loaded.children))
-                )
+                data = demo_data_build(seed=loaded.seed, children=loaded.children or DEFAULT_CHILDREN)
+                self.stdout.write(self._load_identification(data))
             return
         if database_has_other_data() and not force:
             raise CommandError(
