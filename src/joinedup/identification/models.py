@@ -93,6 +93,7 @@ class ScreeningImport(models.Model):
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     problem_count = models.PositiveIntegerField(default=0)
+    bad_rows = models.PositiveIntegerField(default=0, help_text="Rows with at least one problem.")
     problems = models.JSONField(default=list, help_text="The first problems: [row, column, value, expected].")
     message = models.CharField(max_length=500, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -108,8 +109,7 @@ class ScreeningImport(models.Model):
     @property
     def valid_rows(self) -> int:
         """Rows with no problem: what importing the valid rows would bring in."""
-        bad_rows = {problem[0] for problem in self.problems}
-        return max(0, self.rows - len(bad_rows)) if self.problem_count == len(self.problems) else 0
+        return max(0, self.rows - self.bad_rows)
 
 
 # The fields a screened pupil shares with the pure core's Pupil, in one place.

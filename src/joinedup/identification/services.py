@@ -220,14 +220,14 @@ def screening_import(
         raise ImportRejected(record) from None
     record.rows = checked.total_rows
     record.problem_count = len(checked.problems)
+    record.bad_rows = len({problem.row for problem in checked.problems})
     record.problems = [[p.row, p.column, p.value, p.expected] for p in checked.problems[:PROBLEMS_KEPT]]
     if checked.problems and not accept_valid_rows:
-        bad_rows = len({problem.row for problem in checked.problems})
         _finish(
             record,
             ScreeningImport.Status.REJECTED,
-            message=f"{len(checked.problems)} problem{'s' if len(checked.problems) != 1 else ''} on {bad_rows} "
-            f"row{'s' if bad_rows != 1 else ''}; nothing was imported.",
+            message=f"{len(checked.problems)} problem{'s' if len(checked.problems) != 1 else ''} on {record.bad_rows} "
+            f"row{'s' if record.bad_rows != 1 else ''}; nothing was imported.",
         )
         raise ImportRejected(record)
     with transaction.atomic():
@@ -237,7 +237,7 @@ def screening_import(
             created, updated = 0, _survey_write(area, school_year, record, checked.rows)
         record.created, record.updated = created, updated
         status = ScreeningImport.Status.IMPORTED_VALID if checked.problems else ScreeningImport.Status.IMPORTED
-        left_out = f" Left out {len({p.row for p in checked.problems})} rows with problems." if checked.problems else ""
+        left_out = f" Left out {record.bad_rows} rows with problems." if checked.problems else ""
         noun = "pupils" if kind == ColumnMapping.Kind.SCHOOL_DATA else "survey returns"
         _finish(
             record, status, message=f"Imported {len(checked.rows)} {noun}: {created} new, {updated} updated.{left_out}"

@@ -74,7 +74,15 @@ PAGE_SIZE = 100
 def home(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     run = latest_run(actor.area)
-    ready = ready_to_enrol(actor) if actor.role in ADD_ROLES else None
+    ready = list(ready_to_enrol(actor)[:200]) if actor.role in ADD_ROLES else None
+    if ready:
+        audit_record(
+            action=AuditAction.VIEW,
+            actor=actor,
+            record_type="identification.ready_to_contact",
+            purpose=PURPOSES_BY_ROLE[Role(actor.role)][0],
+            detail={"pupils_shown": len(ready)},
+        )
     return render(
         request,
         "identification/home.html",
@@ -82,7 +90,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "run": run,
             "schools": run_school_cohorts(run, actor) if run else [],
             "rules": rules_current(actor.area),
-            "ready": ready[:200] if ready is not None else None,
+            "ready": ready,
+            "sees_lists": actor.role in LIST_ROLES,
             "is_data_lead": actor.role == Role.DATA_LEAD,
             "sees_reports": actor.role in REPORT_ROLES,
         },
