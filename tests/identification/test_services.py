@@ -322,3 +322,51 @@ def test_a_survey_without_upns_is_matched_by_name_and_date_of_birth(world: World
     assert record.updated == 1
     assert record.problem_count == 1
     assert ScreenedPupil.objects.get(upn="A001").sdq_peer == 5
+
+
+def test_gcse_grades_become_levels_and_a_number_off_the_scale_is_refused(world: World, tmp_path: Path) -> None:
+    data_lead = world.members[Role.DATA_LEAD]
+    mapping = mapping_save(
+        actor=data_lead,
+        name="Secondary grades",
+        kind=ColumnMapping.Kind.SCHOOL_DATA,
+        columns={},
+        attainment_scale=ColumnMapping.Scale.GCSE_GRADE,
+    )
+    urn = world.school.urn
+    path = write(
+        tmp_path,
+        "grades.csv",
+        "upn,school_urn,year_group,english,maths",
+        f"G001,{urn},10,3,7",
+        f"G002,{urn},10,5,expected",
+        f"G003,{urn},10,100,4",
+    )
+    record = screening_import(
+        area=world.area,
+        kind=ColumnMapping.Kind.SCHOOL_DATA,
+        path=path,
+        file_name="grades.csv",
+        school_year="2026/27",
+        started_by=data_lead.user,
+        mapping=mapping,
+        accept_valid_rows=True,
+    )
+    assert record.problems == [[4, "english", "100", "a level or one of the GCSE grades from 1 to 9"]]
+    levels = dict(ScreenedPupil.objects.values_list("upn", "english"))
+    assert levels == {"G001": "below", "G002": "expected"}
+    assert ScreenedPupil.objects.get(upn="G001").maths == "above"
+
+
+def test_ks2_scaled_scores_stay_scores_within_their_range(world: World, tmp_path: Path) -> None:
+    urn = world.school.urn
+    with pytest.raises(ImportRejected) as rejected:
+        import_school_data(
+            world,
+            tmp_path,
+            f"K001,Kai,Ng,2015-10-02,M,6,{urn},95,96,104,N,Mixed,",
+            f"K002,Lu,Ng,2015-10-02,F,6,{urn},95,96,160,N,Mixed,",
+        )
+    assert rejected.value.record.problems == [
+        [3, "maths", "160", "a level or one of the KS2 scaled scores from 80 to 120"]
+    ]

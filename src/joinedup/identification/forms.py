@@ -86,9 +86,19 @@ class MappingForm(GovukForm):
         label="Name", max_length=120, help_text="For example the school, or the system it exports from."
     )
 
+    attainment_scale = forms.ChoiceField(
+        label="Numbers in the attainment columns are",
+        choices=ColumnMapping.Scale.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Levels (below, expected, above) are read whatever you choose here.",
+    )
+
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
+        if kind != ColumnMapping.Kind.SCHOOL_DATA:
+            del self.fields["attainment_scale"]
         for column in self.columns:
             self.fields[column] = forms.CharField(label=column, required=False, max_length=120)
             self.fields[column].widget.attrs["class"] = "govuk-input govuk-input--width-20"

@@ -27,16 +27,26 @@ def school_year_of(day: date) -> str:
 
 
 class ColumnMapping(models.Model):
-    """How one school's (or one MIS's) export names our columns, so a data lead maps them once."""
+    """How one school's (or one MIS's) export names our columns, so a data lead maps them once.
+
+    ``attainment_scale`` says what a number in an attainment column means. KS2 scaled scores are
+    kept as scores (the rules' score thresholds apply); GCSE grades become levels on import, so
+    that one threshold never compares numbers on two scales.
+    """
 
     class Kind(models.TextChoices):
         SCHOOL_DATA = "school_data", "School data"
         SURVEY = "survey", "Wellbeing survey"
 
+    class Scale(models.TextChoices):
+        KS2_SCALED = "ks2_scaled", "KS2 scaled scores (80 to 120; 100 is the expected standard)"
+        GCSE_GRADE = "gcse_grade", "GCSE grades (1 to 9; 4 is a standard pass, 7 and above is above)"
+
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="column_mappings")
     name = models.CharField(max_length=120, help_text="For example the school, or the system it exports from.")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     columns = models.JSONField(default=dict, help_text="Our column name → the file's column name.")
+    attainment_scale = models.CharField(max_length=12, choices=Scale.choices, default=Scale.KS2_SCALED)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

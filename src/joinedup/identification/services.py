@@ -35,6 +35,7 @@ from joinedup.identification.models import (
     pupil_from_values,
 )
 from joinedup.rules import (
+    ATTAINMENT_DOMAINS,
     SCHOOL_DATA_COLUMNS,
     SURVEY_COLUMNS,
     Pupil,
@@ -127,7 +128,13 @@ def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def mapping_save(
-    *, actor: Membership, name: str, kind: str, columns: dict[str, str], mapping: ColumnMapping | None = None
+    *,
+    actor: Membership,
+    name: str,
+    kind: str,
+    columns: dict[str, str],
+    attainment_scale: str = ColumnMapping.Scale.KS2_SCALED,
+    mapping: ColumnMapping | None = None,
 ) -> ColumnMapping:
     """Create or change a saved mapping; only the columns whose name differs from ours are kept."""
     canonical = SCHOOL_DATA_COLUMNS if kind == ColumnMapping.Kind.SCHOOL_DATA else SURVEY_COLUMNS
@@ -147,6 +154,7 @@ def mapping_save(
             mapping = ColumnMapping(area=actor.area, kind=kind)
         mapping.name = name.strip()
         mapping.columns = kept
+        mapping.attainment_scale = attainment_scale
         mapping.updated_by = actor.user
         mapping.save()
         audit_record(
@@ -154,7 +162,7 @@ def mapping_save(
             actor=actor,
             record_type="identification.mapping",
             record_id=mapping.pk,
-            detail={"name": mapping.name, "columns": kept},
+            detail={"name": mapping.name, "columns": kept, "attainment_scale": attainment_scale},
         )
     return mapping
 
@@ -212,7 +220,8 @@ def screening_import(
     columns = dict(mapping.columns) if mapping else {}
     try:
         if kind == ColumnMapping.Kind.SCHOOL_DATA:
-            checked = _school_data_checked(area, Path(path), file_name, columns, progress)
+            scale = mapping.attainment_scale if mapping else ColumnMapping.Scale.KS2_SCALED
+            checked = _school_data_checked(area, Path(path), file_name, columns, scale, progress)
         else:
             checked = _survey_checked(area, school_year, Path(path), file_name, columns)
     except (ReadingError, OSError, UnicodeDecodeError) as error:
@@ -268,7 +277,7 @@ def _finish(record: ScreeningImport, status: str, *, message: str) -> None:
 
 
 def _school_data_checked(
-    area: Area, path: Path, file_name: str, columns: dict[str, str], progress: Progress | None
+    area: Area, path: Path, file_name: str, columns: dict[str, str], scale: str, progress: Progress | None
 ) -> _Checked:
     data = read_school_data(path, columns, progress=progress)
     schools = dict(Organisation.objects.filter(kind=Organisation.Kind.SCHOOL, areas=area).values_list("urn", "pk"))
@@ -276,14 +285,46 @@ def _school_data_checked(
     rows: list[tuple[int, Pupil]] = []
     urn_column = columns.get("school_urn", "school_urn")
     for row, pupil in zip(data.row_numbers, data.pupils, strict=True):
+        found = [
+            RowProblem(file_name, row, columns.get(subject, subject), f"{score:g}", expected)
+            for subject, score, expected in _on_scale(pupil, scale)
+        ]
         if pupil.school_urn not in schools:
-            problems.append(
+            found.append(
                 RowProblem(file_name, row, urn_column, pupil.school_urn, f"the URN of a school in {area.name}")
             )
+        if found:
+            problems += found
             continue
         rows.append((schools[pupil.school_urn], pupil))
     problems.sort(key=lambda problem: problem.row)
     return _Checked(rows=rows, problems=problems, total_rows=data.rows)
+
+
+# Each scale's range, and for a scale read as levels, where "expected" and "above" start.
+_SCALES: dict[str, tuple[float, float, tuple[float, float] | None]] = {
+    ColumnMapping.Scale.KS2_SCALED: (80, 120, None),
+    ColumnMapping.Scale.GCSE_GRADE: (1, 9, (4, 7)),
+}
+
+
+def _on_scale(pupil: Pupil, scale: str) -> list[tuple[str, float, str]]:
+    """Check each numeric attainment against ``scale``; a scale read as levels turns it into one.
+
+    Returns (subject, score, what was expected) for each score outside the scale.
+    """
+    low, high, cuts = _SCALES[scale]
+    wrong = []
+    for subject in ATTAINMENT_DOMAINS:
+        score = getattr(pupil, subject)
+        if score is None or isinstance(score, str):
+            continue
+        if not low <= score <= high:
+            label = ColumnMapping.Scale(scale).label.split(" (")[0]
+            wrong.append((subject, score, f"a level or one of the {label} from {low:g} to {high:g}"))
+        elif cuts is not None:
+            setattr(pupil, subject, "below" if score < cuts[0] else ("expected" if score < cuts[1] else "above"))
+    return wrong
 
 
 def _school_data_write(

@@ -203,7 +203,11 @@ def mapping_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     kind = mapping.kind if mapping else request.GET.get("kind", ColumnMapping.Kind.SCHOOL_DATA)
     if kind not in ColumnMapping.Kind.values:
         raise Http404("No such kind of file")
-    initial = {"name": mapping.name, **mapping.columns} if mapping else {}
+    initial = (
+        {"name": mapping.name, "attainment_scale": mapping.attainment_scale, **mapping.columns}
+        if mapping
+        else {"attainment_scale": ColumnMapping.Scale.KS2_SCALED}
+    )
     form = MappingForm(request.POST if request.method == "POST" else None, kind=kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,6 +216,7 @@ def mapping_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 kind=kind,
                 columns=form.mapped_columns(),
+                attainment_scale=form.cleaned_data.get("attainment_scale") or ColumnMapping.Scale.KS2_SCALED,
                 mapping=mapping,
             )
         except ValidationError as error:
