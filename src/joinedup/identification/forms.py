@@ -48,7 +48,10 @@ class ScreeningImportForm(GovukForm):
         queryset=ColumnMapping.objects.none(),
         required=False,
         empty_label="Our standard column names",
-        help_text="Choose a saved mapping if the file names its columns differently.",
+        help_text=(
+            "Choose a saved mapping if the file names its columns differently, or gives GCSE grades. "
+            "Without one, numbers in attainment columns are read as KS2 scaled scores."
+        ),
     )
     accept_valid_rows = forms.BooleanField(
         label="If some rows have problems, import the rows without problems",
