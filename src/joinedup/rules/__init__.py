@@ -4,6 +4,7 @@ A pure core: plain Python with no Django import, strictly typed. The list it pro
 suggestion for the school meeting; a person decides, and records why.
 """
 
+from joinedup.rules.measures import SdqScores, sdq_scores, stirling_total
 from joinedup.rules.model import (
     ATTAINMENT_DOMAINS,
     DOMAINS,
@@ -23,7 +24,10 @@ from joinedup.rules.model import (
 from joinedup.rules.reading import (
     COHORT_COLUMNS,
     SCHOOL_DATA_COLUMNS,
+    SDQ_ITEM_COLUMNS,
+    STIRLING_ITEM_COLUMNS,
     SURVEY_COLUMNS,
+    SURVEY_MATCH_COLUMNS,
     PupilData,
     ReadingError,
     RowProblem,
@@ -47,8 +51,11 @@ __all__ = [
     "RESPONDENTS",
     "SCHOOL_DATA_COLUMNS",
     "SDQ_DOMAINS",
+    "SDQ_ITEM_COLUMNS",
+    "STIRLING_ITEM_COLUMNS",
     "SUPPRESSED",
     "SURVEY_COLUMNS",
+    "SURVEY_MATCH_COLUMNS",
     "AttainmentRule",
     "AttendanceRule",
     "BehaviourRule",
@@ -67,6 +74,7 @@ __all__ = [
     "RuleSet",
     "RulesError",
     "SdqRule",
+    "SdqScores",
     "SurveyReturn",
     "fairness_report",
     "identify",
@@ -79,5 +87,7 @@ __all__ = [
     "rules_report",
     "rules_to_dict",
     "rules_to_toml",
+    "sdq_scores",
+    "stirling_total",
     "write_cohort",
 ]

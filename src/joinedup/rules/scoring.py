@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable, Sequence
-from operator import attrgetter
+from itertools import count, repeat
+from operator import add, attrgetter, mul
 from typing import Final, Literal, NamedTuple
 
 from joinedup.rules.model import (
@@ -207,6 +208,7 @@ def _sdq_check(domain: str, rule: SdqRule) -> Check:
 
 def _behaviour_check(rule: BehaviourRule) -> Check:
     at_least = rule.exclusions_at_least
+    cache: dict[int, Flag] = {}
 
     def check(pupil: Pupil) -> Flag | bool | None:
         value = pupil.exclusions
@@ -214,10 +216,23 @@ def _behaviour_check(rule: BehaviourRule) -> Check:
             return None
         if value < at_least:
             return False
-        text = f"{value} exclusion{'' if value == 1 else 's'} ({at_least} or more)"
-        return Flag("behaviour", "exclusions", value, at_least, 0.0, text)
+        flag = cache.get(value)
+        if flag is None:
+            text = f"{value} exclusion{'' if value == 1 else 's'} ({at_least} or more)"
+            flag = cache[value] = Flag("behaviour", "exclusions", value, at_least, 0.0, text)
+        return flag
 
     return check
+
+
+# What each domain's check reads from a pupil: pupils with the same values get the same outcome.
+_CHECK_READS: Final[dict[str, tuple[str, ...]]] = {
+    "economic_disadvantage": ("fsm", "pupil_premium"),
+    "attendance": ("attendance_pct",),
+    **{domain: (domain,) for domain in ATTAINMENT_DOMAINS},
+    **{domain: ("respondent", _SDQ_FIELDS[domain]) for domain in SDQ_DOMAINS},
+    "behaviour": ("exclusions",),
+}
 
 
 def _checks(rules: RuleSet) -> list[tuple[str, Check]]:
@@ -291,27 +306,158 @@ standard and SDQ emotional symptoms 7 (teacher; 5 or more). No survey return for
 
 
 def _identify(pupils: Iterable[Pupil], rules: RuleSet) -> list[Result]:
+    # Column by column, as the readers work: for each domain, the values each pupil has (one
+    # C-level map), each distinct value checked once, on the first pupil that has it; then each
+    # distinct combination of outcomes (and social care status) summarised once. Python-level
+    # work per pupil is left to ranking.
+    pupils = pupils if isinstance(pupils, list) else list(pupils)
     checks = _checks(rules)
-    disadvantage_on = rules.economic_disadvantage.enabled
-    minimum = rules.minimum_domains
-    routed = frozenset(rules.social_care_statuses)
-    missing_sentences: dict[tuple[str, ...], str] = {}
-    care_prefix: dict[str, str] = {}
-    rows: list[list[object]] = []
-    groups: dict[tuple[str, int], list[tuple[int, float, str, int]]] = {}
-    append = rows.append
+    domains = [domain for domain, _ in checks]
+    outcome_columns: list[list[int]] = []
+    outcomes_by_domain: list[list[Flag | bool | None]] = []
+    unreadable: list[tuple[int, int, PupilDataError]] = []
+    # A stand-in pupil carries each distinct value to the check; only for a value the check
+    # refuses is the first real pupil with it found, for the error to name.
+    proxy: Pupil = object.__new__(Pupil)
+    proxy.upn = ""
+    for position, (domain, check) in enumerate(checks):
+        fields = _CHECK_READS[domain]
+        values = list(map(attrgetter(*fields), pupils))
+        outcomes: list[Flag | bool | None] = []
+        # Numbered by outcome, not by value: every attendance of 90% or more is the same False.
+        outcome_numbers: dict[int, int] = {}
+        numbers = dict.fromkeys(values, 0)
+        for value in numbers:
+            for field, field_value in zip(fields, value if len(fields) > 1 else (value,), strict=True):
+                setattr(proxy, field, field_value)
+            try:
+                outcome = check(proxy)
+            except PupilDataError:
+                index = values.index(value)
+                try:
+                    check(pupils[index])
+                except PupilDataError as error:
+                    unreadable.append((index, position, error))
+                outcome = None
+            number = outcome_numbers.get(id(outcome))  # the checks share one Flag per value
+            if number is None:
+                number = outcome_numbers[id(outcome)] = len(outcomes)
+                outcomes.append(outcome)
+            numbers[value] = number
+        outcomes_by_domain.append(outcomes)
+        outcome_columns.append(list(map(numbers.__getitem__, values)))
+    if unreadable:
+        # The error the first unreadable pupil (and its first unreadable domain) gives.
+        raise min(unreadable, key=lambda found: found[:2])[2]
 
-    for index, pupil in enumerate(pupils):
-        flags: list[Flag] = []
-        missing: list[str] = []
+    # Only a status routed to social care changes a result; others count as none (fewer combinations).
+    routed = {status: status for status in rules.social_care_statuses}
+    statuses = map(routed.get, map(attrgetter("social_care_status"), pupils))
+    combination_numbers: dict[tuple[object, ...], int] = {}
+    combinations = list(map(combination_numbers.setdefault, zip(*outcome_columns, statuses, strict=True), count()))
+    bodies: dict[int, tuple[object, ...]] = {}
+    sort_keys: dict[int, tuple[int, float]] = {}
+    summarise = _Summariser(rules, domains)
+    # Outcomes are numbered by object, so different numbers are different flags or missing domains.
+    by_outcomes: dict[tuple[object, ...], _Common] = {}
+    for combination, number in combination_numbers.items():
+        outcome_key = combination[:-1]
+        common = by_outcomes.get(outcome_key)
+        if common is None:
+            outcomes_here = [
+                domain_outcomes[outcome]  # type: ignore[call-overload]  # the numbers made above
+                for domain_outcomes, outcome in zip(outcomes_by_domain, outcome_key, strict=True)
+            ]
+            common = by_outcomes[outcome_key] = summarise.common(outcomes_here)
+        status: str | None = combination[-1]  # type: ignore[assignment]  # the last is the status
+        bodies[number], sort_keys[number] = summarise(common, status)
+
+    # Ranks within each school and year group: one sort of (group and place, UPN, index), where
+    # the place is that of (priority, -severity) among the few distinct ones, so most comparisons
+    # are of one integer.
+    places = {key: place for place, key in enumerate(sorted(set(sort_keys.values())))}
+    place_of = {number: places[key] for number, key in sort_keys.items()}
+    upns = list(map(attrgetter("upn"), pupils))
+    urns = list(map(attrgetter("school_urn"), pupils))
+    years = list(map(attrgetter("year_group"), pupils))
+    group_numbers: dict[tuple[str, int], int] = {}
+    group_of = list(map(group_numbers.setdefault, zip(urns, years, strict=True), count()))
+    width = len(places)
+    primary = map(add, map(mul, group_of, repeat(width)), map(place_of.__getitem__, combinations))
+    order = sorted(zip(primary, upns, count()))
+    ranks = [0] * len(pupils)
+    rank, previous = 0, -1
+    for key, _upn, index in order:
+        group = key // width
+        if group != previous:
+            rank, previous = 0, group
+        rank += 1
+        ranks[index] = rank
+    heads = zip(upns, urns, years, strict=True)
+    rows = map(add, map(add, heads, map(bodies.__getitem__, combinations)), zip(ranks, strict=True))
+    return list(map(tuple.__new__, repeat(Result), rows))
+
+
+# n, flags, missing domains, disadvantaged, severity, explanation: shared by pupils with the same outcomes.
+_Common = tuple[int, tuple[Flag, ...], tuple[str, ...], bool | None, float, str]
+
+
+class _Summariser:
+    """Turns one combination of check outcomes and a social care status into a result's middle fields."""
+
+    def __init__(self, rules: RuleSet, domains: list[str]) -> None:
+        self.domains = domains
+        self.disadvantage_on = rules.economic_disadvantage.enabled
+        self.minimum = rules.minimum_domains
+        self.routed = frozenset(rules.social_care_statuses)
+        self.missing_sentences: dict[tuple[str, ...], str] = {}
+        self.care_explanations: dict[tuple[str, str], str] = {}
+
+    def common(self, outcomes: list[Flag | bool | None]) -> _Common:
+        """What every pupil with these outcomes shares, whatever their social care status.
+
+        Called once per distinct combination of outcomes, so the tuples and the explanation are
+        the same objects for every pupil with it: cheap to compare and to memoise on
+        (write_cohort does).
+        """
+        flags: tuple[Flag, ...] = tuple([outcome for outcome in outcomes if outcome])  # type: ignore[misc]
+        missing = tuple([domain for domain, outcome in zip(self.domains, outcomes, strict=True) if outcome is None])
+        severity, explanation = self._explain(flags, missing)
+        n = len(flags)
+        if not self.disadvantage_on:
+            disadvantaged: bool | None = False
+        elif n and flags[0].domain == "economic_disadvantage":
+            disadvantaged = True
+        else:
+            disadvantaged = None if missing and missing[0] == "economic_disadvantage" else False
+        return n, flags, missing, disadvantaged, severity, explanation
+
+    def __call__(self, common: _Common, status: str | None) -> tuple[tuple[object, ...], tuple[int, float]]:
+        """(route … explanation) for the Result, and (priority, -severity) for the ranking."""
+        n, flags, missing, disadvantaged, severity, explanation = common
+        if status is not None and status in self.routed:
+            with_care = self.care_explanations.get((status, explanation))
+            if with_care is None:
+                prefix = f"Known to children's social care ({status}): on the social care list. "
+                with_care = self.care_explanations[(status, explanation)] = prefix + explanation
+            explanation = with_care
+            route: Route = "social_care"
+            priority = 200
+        elif n >= self.minimum:
+            route = "programme"
+            priority = 0
+        else:
+            route = "not_proposed"
+            priority = 100
+        # One small integer carries route, disadvantage and count, so the sort key stays short.
+        priority += (0 if disadvantaged else 50) + (49 - n)
+        body = (route, route == "programme", n, flags, missing, disadvantaged, severity, explanation)
+        return body, (priority, -severity)
+
+    def _explain(self, flags: tuple[Flag, ...], missing: tuple[str, ...]) -> tuple[float, str]:
         severity = 0.0
-        for domain, check in checks:
-            outcome = check(pupil)
-            if outcome:
-                flags.append(outcome)  # type: ignore[arg-type]  # truthy outcomes are Flags
-                severity += outcome.severity  # type: ignore[union-attr]
-            elif outcome is None:
-                missing.append(domain)
+        for flag in flags:  # summed in domain order, as the severity has always been
+            severity += flag.severity
         n = len(flags)
         if n > 1:
             explanation = f"At risk in {n} areas: {', '.join([flag.text for flag in flags[:-1]])} and {flags[-1].text}."
@@ -319,59 +465,9 @@ def _identify(pupils: Iterable[Pupil], rules: RuleSet) -> list[Result]:
             explanation = f"At risk in 1 area: {flags[0].text}."
         else:
             explanation = "Not at risk in any area."
-        missing_tuple = tuple(missing)
-        if missing_tuple:
-            sentence = missing_sentences.get(missing_tuple)
+        if missing:
+            sentence = self.missing_sentences.get(missing)
             if sentence is None:
-                sentence = missing_sentences[missing_tuple] = _missing_sentence(missing_tuple)
+                sentence = self.missing_sentences[missing] = _missing_sentence(missing)
             explanation += sentence
-        status = pupil.social_care_status
-        if status is not None and status in routed:
-            route: Route = "social_care"
-            prefix = care_prefix.get(status)
-            if prefix is None:
-                prefix = care_prefix[status] = f"Known to children's social care ({status}): on the social care list. "
-            explanation = prefix + explanation
-            priority = 200
-        elif n >= minimum:
-            route = "programme"
-            priority = 0
-        else:
-            route = "not_proposed"
-            priority = 100
-        if not disadvantage_on:
-            disadvantaged: bool | None = False
-        elif n and flags[0].domain == "economic_disadvantage":
-            disadvantaged = True
-        else:
-            disadvantaged = None if missing and missing[0] == "economic_disadvantage" else False
-        # One small integer carries route, disadvantage and count, so the sort key stays short.
-        priority += (0 if disadvantaged else 50) + (49 - n)
-        key = (pupil.school_urn, pupil.year_group)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = []
-        group.append((priority, -severity, pupil.upn, index))
-        append(
-            [
-                pupil.upn,
-                pupil.school_urn,
-                pupil.year_group,
-                route,
-                route == "programme",
-                n,
-                tuple(flags),
-                missing_tuple,
-                disadvantaged,
-                severity,
-                explanation,
-                0,
-            ]
-        )
-
-    for group in groups.values():
-        group.sort()
-        for rank, entry in enumerate(group, start=1):
-            rows[entry[3]][11] = rank
-    new = tuple.__new__
-    return [new(Result, row) for row in rows]
+        return severity, explanation
