@@ -56,6 +56,7 @@ __all__ = [
     "ReadingError",
     "RowProblem",
     "SurveyReturn",
+    "gc_paused",
     "mapping_from_file",
     "read_pupils",
     "read_school_data",
@@ -313,9 +314,13 @@ def _layout(
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
-    # A million long-lived objects and no cycles: the cyclic collector would walk them again
-    # and again for nothing (see identify()).
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a whole read, score and write.
+
+    A million long-lived objects and no cycles: the collector would walk them again and again
+    for nothing (see ``identify``). Each step pauses it too; pausing around all three also saves
+    the collections between them (about 0.4 s at a million pupils).
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -740,7 +745,7 @@ def read_school_data(
     >>> print(data.problems[0])
     s.csv, row 3, column year_group: ‘five’; expected a whole number from -1 to 14
     """
-    with _no_gc():
+    with gc_paused():
         return _read_school_data(Path(path), dict(mapping or {}), progress)
 
 
@@ -911,7 +916,7 @@ def read_survey(
         OSError: the file cannot be opened.
     """
     school = None if pupils is None else _school_names(pupils)
-    with _no_gc():
+    with gc_paused():
         survey = _read_survey(Path(path), dict(mapping or {}), school, fast=not with_rows)
         returns = survey.returns()
     if with_rows:
@@ -1113,9 +1118,9 @@ def read_pupils(
     school_path = Path(school_data)
     columns_mapping = dict(mapping or {})
     if survey is None:
-        with _no_gc():
+        with gc_paused():
             return _read_school_data(school_path, columns_mapping, progress)
-    with _no_gc():
+    with gc_paused():
         return _read_pupils(school_path, Path(survey), columns_mapping, progress)
 
 
@@ -1202,7 +1207,7 @@ def write_cohort(path: str | Path, results: Sequence[Result]) -> None:
     explanation, so it is quoted once per explanation and reused; a thread writes each block of
     lines to disk while the next is made.
     """
-    with _no_gc():
+    with gc_paused():
         header = io.StringIO(newline="")
         csv.writer(header).writerow(COHORT_COLUMNS)
         # UPNs and URNs are free text from the school: quoted only if one needs it (rare).

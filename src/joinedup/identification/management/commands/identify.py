@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from joinedup.core.cli_progress import progress_bar
-from joinedup.rules import RulesError, RuleSet, identify, rules_from_toml
+from joinedup.rules import RulesError, RuleSet, gc_paused, identify, rules_from_toml
 from joinedup.rules.reading import ReadingError, mapping_from_file, read_pupils, write_cohort
 
 SHOW_PROBLEMS = 20
@@ -65,6 +65,18 @@ class Command(BaseCommand):
             except ReadingError as error:
                 raise CommandError(f"The column mapping cannot be used: {error}") from None
 
+        with gc_paused():
+            self._screen(school_data, survey, columns, rule_set, out, accept_valid_rows)
+
+    def _screen(
+        self,
+        school_data: Path,
+        survey: Path | None,
+        columns: dict[str, str],
+        rule_set: RuleSet,
+        out: Path,
+        accept_valid_rows: bool,
+    ) -> None:
         try:
             with progress_bar("Reading pupils", stream=sys.stderr) as update:
                 data = read_pupils(school_data, survey, columns, progress=update)
