@@ -261,11 +261,11 @@ def test_a_rejected_upload_can_import_its_valid_rows(
             world,
             tmp_path,
             f"B001,Ada,Ng,2015-10-02,F,5,{urn},84,below,below,Y,Mixed,",
-            f"B002,Bo,Ng,2015-10-02,F,5,{urn},84,WT,below,Y,Mixed,",
+            f"B002,Bo,Ng,2015-10-02,F,5,{urn},84,4b,below,Y,Mixed,",
         )
     client = world.client_for(Role.DATA_LEAD)
     detail = client.get(f"/identification/imports/{rejected.value.record.pk}/").text
-    assert "‘WT’" in detail
+    assert "‘4b’" in detail
     assert "Import the 1 valid row" in detail
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/identification/imports/{rejected.value.record.pk}/")

@@ -176,13 +176,14 @@ def test_every_planted_bad_cell_is_reported(
 ) -> None:
     rows = school_rows(draws)
     header = rows[0]
-    expected = set()
+    planted_cells: dict[tuple[int, str], str] = {}  # a cell planted twice holds the second value
     for row_index, column, choice in planted:
         if row_index >= len(draws):
             continue
         value = BAD[column][choice % len(BAD[column])]
         rows[row_index + 1][header.index(column)] = value
-        expected.add((row_index + 2, column, value))
+        planted_cells[(row_index + 2, column)] = value
+    expected = {(row, column, value) for (row, column), value in planted_cells.items()}
 
     for path in (write_csv(tmp_path, "school.csv", rows), write_xlsx(tmp_path, "school.xlsx", rows)):
         data = read_school_data(path)
@@ -359,3 +360,13 @@ def test_the_cohort_file_is_written_as_the_csv_module_writes_it(tmp_path: Path) 
             (r.upn, r.school_urn, r.year_group, r.rank, r.n_domains, domains, missing, proposed, r.route, r.explanation)
         )
     assert out.read_bytes() == expected.getvalue().encode()
+
+
+@pytest.mark.parametrize(
+    ("cell", "level"),
+    [("WTS", "below"), ("pkf", "below"), ("EXS", "expected"), ("Greater  depth", "above"), ("GDS", "above")],
+)
+def test_teacher_assessment_codes_are_read_as_levels(tmp_path: Path, cell: str, level: str) -> None:
+    path = tmp_path / "school.csv"
+    path.write_text(f"upn,school_urn,year_group,reading\nA1,100001,6,{cell}\n", encoding="utf-8")
+    assert read_school_data(path).pupils[0].reading == level

@@ -543,8 +543,8 @@ def _plant_errors(
     school_mistakes: list[_Mistake] = [
         ("date_of_birth", lambda row: f"31/02/{row['date_of_birth'][-4:]}", lambda row: True),
         ("attendance_pct", lambda row: "105", lambda row: row["attendance_pct"] != ""),
-        ("reading", lambda row: "WT", lambda row: row["reading"] in levels),  # KS2 "working towards"
-        ("maths", lambda row: "EXS", lambda row: row["maths"] in levels and row["english"] == ""),  # "expected"
+        ("reading", lambda row: "4b", lambda row: row["reading"] in levels),  # an old national curriculum level
+        ("maths", lambda row: "n/k", lambda row: row["maths"] in levels and row["english"] == ""),  # "not known"
         ("fsm", lambda row: "Yes", lambda row: row["fsm"] == "Y"),
         ("year_group", lambda row: "R", lambda row: row["year_group"] == "0"),
         ("exclusions", lambda row: "n/a", lambda row: row["exclusions"] == "0"),

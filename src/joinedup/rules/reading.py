@@ -190,11 +190,21 @@ def _percentage(text: str) -> float:
     return value
 
 
+# What schools' exports write for teacher assessments, as our levels: the KS1/KS2 codes (working
+# towards, expected, greater depth; pre-key stage and "has not met" are below) and plain words.
+ATTAINMENT_WORDS: Final[dict[str, str]] = {
+    **{level: level for level in LEVELS},
+    **dict.fromkeys(("wts", "wt", "pkf", "pk", "htm", "hnm", "working towards", "below expected"), "below"),
+    **dict.fromkeys(("exs", "ex", "at expected", "expected standard", "met"), "expected"),
+    **dict.fromkeys(("gds", "gd", "greater depth", "above expected"), "above"),
+}
+
+
 def _attainment(text: str) -> str | float:
-    expected = f"{', '.join(LEVELS)} or a score"
-    lowered = text.lower()
-    if lowered in LEVELS:
-        return lowered
+    expected = f"{', '.join(LEVELS)}, a teacher assessment code (WTS, EXS, GDS) or a score"
+    level = ATTAINMENT_WORDS.get(" ".join(text.lower().split()))
+    if level is not None:
+        return level
     try:
         value = float(text)
     except ValueError:
