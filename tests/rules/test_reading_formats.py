@@ -370,3 +370,18 @@ def test_teacher_assessment_codes_are_read_as_levels(tmp_path: Path, cell: str, 
     path = tmp_path / "school.csv"
     path.write_text(f"upn,school_urn,year_group,reading\nA1,100001,6,{cell}\n", encoding="utf-8")
     assert read_school_data(path).pupils[0].reading == level
+
+
+def test_attendance_is_worked_out_from_sessions_where_the_percentage_is_blank(tmp_path: Path) -> None:
+    path = tmp_path / "school.csv"
+    path.write_text(
+        "upn,school_urn,year_group,attendance_pct,sessions_possible,sessions_attended\n"
+        "A1,100001,6,,300,261\n"
+        "A2,100001,6,97.5,300,200\n"
+        "A3,100001,6,,300,301\n"
+        "A4,100001,6,,,\n",
+        encoding="utf-8",
+    )
+    data = read_school_data(path)
+    assert [(p.upn, p.attendance_pct) for p in data.pupils] == [("A1", 87.0), ("A2", 97.5), ("A4", None)]
+    assert [(p.row, p.column, p.value) for p in data.problems] == [(4, "sessions_attended", "301")]

@@ -49,6 +49,7 @@ __all__ = [
     "COHORT_COLUMNS",
     "SCHOOL_DATA_COLUMNS",
     "SDQ_ITEM_COLUMNS",
+    "SESSION_COLUMNS",
     "STIRLING_ITEM_COLUMNS",
     "SURVEY_COLUMNS",
     "SURVEY_MATCH_COLUMNS",
@@ -101,6 +102,10 @@ _SURVEY_READ: Final = SURVEY_COLUMNS + SURVEY_MATCH_COLUMNS + SDQ_ITEM_COLUMNS +
 _REQUIRED: Final = {"school data": ("upn", "year_group", "school_urn"), "survey": ()}
 
 # Free-text columns, kept as written ("" is missing); the rest are converted.
+#: Optional columns an MIS may give instead of ``attendance_pct``: the year's possible and attended
+#: sessions (half days). Attendance is worked out from them where ``attendance_pct`` is blank.
+SESSION_COLUMNS: Final = ("sessions_possible", "sessions_attended")
+_SCHOOL_READ: Final = SCHOOL_DATA_COLUMNS + SESSION_COLUMNS
 _TEXT: Final = ("upn", "forenames", "surname", "sex", "school_urn", "postcode", "sen", "ethnicity")
 _SURVEY_TEXT: Final = frozenset({"upn", "forenames", "surname"})
 _SURVEY_TYPED: Final = SURVEY_COLUMNS[1:]
@@ -248,6 +253,8 @@ _CONVERTERS: Final[dict[str, Callable[[str], object]]] = {
     "pupil_premium": _one_of({"Y": True, "N": False}, "Y or N"),
     "eal": _one_of({"Y": True, "N": False}, "Y or N"),
     "exclusions": _whole(0, 999),
+    "sessions_possible": _whole(1, 999),
+    "sessions_attended": _whole(0, 999),
     "social_care_status": _one_of({status: status for status in _SOCIAL_CARE}, ", ".join(_SOCIAL_CARE) + " or blank"),
     "respondent": _one_of({r.upper(): r for r in RESPONDENTS}, ", ".join(RESPONDENTS)),
     "sdq_emotional": _whole(0, 10),
@@ -762,7 +769,7 @@ def read_school_data(
 def _read_school_data(
     path: Path, mapping: dict[str, str], progress: Progress | None, *, fast: bool = True
 ) -> PupilData:
-    block = _fast_block(path, SCHOOL_DATA_COLUMNS, frozenset(_TEXT), mapping, "school data") if fast else None
+    block = _fast_block(path, _SCHOOL_READ, frozenset(_TEXT), mapping, "school data") if fast else None
     if block is not None:
         data = _school_data_from([block], path.name, mapping, PupilData())
         if not data.problems:
@@ -772,9 +779,7 @@ def _read_school_data(
     data = PupilData()
     with _open_rows(path) as (header, rows):
         text = frozenset(_TEXT)
-        blocks = _blocks(
-            path.name, header, rows, SCHOOL_DATA_COLUMNS, text, mapping, "school data", data.problems, progress
-        )
+        blocks = _blocks(path.name, header, rows, _SCHOOL_READ, text, mapping, "school data", data.problems, progress)
         _school_data_from(blocks, path.name, mapping, data)
     if progress is not None:
         progress(data.rows, data.rows)
@@ -799,6 +804,7 @@ def _check_school_block(
     """Each row needs a UPN, used once in the file, and the school's URN."""
     duplicate = "a UPN used once (it is also on row {row})"
     _check_upns(block, first_row, problems, name, mapping.get("upn", "upn"), duplicate)
+    _attendance_from_sessions(block, problems, name, mapping)
     urns = block.columns["school_urn"]
     if None in urns:
         for offset, urn in enumerate(urns):
@@ -806,6 +812,24 @@ def _check_school_block(
                 urn_column = mapping.get("school_urn", "school_urn")
                 problems.append(RowProblem(name, block.numbers[offset], urn_column, "", "the school's URN"))
                 block.bad.add(offset)
+
+
+def _attendance_from_sessions(block: _Block, problems: list[RowProblem], name: str, mapping: dict[str, str]) -> None:
+    """Where ``attendance_pct`` is blank, attended ÷ possible sessions, as a percentage to one place."""
+    possible, attended = block.columns["sessions_possible"], block.columns["sessions_attended"]
+    if not any(possible) and not any(attended):
+        return
+    percentages = block.columns["attendance_pct"]
+    for offset, (pct, total, present) in enumerate(zip(percentages, possible, attended, strict=True)):
+        if pct is not None or total is None or present is None:
+            continue
+        if present > total:
+            column = mapping.get("sessions_attended", "sessions_attended")
+            expected = f"no more than the sessions possible ({total})"
+            problems.append(RowProblem(name, block.numbers[offset], column, str(present), expected))
+            block.bad.add(offset)
+        else:
+            percentages[offset] = round(100 * present / total, 1)
 
 
 _new = object.__new__
@@ -1151,7 +1175,7 @@ def _join(
     survey_parsed: Callable[[], _Parsed | None],
 ) -> PupilData:
     data = PupilData()
-    fast = _fast_block(school_path, SCHOOL_DATA_COLUMNS, frozenset(_TEXT), mapping, "school data")
+    fast = _fast_block(school_path, _SCHOOL_READ, frozenset(_TEXT), mapping, "school data")
     if fast is not None:
         _check_school_block(fast, {}, data.problems, school_path.name, mapping)
     if fast is not None and not data.problems:
