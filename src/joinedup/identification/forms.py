@@ -15,8 +15,6 @@ from joinedup.identification.models import ColumnMapping, school_year_of
 from joinedup.identification.services import NOTE_REQUIRED
 from joinedup.rules import (
     DOMAIN_NAMES,
-    SCHOOL_DATA_COLUMNS,
-    SURVEY_COLUMNS,
     RulesError,
     RuleSet,
     rules_from_dict,
@@ -109,7 +107,7 @@ class MappingForm(GovukForm):
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return SCHOOL_DATA_COLUMNS if self.kind == ColumnMapping.Kind.SCHOOL_DATA else SURVEY_COLUMNS
+        return ColumnMapping.columns_for(self.kind)
 
     def column_fields(self) -> list[Any]:
         return [self[column] for column in self.columns]

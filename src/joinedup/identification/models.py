@@ -13,7 +13,16 @@ from django.conf import settings
 from django.db import models
 
 from joinedup.accounts.models import Area, Organisation
-from joinedup.rules import LEVELS, Pupil, RuleSet, rules_from_dict
+from joinedup.rules import (
+    LEVELS,
+    SCHOOL_DATA_COLUMNS,
+    SESSION_COLUMNS,
+    SURVEY_COLUMNS,
+    SURVEY_MATCH_COLUMNS,
+    Pupil,
+    RuleSet,
+    rules_from_dict,
+)
 
 
 def school_year_of(day: date) -> str:
@@ -56,6 +65,13 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display().lower()})"
+
+    @staticmethod
+    def columns_for(kind: str) -> tuple[str, ...]:
+        """Our columns a mapping can rename, for each kind of file."""
+        if kind == ColumnMapping.Kind.SCHOOL_DATA:
+            return SCHOOL_DATA_COLUMNS + SESSION_COLUMNS
+        return SURVEY_COLUMNS + SURVEY_MATCH_COLUMNS
 
 
 class RuleSetVersion(models.Model):

@@ -36,8 +36,6 @@ from joinedup.identification.models import (
 )
 from joinedup.rules import (
     ATTAINMENT_DOMAINS,
-    SCHOOL_DATA_COLUMNS,
-    SURVEY_COLUMNS,
     Pupil,
     ReadingError,
     Result,
@@ -137,8 +135,9 @@ def mapping_save(
     mapping: ColumnMapping | None = None,
 ) -> ColumnMapping:
     """Create or change a saved mapping; only the columns whose name differs from ours are kept."""
-    canonical = SCHOOL_DATA_COLUMNS if kind == ColumnMapping.Kind.SCHOOL_DATA else SURVEY_COLUMNS
-    kept = {column: columns[column].strip() for column in canonical if columns.get(column, "").strip()}
+    kept = {
+        column: columns[column].strip() for column in ColumnMapping.columns_for(kind) if columns.get(column, "").strip()
+    }
     kept = {column: header for column, header in kept.items() if header != column}
     used = Counter(kept.values())
     twice = sorted(header for header, count in used.items() if count > 1)
