@@ -40,7 +40,7 @@ def test_data_lead_imports_school_data_fixes_nothing_twice_and_runs(
     page.get_by_role("button", name="Import the 5 valid rows").click()
     run_background_worker()
     page.reload()
-    expect(page.get_by_text("Imported 5 pupils: 5 new, 0 updated. Left out 1 rows with problems.")).to_be_visible()
+    expect(page.get_by_text("Imported 5 pupils: 5 new, 0 updated. Left out 1 row with problems.")).to_be_visible()
 
     page.goto("/identification/runs/")
     assert_accessible(page)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -93,7 +94,7 @@ def test_the_valid_rows_are_imported_when_the_person_chooses(world: World, tmp_p
     )
     assert record.status == ScreeningImport.Status.IMPORTED_VALID
     assert list(ScreenedPupil.objects.values_list("upn", flat=True)) == ["B001"]
-    assert "Left out 1 rows with problems" in record.message
+    assert "Left out 1 row with problems" in record.message
 
 
 def test_a_school_in_another_borough_is_refused(world: World, tmp_path: Path) -> None:
@@ -370,3 +371,23 @@ def test_ks2_scaled_scores_stay_scores_within_their_range(world: World, tmp_path
     assert rejected.value.record.problems == [
         [3, "maths", "160", "a level or one of the KS2 scaled scores from 80 to 120"]
     ]
+
+
+def test_an_import_that_fails_part_way_writes_nothing_and_says_so(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from joinedup.identification import services
+
+    def fail_after_writing(*args: Any, **kwargs: Any) -> tuple[int, int]:
+        original(*args, **kwargs)
+        assert ScreenedPupil.objects.count() == 5  # written inside the transaction …
+        raise RuntimeError("disk full")
+
+    original = services._school_data_write
+    monkeypatch.setattr(services, "_school_data_write", fail_after_writing)
+    with pytest.raises(RuntimeError):
+        import_school_data(world, tmp_path)
+    assert not ScreenedPupil.objects.exists()  # … and rolled back with it
+    record = ScreeningImport.objects.get()
+    assert record.status == ScreeningImport.Status.FAILED
+    assert record.message == "The import stopped: RuntimeError."

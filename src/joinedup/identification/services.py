@@ -6,6 +6,7 @@ an import with a bad row writes nothing unless the person chose to import the va
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -83,6 +84,8 @@ def rules_version_save(*, actor: Membership, rules: RuleSet, note: str) -> RuleS
     if not note.strip():
         raise ValidationError({"note": NOTE_REQUIRED})
     with transaction.atomic():
+        # One new version at a time per borough: the borough's row is the lock.
+        Area.objects.select_for_update().get(pk=actor.area_id)
         current = rules_current(actor.area)
         if _stored(rules) == current.rules:
             raise ValidationError("These rules are the same as version %(number)s.", params={"number": current.number})
@@ -223,9 +226,12 @@ def screening_import(
             checked = _school_data_checked(area, Path(path), file_name, columns, scale, progress)
         else:
             checked = _survey_checked(area, school_year, Path(path), file_name, columns)
-    except (ReadingError, OSError, UnicodeDecodeError) as error:
+    except (ReadingError, OSError, UnicodeDecodeError, csv.Error) as error:
         _finish(record, ScreeningImport.Status.REJECTED, message=_unreadable(error))
         raise ImportRejected(record) from None
+    except Exception as error:
+        _finish(record, ScreeningImport.Status.FAILED, message=f"The import stopped: {type(error).__name__}.")
+        raise
     record.rows = checked.total_rows
     record.problem_count = len(checked.problems)
     record.bad_rows = len({problem.row for problem in checked.problems})
@@ -238,6 +244,17 @@ def screening_import(
             f"row{'s' if record.bad_rows != 1 else ''}; nothing was imported.",
         )
         raise ImportRejected(record)
+    try:
+        _write(record, checked, progress)
+    except Exception as error:
+        # Nothing was written (one transaction); say so on the record rather than leave it "running".
+        _finish(record, ScreeningImport.Status.FAILED, message=f"The import stopped: {type(error).__name__}.")
+        raise
+    return record
+
+
+def _write(record: ScreeningImport, checked: _Checked, progress: Progress | None) -> None:
+    area, kind, school_year = record.area, record.kind, record.school_year
     with transaction.atomic():
         if kind == ColumnMapping.Kind.SCHOOL_DATA:
             created, updated = _school_data_write(area, school_year, record, checked.rows, progress)
@@ -245,19 +262,19 @@ def screening_import(
             created, updated = 0, _survey_write(area, school_year, record, checked.rows)
         record.created, record.updated = created, updated
         status = ScreeningImport.Status.IMPORTED_VALID if checked.problems else ScreeningImport.Status.IMPORTED
-        left_out = f" Left out {record.bad_rows} rows with problems." if checked.problems else ""
+        rows = "row" if record.bad_rows == 1 else "rows"
+        left_out = f" Left out {record.bad_rows} {rows} with problems." if checked.problems else ""
         noun = "pupils" if kind == ColumnMapping.Kind.SCHOOL_DATA else "survey returns"
         _finish(
             record, status, message=f"Imported {len(checked.rows)} {noun}: {created} new, {updated} updated.{left_out}"
         )
         audit_record(
             action=AuditAction.CREATE,
-            user=started_by,
+            user=record.started_by,
             record_type="identification.import",
             record_id=record.pk,
             detail={"kind": kind, "rows": len(checked.rows), "school_year": school_year},
         )
-    return record
 
 
 def _unreadable(error: Exception) -> str:
