@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from joinedup.accounts.models import Role
 from joinedup.identification.services import identification_run
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.browser.test_journeys import TITLE_SUFFIX, run_background_worker
+from tests.browser.test_journeys import TITLE_SUFFIX, assert_same_page, mark_page, run_background_worker
 from tests.conftest import World
 from tests.identification.conftest import SCHOOL_HEADER, import_school_data, school_rows
 
@@ -78,16 +78,23 @@ def test_school_confirms_declines_and_agrees_its_list(page: Page, browser_world:
     expect(page.get_by_text("attendance 84% (below 90%)")).to_be_visible()
     assert_accessible(page)
 
+    mark_page(page)
     page.get_by_label("Decision for Ben Smith").select_option("declined")
     page.get_by_role("button", name="Save the decision for Ben Smith").click()
-    expect(page.get_by_text("Ben Smith: Give the reason for declining, for the record.")).to_be_visible()
-    page.get_by_label("Decision for Ben Smith").select_option("declined")
-    page.get_by_label("Reason for Ben Smith").fill("Already supported by CAMHS")
-    page.get_by_role("button", name="Save the decision for Ben Smith").click()
-    expect(page.get_by_text("Declined Ben Smith.")).to_be_visible()
+    ben = page.locator("tr", has_text="Ben Smith")
+    expect(ben).to_contain_text("Give the reason for declining, for the record.")
+    expect(ben.get_by_label("Decision for Ben Smith")).to_have_value("declined")
+    ben.get_by_label("Reason for Ben Smith").fill("Already supported by CAMHS")
+    ben.get_by_role("button", name="Save the decision for Ben Smith").click()
+    expect(ben).to_contain_text("“Already supported by CAMHS”")
+    expect(page.locator("#cohort-counts")).to_contain_text("1 to decide")
+    page.get_by_label("Decision for Amara Okafor").select_option("confirmed")
     page.get_by_role("button", name="Save the decision for Amara Okafor").click()
-    expect(page.get_by_text("Confirmed Amara Okafor.")).to_be_visible()
+    expect(page.locator("tr", has_text="Amara Okafor")).to_contain_text("Confirmed")
+    expect(page.locator("#cohort-counts")).to_contain_text("0 to decide")
+    assert_same_page(page)
     assert_accessible(page)
+    page.reload()
 
     page.get_by_label("Agreed with").fill("Sam Patel, Link Worker")
     page.get_by_role("button", name="Agree and lock the list").click()

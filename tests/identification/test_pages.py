@@ -271,7 +271,30 @@ def test_a_rejected_upload_can_import_its_valid_rows(
         client.post(f"/identification/imports/{rejected.value.record.pk}/")
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert list(ScreenedPupil.objects.values_list("upn", flat=True)) == ["B001"]
-    assert ScreeningImport.objects.filter(status=ScreeningImport.Status.IMPORTED_VALID).count() == 1
+    retry = ScreeningImport.objects.get(status=ScreeningImport.Status.IMPORTED_VALID)
+    assert retry.retry_of == rejected.value.record
+    # The rejected import now says where its valid rows went, and offers them no more.
+    detail = client.get(f"/identification/imports/{rejected.value.record.pk}/").text
+    assert "The valid rows of this file were imported" in detail
+    assert "Import the 1 valid row" not in detail
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_keeps_its_own_name_for_the_messages(
+    world: World,
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]],
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    settings.VAR_DIR = tmp_path
+    client = world.client_for(Role.DATA_LEAD)
+    upload = SimpleUploadedFile("../Year 5 (MIS).csv", b"name,age\nAda,9\n", content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/identification/imports/", {"kind": "school_data", "file": upload, "school_year": "2026/27"})
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    record = ScreeningImport.objects.get()
+    assert record.message.startswith("Year 5 _MIS_.csv has no ‘upn’ column")
+    assert Path(record.stored_path).parent.parent == tmp_path / "uploads"
 
 
 def test_the_import_form_says_what_is_wrong(world: World) -> None:

@@ -391,3 +391,54 @@ def test_an_import_that_fails_part_way_writes_nothing_and_says_so(
     record = ScreeningImport.objects.get()
     assert record.status == ScreeningImport.Status.FAILED
     assert record.message == "The import stopped: RuntimeError."
+
+
+def test_an_earlier_runs_list_is_a_record_and_decisions_go_on_the_current_one(screening: Screening) -> None:
+    staff = screening.world.members[Role.SCHOOL_STAFF]
+    identification_run(area=screening.world.area, school_year="2026/27", started_by=screening.data_lead.user)
+    assert not screening.cohort.is_current()
+    assert screening.cohort.current() == SchoolCohort.objects.exclude(pk=screening.cohort.pk).get()
+    with pytest.raises(ValidationError, match="earlier run"):
+        cohort_decide(actor=staff, entry=entry(screening, "A001"), decision="confirmed", reason="")
+
+
+def test_a_rerun_that_proposes_new_children_reopens_an_agreed_list(screening: Screening) -> None:
+    staff = screening.world.members[Role.SCHOOL_STAFF]
+    for upn in ("A001", "A002"):
+        cohort_decide(actor=staff, entry=entry(screening, upn), decision="confirmed", reason="")
+    cohort_lock(actor=staff, cohort=screening.cohort, agreed_with="Link Worker")
+    # The same rules again propose nobody new.
+    same = identification_run(area=screening.world.area, school_year="2026/27", started_by=screening.data_lead.user)
+    assert same.school_cohorts.get().is_locked  # nothing new proposed: still agreed
+    rules_version_save(actor=screening.data_lead, rules=RuleSet(minimum_domains=1), note="Anyone at risk anywhere")
+    looser = identification_run(area=screening.world.area, school_year="2026/27", started_by=screening.data_lead.user)
+    reopened = looser.school_cohorts.get()
+    assert not reopened.is_locked
+    assert reopened.previously_agreed_at is not None
+    assert dict(reopened.entries.filter(decision="confirmed").values_list("pupil__upn", "decision")) == {
+        "A001": "confirmed",
+        "A002": "confirmed",
+    }
+    assert reopened.entries.get(pupil__upn="A005").decision == "pending"
+
+
+def test_a_mapping_that_names_a_column_the_file_lacks_is_refused(world: World, tmp_path: Path) -> None:
+    data_lead = world.members[Role.DATA_LEAD]
+    mapping = mapping_save(
+        actor=data_lead, name="Typo", kind=ColumnMapping.Kind.SCHOOL_DATA, columns={"exclusions": "Exclusionz"}
+    )
+    path = write(tmp_path, "np-school.csv", "upn,school_urn,year_group,Exclusions", f"E001,{world.school.urn},5,1")
+    with pytest.raises(ImportRejected) as rejected:
+        screening_import(
+            area=world.area,
+            kind=ColumnMapping.Kind.SCHOOL_DATA,
+            path=path,
+            file_name="np-school.csv",
+            school_year="2026/27",
+            started_by=data_lead.user,
+            mapping=mapping,
+        )
+    assert "np-school.csv has no ‘Exclusionz’ column, which the column mapping gives for exclusions" in str(
+        rejected.value
+    )
+    assert not ScreenedPupil.objects.exists()

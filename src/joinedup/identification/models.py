@@ -112,6 +112,14 @@ class ScreeningImport(models.Model):
     school_year = models.CharField(max_length=7)
     file_name = models.CharField(max_length=255)
     stored_path = models.CharField(max_length=500, help_text="Where the upload is kept, to import its valid rows.")
+    retry_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="retries",
+        help_text="The rejected import whose valid rows this one brought in.",
+    )
     mapping = models.ForeignKey(ColumnMapping, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     accept_valid_rows = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
@@ -294,6 +302,9 @@ class SchoolCohort(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     agreed_with = models.CharField(max_length=200, blank=True, help_text="Who else agreed the list.")
+    previously_agreed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an earlier run's list was agreed, if a re-run reopened it."
+    )
 
     class Meta:
         ordering = ["school__name"]
@@ -305,6 +316,34 @@ class SchoolCohort(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    def is_current(self) -> bool:
+        """Whether this list is from the latest finished run of its borough and school year.
+
+        Decisions are made on the current list only; an earlier run's list is a record.
+        """
+        latest = (
+            IdentificationRun.objects.filter(
+                area_id=self.run.area_id, school_year=self.run.school_year, status=IdentificationRun.Status.FINISHED
+            )
+            .order_by("-started_at", "-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return latest == self.run_id
+
+    def current(self) -> SchoolCohort | None:
+        """The same school's list in the latest run, when this one is not it."""
+        return (
+            SchoolCohort.objects.filter(
+                school_id=self.school_id,
+                run__area_id=self.run.area_id,
+                run__school_year=self.run.school_year,
+                run__status=IdentificationRun.Status.FINISHED,
+            )
+            .order_by("-run__started_at", "-run__pk")
+            .first()
+        )
 
 
 class CohortEntry(models.Model):

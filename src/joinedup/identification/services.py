@@ -197,6 +197,7 @@ def screening_import(
     started_by: User,
     mapping: ColumnMapping | None = None,
     accept_valid_rows: bool = False,
+    retry_of: ScreeningImport | None = None,
     progress: Progress | None = None,
 ) -> ScreeningImport:
     """Import school data or survey returns for ``area`` and ``school_year``, all or nothing.
@@ -217,6 +218,7 @@ def screening_import(
         stored_path=str(path),
         mapping=mapping,
         accept_valid_rows=accept_valid_rows,
+        retry_of=retry_of,
         started_by=started_by,
     )
     columns = dict(mapping.columns) if mapping else {}
@@ -264,10 +266,14 @@ def _write(record: ScreeningImport, checked: _Checked, progress: Progress | None
         status = ScreeningImport.Status.IMPORTED_VALID if checked.problems else ScreeningImport.Status.IMPORTED
         rows = "row" if record.bad_rows == 1 else "rows"
         left_out = f" Left out {record.bad_rows} {rows} with problems." if checked.problems else ""
-        noun = "pupils" if kind == ColumnMapping.Kind.SCHOOL_DATA else "survey returns"
-        _finish(
-            record, status, message=f"Imported {len(checked.rows)} {noun}: {created} new, {updated} updated.{left_out}"
-        )
+        count = len(checked.rows)
+        if kind == ColumnMapping.Kind.SCHOOL_DATA:
+            pupils = "pupil" if count == 1 else "pupils"
+            message = f"Imported {count} {pupils}: {created} new, {updated} updated.{left_out}"
+        else:
+            returns = "survey return" if count == 1 else "survey returns"
+            message = f"Imported {count} {returns}, each joined to its pupil.{left_out}"
+        _finish(record, status, message=message)
         audit_record(
             action=AuditAction.CREATE,
             user=record.started_by,
@@ -439,7 +445,8 @@ def _survey_checked(area: Area, school_year: str, path: Path, file_name: str, co
             continue
         rows.append((0, Pupil(upn=upn, school_urn="", year_group=0, **answers._asdict())))
     problems.sort(key=lambda problem: problem.row)
-    return _Checked(rows=rows, problems=problems, total_rows=len(returns) + len({p.row for p in problems}))
+    every_row = {row_numbers[upn] for upn in returns} | {problem.row for problem in problems}
+    return _Checked(rows=rows, problems=problems, total_rows=len(every_row))
 
 
 def _survey_write(area: Area, school_year: str, record: ScreeningImport, rows: Sequence[tuple[int, Pupil]]) -> int:
@@ -562,6 +569,7 @@ def _run_write(
     ]
     for start in range(0, len(entries), _BATCH):
         _insert(CohortEntry, columns, entries[start : start + _BATCH])
+    _reopen_if_new_proposals(cohorts)
     for school_id, cohort in cohorts.items():
         cohort.screened = counts[(school_id, "screened")]
         cohort.proposed = counts[(school_id, "proposed")]
@@ -574,6 +582,29 @@ def _run_write(
     run.status = IdentificationRun.Status.FINISHED
     run.finished_at = timezone.now()
     run.save()
+
+
+def _reopen_if_new_proposals(cohorts: dict[int, SchoolCohort]) -> None:
+    """An agreed list stays agreed, unless the new run proposes children it did not decide.
+
+    Then the school decides those and agrees the list again; what it decided before stands.
+    """
+    locked = [cohort for cohort in cohorts.values() if cohort.is_locked]
+    if not locked:
+        return
+    undecided = set(
+        CohortEntry.objects.filter(
+            Q(proposed=True) | Q(source=CohortEntry.Source.ADDED),
+            cohort__in=locked,
+            decision=CohortEntry.Decision.PENDING,
+        ).values_list("cohort_id", flat=True)
+    )
+    for cohort in locked:
+        if cohort.pk in undecided:
+            cohort.previously_agreed_at = cohort.locked_at
+            cohort.locked_at = None
+            cohort.locked_by = None
+            cohort.save(update_fields=["previously_agreed_at", "locked_at", "locked_by"])
 
 
 def _plain(value: object) -> object:
@@ -627,6 +658,8 @@ def _earlier_decisions(run: IdentificationRun) -> _Earlier:
 
 
 def _unlocked(cohort: SchoolCohort) -> None:
+    if not cohort.is_current():
+        raise ValidationError("This list is from an earlier run. Decisions are made on the current list.")
     if cohort.is_locked:
         raise ValidationError(
             "This list was agreed and locked on %(when)s, so it cannot change.",

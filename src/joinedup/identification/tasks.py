@@ -6,7 +6,7 @@ from django.tasks import task
 
 from joinedup.accounts.models import Area, User
 from joinedup.core.jobs import job_run
-from joinedup.identification.models import ColumnMapping
+from joinedup.identification.models import ColumnMapping, ScreeningImport
 from joinedup.identification.services import ImportRejected, RunRefused, identification_run, screening_import
 
 
@@ -22,6 +22,7 @@ def screening_import_task(
     user_id: int,
     mapping_id: int | None,
     accept_valid_rows: bool,
+    retry_of_id: int | None = None,
 ) -> dict[str, Any]:
     def work(progress: Any) -> dict[str, Any]:
         try:
@@ -34,6 +35,7 @@ def screening_import_task(
                 started_by=User.objects.get(pk=user_id),
                 mapping=ColumnMapping.objects.filter(pk=mapping_id).first() if mapping_id else None,
                 accept_valid_rows=accept_valid_rows,
+                retry_of=ScreeningImport.objects.filter(pk=retry_of_id).first() if retry_of_id else None,
                 progress=progress,
             )
         except ImportRejected as rejected:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,7 @@ def _import_start(
     school_year: str,
     mapping: ColumnMapping | None,
     accept_valid_rows: bool,
+    retry_of: ScreeningImport | None = None,
 ) -> Any:
     noun = "school data" if kind == ColumnMapping.Kind.SCHOOL_DATA else "survey returns"
     return job_start(
@@ -153,14 +155,18 @@ def _import_start(
         user_id=actor.user_id,
         mapping_id=mapping.pk if mapping else None,
         accept_valid_rows=accept_valid_rows,
+        retry_of_id=retry_of.pk if retry_of else None,
     )
 
 
 def _saved_upload(upload: UploadedFile[Any]) -> str:
-    """Keep the upload where the worker can read it, under a name nobody chose."""
+    """Keep the upload where the worker can read it: its own new folder, under its own name (so that
+    messages name the file the person chose), with anything but letters, digits, spaces and
+    ``._-`` replaced."""
     folder = Path(settings.VAR_DIR) / "uploads" / uuid.uuid4().hex
     folder.mkdir(parents=True)
-    saved = folder / ("data" + Path(upload.name or "").suffix.lower())
+    stem = re.sub(r"[^\w .-]", "_", Path(upload.name or "upload").stem).strip(" .") or "upload"
+    saved = folder / (stem[:100] + Path(upload.name or "").suffix.lower())
     with saved.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
@@ -171,7 +177,13 @@ def _saved_upload(upload: UploadedFile[Any]) -> str:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     record = get_object_or_404(ScreeningImport.objects.select_related("started_by", "mapping"), pk=pk, area=actor.area)
-    can_accept = record.status == ScreeningImport.Status.REJECTED and record.problem_count and record.valid_rows
+    retried = record.retries.order_by("-pk").first()
+    can_accept = (
+        record.status == ScreeningImport.Status.REJECTED
+        and record.problem_count
+        and record.valid_rows
+        and (retried is None or retried.status == ScreeningImport.Status.FAILED)
+    )
     if request.method == "POST" and can_accept:
         job = _import_start(
             actor,
@@ -181,9 +193,12 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             school_year=record.school_year,
             mapping=record.mapping,
             accept_valid_rows=True,
+            retry_of=record,
         )
         return redirect("core:job", pk=job.pk)
-    return render(request, "identification/import_detail.html", {"record": record, "can_accept": can_accept})
+    return render(
+        request, "identification/import_detail.html", {"record": record, "can_accept": can_accept, "retried": retried}
+    )
 
 
 # -- column mappings ---------------------------------------------------------------------------------
@@ -429,20 +444,24 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    is_current = found.is_current()
+    open_to_change = is_current and not found.is_locked
     return render(
         request,
         "identification/cohort.html",
         {
             "cohort": found,
+            "is_current": is_current,
+            "current_cohort": None if is_current else found.current(),
             "counts": counts,
             "filters": filters,
             "show": show,
             "page": page,
             "query": query.urlencode(),
             "domain_names": DOMAIN_NAMES,
-            "can_decide": actor.role in DECIDE_ROLES and not found.is_locked,
-            "can_add": actor.role in ADD_ROLES and not found.is_locked,
-            "can_lock": actor.role in DECIDE_ROLES and not found.is_locked,
+            "can_decide": actor.role in DECIDE_ROLES and open_to_change,
+            "can_add": actor.role in ADD_ROLES and open_to_change,
+            "can_lock": actor.role in DECIDE_ROLES and open_to_change,
             "lock_form": LockForm(),
             "here": request.get_full_path(),
         },
@@ -468,21 +487,47 @@ def _back(request: HttpRequest, entry_cohort: SchoolCohort, anchor: str = "") ->
 @roles_required(*DECIDE_ROLES)
 @require_POST
 def entry_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm or decline one child. From the page's script, answers with the updated row (and counts)."""
     actor = actor_of(request)
     entry = _entry_or_404(actor, pk)
     form = DecisionForm(request.POST)
+    error = ""
     try:
         if not form.is_valid():
             raise ValidationError("Choose confirm or decline.")
         cohort_decide(
             actor=actor, entry=entry, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"]
         )
-    except ValidationError as error:
-        messages.error(request, f"{entry.pupil.name}: {' '.join(error.messages)}")
+    except ValidationError as refused:
+        error = " ".join(refused.messages)
+    if request.headers.get("HX-Request"):
+        return _entry_row(request, entry, error=error)
+    if error:
+        messages.error(request, f"{entry.pupil.name}: {error}")
     else:
         verb = "Confirmed" if form.cleaned_data["decision"] == CohortEntry.Decision.CONFIRMED else "Declined"
         messages.success(request, f"{verb} {entry.pupil.name}.")
     return _back(request, entry.cohort, f"#entry-{entry.pk}")
+
+
+def _entry_row(request: HttpRequest, entry: CohortEntry, *, error: str) -> HttpResponse:
+    """The child's row as it now stands, with the list's counts swapped in beside it."""
+    cohort = entry.cohort
+    fresh = cohort_entries(cohort, show="all").get(pk=entry.pk)
+    context = {
+        "entry": fresh,
+        "can_decide": True,
+        "row_error": error,
+        "chosen": request.POST.get("decision", "") if error else "",
+        "typed_reason": request.POST.get("reason", "") if error else "",
+        "here": request.POST.get("next", ""),
+        "counts": cohort_counts(cohort),
+        "oob": True,
+    }
+    row = render(request, "identification/cohort.html#entry_row", context).content
+    counts = render(request, "identification/cohort.html#counts", context).content
+    # In a template element, so that HTML parsing keeps the list beside a table row (htmx swaps it by id).
+    return HttpResponse(row + b"<template>" + counts + b"</template>")
 
 
 @roles_required(*ADD_ROLES)

@@ -313,6 +313,13 @@ def _layout(
     absent = len(header)
     indices = [positions.get(mapping.get(column, column), absent) for column in columns]
     shown_header = ", ".join(header) or "(empty)"
+    # A mapping names a column on purpose: if the file lacks it, say so rather than read it as blank.
+    for column in columns:
+        if column in mapping and mapping[column] not in positions:
+            raise ReadingError(
+                f"{name} has no ‘{mapping[column]}’ column, which the column mapping gives for {column}; "
+                f"its header is: {shown_header}"
+            )
     for column in _REQUIRED[kind]:
         if positions.get(mapping.get(column, column)) is None:
             shown = mapping.get(column, column)
