@@ -293,7 +293,7 @@ ROUTES: dict[str, Route] = {
     "identification:rules_toml": Route(
         kwargs=identification_kwargs("rules", "number"), allowed=in_borough(IDENTIFICATION)
     ),
-    "identification:runs": Route(allowed=same_everywhere(MANAGERS)),
+    "identification:runs": Route(allowed=same_everywhere(REPORTS)),
     "identification:run": Route(kwargs=identification_kwargs("run"), allowed=in_borough(IDENTIFICATION)),
     "identification:fairness": Route(kwargs=identification_kwargs("run"), allowed=in_borough(REPORTS)),
     # The own school's list: its staff, the Link Worker based there, and the programme's managers.

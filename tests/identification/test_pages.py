@@ -162,14 +162,17 @@ def test_the_fairness_report_and_its_csv(screening: Screening) -> None:
     download = client.get(f"/identification/runs/{screening.run.pk}/fairness/", {"format": "csv"})
     rows = list(csv.DictReader(io.StringIO(download.content.decode())))
     assert rows[0] == {
-        "group": "all",
-        "value": "all",
+        "school_year": "2026/27",
+        "run": str(screening.run.pk),
+        "rules_version": "1",
+        "group": "Everyone screened",
+        "value": "",
         "screened": "5",
-        "identified": "<5",
+        "proposed": "<5",
         "rate": "0.400",
         "ratio": "1.000",
     }
-    assert all(row["identified"] == "<5" for row in rows[1:])
+    assert all(row["proposed"] == "<5" for row in rows[1:])
 
 
 def test_the_rules_are_edited_as_a_new_version_and_exported(screening: Screening) -> None:

@@ -45,18 +45,40 @@ def test_rates_and_ratios_on_a_known_population() -> None:
         row = rows["sex", sex]
         assert (row.screened, row.identified, row.rate) == (screened, identified, identified / screened)
         assert row.ratio == pytest.approx((identified / screened) / (25 / 60))
-    assert rows["economic_disadvantage", "True"] == FairnessRow("economic_disadvantage", "True", 25, 25, None, None)
-    assert rows["economic_disadvantage", "False"].identified == "<5"
+    # 0 of the 35 not disadvantaged were identified: hidden, and so the 25 of the disadvantaged
+    # too, since 25 = 25 (everyone) - 0 would give it away.
+    assert rows["economic_disadvantage", "True"] == FairnessRow("economic_disadvantage", "True", 25, "<5", None, None)
+    assert rows["economic_disadvantage", "False"] == FairnessRow("economic_disadvantage", "False", 35, "<5", None, None)
 
 
 def test_small_counts_are_suppressed_with_the_rates_that_would_reveal_them() -> None:
     pupils = population()
     rows = by_value(fairness_report(pupils, identify(pupils, RULES), groups=["sen"]))
     assert rows["sen", "K"] == FairnessRow("sen", "K", "<5", "<5", None, None)
-    # 57 screened and 23 identified: both shown, and the 34 not identified are not small.
-    missing = rows["sen", "missing"]
-    assert (missing.screened, missing.identified, missing.rate) == (57, 23, 23 / 57)
-    assert missing.ratio == pytest.approx((23 / 57) / (25 / 60))
+    # 57 screened and 23 identified would be safe alone, but with the 60 and 25 of everyone they
+    # would give away the 3 and 2 of SEN support: hidden as well (secondary suppression).
+    assert rows["sen", "missing"] == FairnessRow("sen", "missing", "<5", "<5", None, None)
+
+
+def test_one_small_count_in_a_group_hides_the_next_smallest_too() -> None:
+    # English as an additional language: 4 not recorded, 40 yes, 76 no; 60 identified in all.
+    pupils = [
+        Pupil(
+            upn=f"U{i:03d}",
+            school_urn="1",
+            year_group=5,
+            eal=None if i < 4 else i < 44,
+            fsm=i % 2 == 0,
+            attendance_pct=80.0,
+            maths="below",
+        )
+        for i in range(120)
+    ]
+    rows = by_value(fairness_report(pupils, identify(pupils, RULES), groups=["eal"]))
+    # Without the 40 hidden too, 120 - 40 - 76 would give away the 4 not recorded.
+    assert [rows["eal", value].screened for value in ("missing", "True", "False")] == ["<5", "<5", 76]
+    assert rows["eal", "True"].rate is None
+    assert rows["eal", "False"].rate == 38 / 76
 
 
 def test_a_rate_is_withheld_when_few_were_not_identified() -> None:
@@ -88,7 +110,7 @@ def test_the_rules_report_lists_exactly_the_criteria_used() -> None:
         "- emotional wellbeing when the SDQ emotional symptoms score is 5 or more (teacher), 5 or more (parent) "
         "or 6 or more (pupil's own);",
         "- peer relationships when the SDQ peer problems score is 5 or more (teacher), 4 or more (parent) "
-        "or 4 or more (pupil's own);",
+        "or 4 or more (pupil's own).",
         "Missing data counts neither way: it is shown as missing.",
         "A child at risk in 3 or more areas is proposed for the programme.",
         "A child known to children's social care at CP or LAC level goes on a separate social care list.",
@@ -96,6 +118,6 @@ def test_the_rules_report_lists_exactly_the_criteria_used() -> None:
         "by the number of areas, then by how far past the thresholds they are.",
         "The list is a suggestion: the school and the programme decide together, and record why.",
     ]
-    assert "- behaviour when the child has 2 or more exclusions;" in rules_report(
+    assert "- behaviour when the child has 2 or more exclusions." in rules_report(
         replace(RULES, behaviour=BehaviourRule(enabled=True, exclusions_at_least=2))
     )

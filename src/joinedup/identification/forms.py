@@ -288,12 +288,12 @@ class CohortFilterForm(forms.Form):
     domain = forms.ChoiceField(required=False)
     q = forms.CharField(required=False, max_length=100)
 
-    def __init__(self, *args: Any, year_groups: list[int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, year_groups: list[int], domains: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         year_group: Any = self.fields["year_group"]
         year_group.choices = [("", "All year groups"), *[(year, _year_name(year)) for year in year_groups]]
         domain: Any = self.fields["domain"]
-        domain.choices = [("", "Any area"), *[(key, name.capitalize()) for key, name in DOMAIN_NAMES.items()]]
+        domain.choices = [("", "Any area"), *[(key, DOMAIN_NAMES[key].capitalize()) for key in domains]]
         self.fields["show"].widget.attrs["class"] = "govuk-select"
         self.fields["year_group"].widget.attrs["class"] = "govuk-select"
         self.fields["domain"].widget.attrs["class"] = "govuk-select"

@@ -13,6 +13,8 @@ from joinedup.identification.access import schools_visible
 from joinedup.identification.models import CohortEntry, IdentificationRun, SchoolCohort
 from joinedup.rules import SUPPRESSED
 
+# Fairness groups that are themselves criteria of the rules: a high rate there is the rules working.
+CRITERIA = ("economic_disadvantage",)
 ON_LIST = Q(proposed=True) | Q(source=CohortEntry.Source.ADDED)
 SHOWN: dict[str, Q] = {
     "list": ON_LIST,
@@ -163,8 +165,9 @@ def fairness_rows(run: IdentificationRun) -> list[dict[str, Any]]:
                 "rate": rate,
                 "ratio": ratio,
                 "suppressed": SUPPRESSED in (screened, identified),
-                # A ratio well away from 1 is worth a look; the threshold is the four-fifths rule of thumb.
-                "flag": ratio is not None and (ratio < 0.8 or ratio > 1.25) and group != "all",
+                # A ratio well away from 1 is worth a look (the four-fifths rule of thumb), except for a
+                # group the rules select on by design.
+                "flag": ratio is not None and (ratio < 0.8 or ratio > 1.25) and group not in ("all", *CRITERIA),
             }
         )
     return rows

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from joinedup.accounts.models import Area, Membership, Role
+from joinedup.accounts.models import Area, Membership, Organisation, Role
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 from joinedup.cases.access import PURPOSES_BY_ROLE
@@ -65,6 +65,7 @@ from joinedup.identification.services import (
     rules_version_save,
 )
 from joinedup.identification.tasks import identification_run_task, screening_import_task
+from joinedup.identification.templatetags.identification import group_name, group_value
 from joinedup.rules import DOMAIN_NAMES, rules_report, rules_to_toml
 
 ALL_ROLES = (*LIST_ROLES, Role.COMMISSIONER)
@@ -127,7 +128,8 @@ def imports(request: HttpRequest) -> HttpResponse:
         )
         return redirect("core:job", pk=job.pk)
     history = ScreeningImport.objects.filter(area=actor.area).select_related("started_by")[:50]
-    return render(request, "identification/imports.html", {"form": form, "history": history})
+    schools = Organisation.objects.filter(kind=Organisation.Kind.SCHOOL, areas=actor.area).order_by("name")
+    return render(request, "identification/imports.html", {"form": form, "history": history, "schools": schools})
 
 
 def _import_start(
@@ -318,19 +320,24 @@ def _rules_publish(request: HttpRequest, actor: Membership, form: Any, rule_set:
 
 def published_rules(request: HttpRequest, ons_code: str) -> HttpResponse:
     """The borough's rules in force, for anyone to read: the criteria are published."""
-    area = get_object_or_404(Area, ons_code=ons_code)
+    area = get_object_or_404(Area, ons_code=ons_code.upper())
     version = rules_current(area)
     return render(
         request,
         "identification/published_rules.html",
-        {"area": area, "version": version, "report": rules_report(version.rule_set())},
+        {
+            "area": area,
+            "version": version,
+            "report": rules_report(version.rule_set()),
+            "versions": RuleSetVersion.objects.filter(area=area),
+        },
     )
 
 
 # -- runs --------------------------------------------------------------------------------------------
 
 
-@roles_required(Role.DATA_LEAD, Role.TEAM_MANAGER)
+@roles_required(*REPORT_ROLES)
 def runs(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = RunForm(request.POST if request.method == "POST" else None)
@@ -379,14 +386,22 @@ def run_fairness(request: HttpRequest, pk: int) -> HttpResponse:
     rows = fairness_rows(run)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="fairness-run-{run.pk}.csv"'
+        slug = actor.area.name.lower().replace(" ", "-")
+        response["Content-Disposition"] = (
+            f'attachment; filename="fairness-{slug}-{run.school_year.replace("/", "-")}-run-{run.pk}.csv"'
+        )
         writer = csv.writer(response)
-        writer.writerow(["group", "value", "screened", "identified", "rate", "ratio"])
+        writer.writerow(
+            ["school_year", "run", "rules_version", "group", "value", "screened", "proposed", "rate", "ratio"]
+        )
         for row in rows:
             writer.writerow(
                 [
-                    row["group"],
-                    row["value"],
+                    run.school_year,
+                    run.pk,
+                    run.rules.number,
+                    group_name(row["group"]),
+                    group_value(row["value"], row["group"]),
                     row["screened"],
                     row["identified"],
                     _fixed(row["rate"]),
@@ -423,7 +438,9 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     found = _cohort_or_404(actor, pk)
     counts = cohort_counts(found)
-    filters = CohortFilterForm(request.GET, year_groups=counts.year_groups)
+    rule_set = found.run.rules.rule_set()
+    domains = [domain for domain in DOMAIN_NAMES if getattr(rule_set, domain).enabled]
+    filters = CohortFilterForm(request.GET, year_groups=counts.year_groups, domains=domains)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     show = chosen.get("show") or "list"
     entries = cohort_entries(

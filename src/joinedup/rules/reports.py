@@ -20,9 +20,10 @@ class FairnessRow:
     """One group value: how many were screened and identified (proposed), and the rates.
 
     ``rate`` is identified ÷ screened; ``ratio`` is that rate ÷ the overall rate. Counts
-    under 5 are shown as ``"<5"``, and a rate or ratio is left out (``None``) whenever it,
-    with the counts shown, would reveal a count under 5 (including the number *not*
-    identified).
+    under 5 are shown as ``"<5"``, and so is a second count in the same group where only one
+    would be hidden, so that it cannot be worked out from the total (secondary suppression).
+    A rate or ratio is left out (``None``) whenever it, with the counts shown, would reveal a
+    hidden count (including the number *not* identified under 5).
     """
 
     group: str
@@ -31,10 +32,6 @@ class FairnessRow:
     identified: int | str
     rate: float | None
     ratio: float | None
-
-
-def _shown(count: int) -> int | str:
-    return SUPPRESSED if count < 5 else count
 
 
 def fairness_report(
@@ -73,19 +70,45 @@ def fairness_report(
             tally[0] += 1
             tally[1] += result.proposed
     overall = total[1] / total[0] if total[0] else None
-    rows = [_row("all", "all", total[0], total[1], overall)]
-    rows += [_row(group, value, tally[0], tally[1], overall) for (group, value), tally in sorted(counts.items())]
+    rows = [_row("all", "all", total[0], total[1], (total[0] < 5, total[1] < 5), overall)]
+    for group in groups:
+        values = sorted((value, tally) for (name, value), tally in counts.items() if name == group)
+        hidden = [_hidden([tally[column] for _value, tally in values]) for column in (0, 1)]
+        rows += [
+            _row(group, value, tally[0], tally[1], (hidden[0][index], hidden[1][index]), overall)
+            for index, (value, tally) in enumerate(values)
+        ]
     return rows
 
 
-def _row(group: str, value: str, screened: int, identified: int, overall: float | None) -> FairnessRow:
-    safe = screened >= 5 and identified >= 5 and screened - identified >= 5
+def _hidden(counts: list[int]) -> list[bool]:
+    """Which of a group's counts to hide: every count under 5, and, where that hides just one,
+    the smallest other too, so that no hidden count can be worked out from the total.
+
+    >>> _hidden([133, 247, 4])
+    [True, False, True]
+    >>> _hidden([40, 60])
+    [False, False]
+    """
+    hidden = [count < 5 for count in counts]
+    if sum(hidden) == 1 and len(counts) > 1:
+        smallest = min((count, index) for index, count in enumerate(counts) if not hidden[index])[1]
+        hidden[smallest] = True
+    return hidden
+
+
+def _row(
+    group: str, value: str, screened: int, identified: int, hidden: tuple[bool, bool], overall: float | None
+) -> FairnessRow:
+    # A rate would reveal a hidden count, or the number not identified when that is under 5.
+    safe = not any(hidden) and screened - identified >= 5
     # The overall row's rate is published whatever the group rows show.
     if group == "all":
-        safe = safe or screened >= 5
+        safe = screened >= 5
     rate = identified / screened if safe and screened else None
     ratio = rate / overall if rate is not None and overall else None
-    return FairnessRow(group, value, _shown(screened), _shown(identified), rate, ratio)
+    shown = (SUPPRESSED if hidden[0] else screened, SUPPRESSED if hidden[1] else identified)
+    return FairnessRow(group, value, shown[0], shown[1], rate, ratio)
 
 
 def rules_report(rules: RuleSet) -> str:
@@ -120,6 +143,9 @@ def rules_report(rules: RuleSet) -> str:
             )
     if rules.behaviour.enabled:
         lines.append(f"- behaviour when the child has {rules.behaviour.exclusions_at_least} or more exclusions;")
+    if lines[-1].startswith("- "):
+        # The list of areas reads as one sentence: its last item ends it.
+        lines[-1] = lines[-1].removesuffix(";") + "."
     statuses = " or ".join(rules.social_care_statuses) or "none"
     lines += [
         "Missing data counts neither way: it is shown as missing.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django import template
@@ -32,6 +33,10 @@ def directory_query(entry: CohortEntry) -> str:
     """The directory search for this child's areas at risk, near their home, for their age."""
     needs = sorted({RISK_AREA_NEEDS[domain].value for domain in entry.domains_at_risk if domain in RISK_AREA_NEEDS})
     query: list[tuple[str, str]] = [("need", need) for need in needs]
+    born = entry.pupil.date_of_birth
+    if born is not None:
+        today = date.today()
+        query.append(("age", str(today.year - born.year - ((today.month, today.day) < (born.month, born.day)))))
     if entry.pupil.postcode:
         query.append(("postcode", entry.pupil.postcode))
     return urlencode(query)
