@@ -231,3 +231,14 @@ def test_identification_leaves_garbage_collection_as_it_found_it() -> None:
     assert gc.isenabled()
     identify([pupil()], RULES)
     assert gc.isenabled()
+
+
+def test_a_subject_outside_the_pupils_phase_is_not_missing() -> None:
+    primary = Pupil(upn="P1", school_urn="1", year_group=5, reading="below", writing="expected", maths="below")
+    secondary = Pupil(upn="S1", school_urn="1", year_group=8, english="below", maths="expected")
+    unknown = Pupil(upn="S2", school_urn="1", year_group=9, maths="expected")
+    results = {result.upn: result for result in identify([primary, secondary, unknown], RuleSet())}
+    assert "english" not in results["P1"].domains_missing
+    assert not {"reading", "writing"} & set(results["S1"].domains_missing)
+    assert "english" in results["S2"].domains_missing
+    assert "No data for English" not in results["P1"].explanation

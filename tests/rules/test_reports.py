@@ -111,7 +111,8 @@ def test_the_rules_report_lists_exactly_the_criteria_used() -> None:
         "or 6 or more (pupil's own);",
         "- peer relationships when the SDQ peer problems score is 5 or more (teacher), 4 or more (parent) "
         "or 4 or more (pupil's own).",
-        "Missing data counts neither way: it is shown as missing.",
+        "Missing data counts neither way: it is shown as missing. English is looked at from Year 7, reading and "
+        "writing up to Year 6; a blank subject outside those years is not missing.",
         "A child at risk in 3 or more areas is proposed for the programme.",
         "A child known to children's social care at CP or LAC level goes on a separate social care list.",
         "Within each school and year group, the list is ordered: economically disadvantaged children first, then "

@@ -148,7 +148,8 @@ def rules_report(rules: RuleSet) -> str:
         lines[-1] = lines[-1].removesuffix(";") + "."
     statuses = " or ".join(rules.social_care_statuses) or "none"
     lines += [
-        "Missing data counts neither way: it is shown as missing.",
+        "Missing data counts neither way: it is shown as missing. English is looked at from Year 7, reading and "
+        "writing up to Year 6; a blank subject outside those years is not missing.",
         f"A child at risk in {rules.minimum_domains} or more areas is proposed for the programme.",
         f"A child known to children's social care at {statuses} level goes on a separate social care list.",
         "Within each school and year group, the list is ordered: economically disadvantaged children first, then "

@@ -136,6 +136,17 @@ def _attendance_check(rule: AttendanceRule) -> Check:
     return check
 
 
+#: Which year groups each subject is expected for: English in secondary school (Year 7 and up),
+#: reading and writing in primary, maths in both. A blank subject outside its phase is not
+#: missing data; a value given is always checked.
+SUBJECT_APPLIES: Final[dict[str, Callable[[int], bool]]] = {
+    "reading": lambda year: year <= 6,
+    "writing": lambda year: year <= 6,
+    "maths": lambda year: True,
+    "english": lambda year: year >= 7,
+}
+
+
 def _attainment_check(domain: str, rule: AttainmentRule) -> Check:
     get = attrgetter(domain)
     name = DOMAIN_NAMES[domain]
@@ -151,10 +162,13 @@ def _attainment_check(domain: str, rule: AttainmentRule) -> Check:
     below, floor = rule.below_score, rule.score_floor
     scores: dict[float, Flag] = {}
 
+    applies = SUBJECT_APPLIES[domain]
+
     def check(pupil: Pupil) -> Flag | bool | None:
         value = get(pupil)
         if value is None:
-            return None
+            # A subject the pupil's phase is not assessed in is not missing data: it does not count.
+            return None if applies(pupil.year_group) else False
         known = levels.get(value)
         if known is not None:
             return known
@@ -229,7 +243,7 @@ def _behaviour_check(rule: BehaviourRule) -> Check:
 _CHECK_READS: Final[dict[str, tuple[str, ...]]] = {
     "economic_disadvantage": ("fsm", "pupil_premium"),
     "attendance": ("attendance_pct",),
-    **{domain: (domain,) for domain in ATTAINMENT_DOMAINS},
+    **{domain: (domain, "year_group") for domain in ATTAINMENT_DOMAINS},
     **{domain: ("respondent", _SDQ_FIELDS[domain]) for domain in SDQ_DOMAINS},
     "behaviour": ("exclusions",),
 }
