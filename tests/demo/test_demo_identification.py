@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from joinedup.accounts.models import Membership, Role
-from joinedup.demo.generator import demo_data_build, demo_data_load
+from joinedup.demo.generator import demo_data_build, demo_data_load, demo_logins
 from joinedup.demo.identification import WAITING_SCHOOL, demo_identification_load, demo_identification_loaded
 from joinedup.identification.models import CohortEntry, IdentificationRun, SchoolCohort, ScreenedPupil, ScreeningImport
 
@@ -36,3 +36,6 @@ def test_the_demo_screens_every_school_and_shows_each_stage(db: None) -> None:
     worker = Membership.objects.filter(role=Role.LINK_WORKER, user__assigned_children__isnull=False).first()
     assert worker is not None
     assert worker.schools.exists()
+    # The demo Link Worker can try adding a child at the school still deciding.
+    headline = Membership.objects.get(role=Role.LINK_WORKER, user__email=dict(demo_logins())["Link Worker"])
+    assert headline.schools.filter(name=WAITING_SCHOOL).exists()

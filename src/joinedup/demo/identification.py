@@ -19,7 +19,7 @@ from pathlib import Path
 from django.db import transaction
 
 from joinedup.accounts.models import Area, Membership, Organisation, Role
-from joinedup.demo.generator import DemoData
+from joinedup.demo.generator import DemoData, demo_logins
 from joinedup.demo.names import BOROUGHS
 from joinedup.demo.pupils import REFERENCE_DATE, DemoSchool, pupil_returns_build
 from joinedup.identification.models import ColumnMapping, IdentificationRun, school_year_of
@@ -32,7 +32,8 @@ from joinedup.identification.services import (
 )
 from joinedup.rules import SCHOOL_DATA_COLUMNS, SURVEY_COLUMNS
 
-# The demo school login's school: its list is left for the visitor to decide.
+# The demo school login's school: its list is left for the visitor to decide. The demo Link
+# Worker is based there too (as well as at their caseload's schools), so they can add a child.
 WAITING_SCHOOL = "Harrow Road Primary School"
 SCHOOL_YEAR = school_year_of(REFERENCE_DATE)
 DECLINE_REASONS = (
@@ -113,11 +114,13 @@ def _written(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -
 
 
 def _link_workers_based(data: DemoData) -> None:
-    """Each Link Worker is based in the schools of the children on their caseload."""
+    """Each Link Worker is based in the schools of the children on their caseload; the demo Link
+    Worker also at the school whose list is waiting, so that a visitor can add a child."""
     schools_of: dict[str, set[str]] = defaultdict(set)
     for _family, child in data.children():
         if child.link_worker:
             schools_of[child.link_worker].add(child.school)
+    schools_of[dict(demo_logins())[str(Role.LINK_WORKER.label)]].add(WAITING_SCHOOL)
     by_name = {org.name: org for org in Organisation.objects.filter(kind=Organisation.Kind.SCHOOL)}
     workers = Membership.objects.filter(role=Role.LINK_WORKER, user__email__in=list(schools_of)).select_related("user")
     for worker in workers:
@@ -134,7 +137,7 @@ def _decide(run: IdentificationRun, rng: random.Random) -> int:
     """Every second school (by name) decides and agrees its list; the others have not yet met."""
     agreed = 0
     for index, cohort in enumerate(run.school_cohorts.select_related("school").order_by("school__name")):
-        if cohort.school.name == WAITING_SCHOOL or index % 2:
+        if index % 2 or cohort.school.name == WAITING_SCHOOL:
             continue
         staff = Membership.objects.filter(organisation=cohort.school, role=Role.SCHOOL_STAFF).first()
         worker = Membership.objects.filter(role=Role.LINK_WORKER, schools=cohort.school, area=run.area).first()

@@ -373,7 +373,9 @@ class _Builder:
         given = group.female if sex == "F" else group.male
         forenames = names.choice(given)
         if names.random() < 0.15:
-            forenames = f"{forenames} {names.choice(given)}"
+            middle = names.choice(given)
+            if middle != forenames:
+                forenames = f"{forenames} {middle}"
         surname = names.choice(surname_group.surnames)
         # English school years run from 1 September to 31 August; Reception children turn 5 in theirs.
         born_from = date(self.first_year - 5 - year, 9, 1)
