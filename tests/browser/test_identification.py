@@ -55,10 +55,10 @@ def test_data_lead_imports_school_data_fixes_nothing_twice_and_runs(
 
     page.goto("/identification/rules/edit/")
     assert_accessible(page)
-    page.get_by_label("At risk below (attendance %)").fill("85")
+    page.get_by_label("At risk when attendance is below this percentage").fill("85")
     page.get_by_role("button", name="Publish the new version").click()
     expect(page.get_by_role("alert")).to_contain_text("Say what changed and why")
-    page.get_by_label("At risk below (attendance %)").fill("85")
+    page.get_by_label("At risk when attendance is below this percentage").fill("85")
     page.get_by_label("What changed and why").first.fill("Local persistent absence line")
     page.get_by_role("button", name="Publish the new version").click()
     expect(page.get_by_text("Published version 2 of the rules.")).to_be_visible()

@@ -319,3 +319,14 @@ def test_a_manager_says_which_schools_a_link_worker_is_based_in(screening: Scree
     assert world.client_for(Role.LINK_WORKER).get(cohort_url(screening)).status_code == 404
     client.post("/identification/link-workers/", {"membership": worker.pk, f"w{worker.pk}-schools": [world.school.pk]})
     assert world.client_for(Role.LINK_WORKER).get(cohort_url(screening)).status_code == 200
+
+
+def test_the_rules_editor_names_each_wrong_setting(screening: Screening) -> None:
+    client = screening.world.client_for(Role.DATA_LEAD)
+    form = client.get("/identification/rules/edit/").context["form"]
+    data = {name: value for name, value in form.initial.items() if not isinstance(value, bool | list)}
+    data.update({"attendance.below": "150", "emotional_wellbeing.teacher": "11", "note": "Try"})
+    page = client.post("/identification/rules/edit/", data).text
+    assert "Attendance, at risk when attendance is below this percentage: enter a number from 0 to 100" in page
+    assert "Emotional wellbeing, teacher-reported score at least: enter a number from 0 to 10" in page
+    assert RuleSetVersion.objects.filter(area=screening.world.area).count() == 1

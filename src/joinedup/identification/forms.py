@@ -127,7 +127,7 @@ _SETTING_LABELS = {
     "enabled": "Use this area",
     "fsm": "Count free school meals",
     "pupil_premium": "Count pupil premium",
-    "below": "At risk below (attendance %)",
+    "below": "At risk when attendance is below this percentage",
     "below_level": "At risk when the teacher assessment is",
     "below_score": "Or when a score is below",
     "score_floor": "Lowest possible score (for severity only)",
@@ -140,7 +140,15 @@ _SETTING_LABELS = {
 
 class RulesForm(GovukForm):
     minimum_domains = forms.IntegerField(
-        label="Propose a child at risk in at least this many areas", min_value=1, max_value=9
+        label="Propose a child at risk in at least this many areas",
+        min_value=1,
+        max_value=9,
+        error_messages={
+            "required": "Enter how many areas a child must be at risk in, from 1 to 9",
+            "invalid": "Enter how many areas a child must be at risk in, from 1 to 9",
+            "min_value": "Enter how many areas a child must be at risk in, from 1 to 9",
+            "max_value": "Enter how many areas a child must be at risk in, from 1 to 9",
+        },
     )
     social_care_statuses = forms.MultipleChoiceField(
         label="Children known to social care at these levels go on the separate social care list",
@@ -170,7 +178,7 @@ class RulesForm(GovukForm):
             names = []
             for setting, value in settings.items():
                 name = f"{domain}.{setting}"
-                self.fields[name] = self._field(setting, value)
+                self.fields[name] = self._field(domain, setting, value)
                 self.initial[name] = value
                 names.append(name)
             self.sections.append((domain, DOMAIN_NAMES[domain].capitalize(), names))
@@ -184,17 +192,24 @@ class RulesForm(GovukForm):
                 field.widget.attrs["class"] = css
 
     @staticmethod
-    def _field(setting: str, value: object) -> forms.Field:
+    def _field(domain: str, setting: str, value: object) -> forms.Field:
+        """One setting's box; its error messages name the area and the setting, as the summary lists them."""
         label = _SETTING_LABELS.get(setting, setting)
+        where = f"{DOMAIN_NAMES[domain].capitalize()}, {label[0].lower()}{label[1:]}"
         if isinstance(value, bool):
             return forms.BooleanField(label=label, required=False)
         if setting == "below_level":
             return forms.ChoiceField(label=label, choices=_LEVEL_CHOICES)
+        low, high = (0, 10) if setting in ("teacher", "parent", "pupil") else (0, 100 if setting == "below" else 200)
+        messages = {
+            "required": f"{where}: enter a number",
+            "invalid": f"{where}: enter a number",
+            "min_value": f"{where}: enter a number from {low} to {high}",
+            "max_value": f"{where}: enter a number from {low} to {high}",
+        }
         if isinstance(value, int):
-            return forms.IntegerField(
-                label=label, min_value=0, max_value=10 if setting in ("teacher", "parent", "pupil") else 99
-            )
-        return forms.FloatField(label=label, min_value=0, max_value=200)
+            return forms.IntegerField(label=label, min_value=low, max_value=high, error_messages=messages)
+        return forms.FloatField(label=label, min_value=low, max_value=high, error_messages=messages)
 
     def sections_bound(self) -> list[tuple[str, str, list[Any]]]:
         return [(domain, title, [self[name] for name in names]) for domain, title, names in self.sections]
