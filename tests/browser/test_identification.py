@@ -92,6 +92,8 @@ def test_school_confirms_declines_and_agrees_its_list(page: Page, browser_world:
     page.get_by_role("button", name="Save the decision for Amara Okafor").click()
     expect(page.locator("tr", has_text="Amara Okafor")).to_contain_text("Confirmed")
     expect(page.locator("#cohort-counts")).to_contain_text("0 to decide")
+    # With every child decided, the form to agree the list appears without a reload.
+    expect(page.get_by_role("button", name="Agree and lock the list")).to_be_visible()
     assert_same_page(page)
     assert_accessible(page)
     page.reload()

@@ -112,6 +112,15 @@ def test_confirmed_children_on_an_agreed_list_are_ready_to_contact(screening: Sc
     assert "Ben Smith" not in page
     # The directory search starts from her areas at risk.
     assert "need=attainment&amp;need=attendance&amp;need=economic_disadvantage" in page
+    # A re-run that reopens the list keeps her ready to contact: her confirmation stands.
+    from joinedup.identification.services import identification_run, rules_version_save
+    from joinedup.rules import RuleSet
+
+    rules_version_save(actor=screening.data_lead, rules=RuleSet(minimum_domains=1), note="Wider")
+    identification_run(area=screening.world.area, school_year="2026/27", started_by=screening.data_lead.user)
+    page = screening.world.client_for(Role.LINK_WORKER).get("/identification/").text
+    assert "Amara Okafor" in page
+    assert "To agree again" in page
 
 
 def test_others_are_refused_the_list(screening: Screening) -> None:

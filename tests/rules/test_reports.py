@@ -47,7 +47,9 @@ def test_rates_and_ratios_on_a_known_population() -> None:
         assert row.ratio == pytest.approx((identified / screened) / (25 / 60))
     # 0 of the 35 not disadvantaged were identified: hidden, and so the 25 of the disadvantaged
     # too, since 25 = 25 (everyone) - 0 would give it away.
-    assert rows["economic_disadvantage", "True"] == FairnessRow("economic_disadvantage", "True", 25, "<5", None, None)
+    assert rows["economic_disadvantage", "True"] == FairnessRow(
+        "economic_disadvantage", "True", 25, "hidden", None, None
+    )
     assert rows["economic_disadvantage", "False"] == FairnessRow("economic_disadvantage", "False", 35, "<5", None, None)
 
 
@@ -57,7 +59,7 @@ def test_small_counts_are_suppressed_with_the_rates_that_would_reveal_them() -> 
     assert rows["sen", "K"] == FairnessRow("sen", "K", "<5", "<5", None, None)
     # 57 screened and 23 identified would be safe alone, but with the 60 and 25 of everyone they
     # would give away the 3 and 2 of SEN support: hidden as well (secondary suppression).
-    assert rows["sen", "missing"] == FairnessRow("sen", "missing", "<5", "<5", None, None)
+    assert rows["sen", "missing"] == FairnessRow("sen", "missing", "hidden", "hidden", None, None)
 
 
 def test_one_small_count_in_a_group_hides_the_next_smallest_too() -> None:
@@ -76,7 +78,7 @@ def test_one_small_count_in_a_group_hides_the_next_smallest_too() -> None:
     ]
     rows = by_value(fairness_report(pupils, identify(pupils, RULES), groups=["eal"]))
     # Without the 40 hidden too, 120 - 40 - 76 would give away the 4 not recorded.
-    assert [rows["eal", value].screened for value in ("missing", "True", "False")] == ["<5", "<5", 76]
+    assert [rows["eal", value].screened for value in ("missing", "True", "False")] == ["<5", "hidden", 76]
     assert rows["eal", "True"].rate is None
     assert rows["eal", "False"].rate == 38 / 76
 

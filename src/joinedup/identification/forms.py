@@ -123,7 +123,7 @@ _STATUS_CHOICES = [
     ("CP", "Child protection plan (CP)"),
     ("LAC", "Looked after (LAC)"),
 ]
-_SETTING_LABELS = {
+RULE_SETTING_LABELS = {
     "enabled": "Use this area",
     "fsm": "Count free school meals",
     "pupil_premium": "Count pupil premium",
@@ -194,7 +194,7 @@ class RulesForm(GovukForm):
     @staticmethod
     def _field(domain: str, setting: str, value: object) -> forms.Field:
         """One setting's box; its error messages name the area and the setting, as the summary lists them."""
-        label = _SETTING_LABELS.get(setting, setting)
+        label = RULE_SETTING_LABELS.get(setting, setting)
         where = f"{DOMAIN_NAMES[domain].capitalize()}, {label[0].lower()}{label[1:]}"
         if isinstance(value, bool):
             return forms.BooleanField(label=label, required=False)

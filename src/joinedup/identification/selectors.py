@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from joinedup.accounts.models import Area, Membership
 from joinedup.identification.access import schools_visible
 from joinedup.identification.models import CohortEntry, IdentificationRun, SchoolCohort
-from joinedup.rules import SUPPRESSED
+from joinedup.rules import HIDDEN, SUPPRESSED
 
 # Fairness groups that are themselves criteria of the rules: a high rate there is the rules working.
 CRITERIA = ("economic_disadvantage",)
@@ -131,7 +131,8 @@ def run_school_cohorts(run: IdentificationRun, actor: Membership) -> list[dict[s
 
 
 def ready_to_enrol(actor: Membership) -> QuerySet[CohortEntry]:
-    """Children confirmed on a locked school list: the Link Worker's next families to approach.
+    """Children confirmed on an agreed school list (or one agreed before a re-run reopened it): the
+    Link Worker's next families to approach.
 
     Only the latest finished run of each school year counts, so a child is listed once.
     """
@@ -142,9 +143,9 @@ def ready_to_enrol(actor: Membership) -> QuerySet[CohortEntry]:
     return (
         CohortEntry.objects.filter(
             ON_LIST,
+            Q(cohort__locked_at__isnull=False) | Q(cohort__previously_agreed_at__isnull=False),
             cohort__run__in=list(latest.values()),
             cohort__school__in=schools_visible(actor),
-            cohort__locked_at__isnull=False,
             decision=CohortEntry.Decision.CONFIRMED,
         )
         .select_related("pupil", "cohort__school")
@@ -164,7 +165,7 @@ def fairness_rows(run: IdentificationRun) -> list[dict[str, Any]]:
                 "identified": identified,
                 "rate": rate,
                 "ratio": ratio,
-                "suppressed": SUPPRESSED in (screened, identified),
+                "suppressed": bool({SUPPRESSED, HIDDEN} & {screened, identified}),
                 # A ratio well away from 1 is worth a look (the four-fifths rule of thumb), except for a
                 # group the rules select on by design.
                 "flag": ratio is not None and (ratio < 0.8 or ratio > 1.25) and group not in ("all", *CRITERIA),

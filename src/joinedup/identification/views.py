@@ -69,7 +69,8 @@ from joinedup.identification.templatetags.identification import group_name, grou
 from joinedup.rules import DOMAIN_NAMES, rules_report, rules_to_toml
 
 ALL_ROLES = (*LIST_ROLES, Role.COMMISSIONER)
-PAGE_SIZE = 100
+# A whole year group on one page: schools decide a year group at a time.
+PAGE_SIZE = 400
 
 
 @roles_required(*ALL_ROLES)
@@ -127,7 +128,9 @@ def imports(request: HttpRequest) -> HttpResponse:
             accept_valid_rows=data["accept_valid_rows"],
         )
         return redirect("core:job", pk=job.pk)
-    history = ScreeningImport.objects.filter(area=actor.area).select_related("started_by")[:50]
+    history = (
+        ScreeningImport.objects.filter(area=actor.area).select_related("started_by").prefetch_related("retries")[:50]
+    )
     schools = Organisation.objects.filter(kind=Organisation.Kind.SCHOOL, areas=actor.area).order_by("name")
     return render(request, "identification/imports.html", {"form": form, "history": history, "schools": schools})
 
@@ -320,7 +323,9 @@ def _rules_publish(request: HttpRequest, actor: Membership, form: Any, rule_set:
 
 def published_rules(request: HttpRequest, ons_code: str) -> HttpResponse:
     """The borough's rules in force, for anyone to read: the criteria are published."""
-    area = get_object_or_404(Area, ons_code=ons_code.upper())
+    if ons_code != ons_code.upper():
+        return redirect("published_rules", ons_code=ons_code.upper())
+    area = get_object_or_404(Area, ons_code=ons_code)
     version = rules_current(area)
     return render(
         request,
@@ -543,8 +548,13 @@ def _entry_row(request: HttpRequest, entry: CohortEntry, *, error: str) -> HttpR
     }
     row = render(request, "identification/cohort.html#entry_row", context).content
     counts = render(request, "identification/cohort.html#counts", context).content
-    # In a template element, so that HTML parsing keeps the list beside a table row (htmx swaps it by id).
-    return HttpResponse(row + b"<template>" + counts + b"</template>")
+    agree = render(
+        request,
+        "identification/cohort.html#agree",
+        {**context, "cohort": cohort, "can_lock": True, "lock_form": LockForm()},
+    ).content
+    # In a template element, so that HTML parsing keeps them beside a table row (htmx swaps each by id).
+    return HttpResponse(row + b"<template>" + counts + agree + b"</template>")
 
 
 @roles_required(*ADD_ROLES)

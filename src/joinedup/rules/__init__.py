@@ -40,7 +40,7 @@ from joinedup.rules.reading import (
     read_survey,
     write_cohort,
 )
-from joinedup.rules.reports import SUPPRESSED, FairnessRow, fairness_report, rules_report
+from joinedup.rules.reports import HIDDEN, SUPPRESSED, FairnessRow, fairness_report, rules_report
 from joinedup.rules.scoring import DOMAIN_NAMES, Flag, PupilDataError, Result, Route, identify
 from joinedup.rules.serialise import RulesError, rules_from_dict, rules_from_toml, rules_to_dict, rules_to_toml
 
@@ -49,6 +49,7 @@ __all__ = [
     "COHORT_COLUMNS",
     "DOMAINS",
     "DOMAIN_NAMES",
+    "HIDDEN",
     "LEVELS",
     "RESPONDENTS",
     "SCHOOL_DATA_COLUMNS",

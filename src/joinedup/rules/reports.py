@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from joinedup.rules.model import ATTAINMENT_DOMAINS, Pupil, RuleSet
 from joinedup.rules.scoring import DOMAIN_NAMES, Result
 
-__all__ = ["SUPPRESSED", "FairnessRow", "fairness_report", "rules_report"]
+__all__ = ["HIDDEN", "SUPPRESSED", "FairnessRow", "fairness_report", "rules_report"]
 
 #: Shown instead of a count under 5, so that no child can be picked out.
 SUPPRESSED = "<5"
+#: Shown instead of a larger count hidden so that a count under 5 cannot be worked out from the total.
+HIDDEN = "hidden"
 DEFAULT_GROUPS = ("sex", "ethnicity", "sen", "eal", "economic_disadvantage")
 
 
@@ -20,8 +22,9 @@ class FairnessRow:
     """One group value: how many were screened and identified (proposed), and the rates.
 
     ``rate`` is identified ÷ screened; ``ratio`` is that rate ÷ the overall rate. Counts
-    under 5 are shown as ``"<5"``, and so is a second count in the same group where only one
-    would be hidden, so that it cannot be worked out from the total (secondary suppression).
+    under 5 are shown as ``"<5"``; where that hides just one count in a group, the next smallest
+    is shown as ``"hidden"``, so that the small one cannot be worked out from the total
+    (secondary suppression).
     A rate or ratio is left out (``None``) whenever it, with the counts shown, would reveal a
     hidden count (including the number *not* identified under 5).
     """
@@ -70,7 +73,8 @@ def fairness_report(
             tally[0] += 1
             tally[1] += result.proposed
     overall = total[1] / total[0] if total[0] else None
-    rows = [_row("all", "all", total[0], total[1], (total[0] < 5, total[1] < 5), overall)]
+    everyone = (SUPPRESSED if total[0] < 5 else None, SUPPRESSED if total[1] < 5 else None)
+    rows = [_row("all", "all", total[0], total[1], everyone, overall)]
     for group in groups:
         values = sorted((value, tally) for (name, value), tally in counts.items() if name == group)
         hidden = [_hidden([tally[column] for _value, tally in values]) for column in (0, 1)]
@@ -81,33 +85,34 @@ def fairness_report(
     return rows
 
 
-def _hidden(counts: list[int]) -> list[bool]:
-    """Which of a group's counts to hide: every count under 5, and, where that hides just one,
-    the smallest other too, so that no hidden count can be worked out from the total.
+def _hidden(counts: list[int]) -> list[str | None]:
+    """How each of a group's counts is hidden, if it is: under 5 as ``"<5"``; and where that hides
+    just one, the smallest other as ``"hidden"``, so that no count under 5 can be worked out from
+    the total.
 
     >>> _hidden([133, 247, 4])
-    [True, False, True]
+    ['hidden', None, '<5']
     >>> _hidden([40, 60])
-    [False, False]
+    [None, None]
     """
-    hidden = [count < 5 for count in counts]
-    if sum(hidden) == 1 and len(counts) > 1:
-        smallest = min((count, index) for index, count in enumerate(counts) if not hidden[index])[1]
-        hidden[smallest] = True
+    hidden: list[str | None] = [SUPPRESSED if count < 5 else None for count in counts]
+    if sum(mark is not None for mark in hidden) == 1 and len(counts) > 1:
+        smallest = min((count, index) for index, count in enumerate(counts) if hidden[index] is None)[1]
+        hidden[smallest] = HIDDEN
     return hidden
 
 
 def _row(
-    group: str, value: str, screened: int, identified: int, hidden: tuple[bool, bool], overall: float | None
+    group: str, value: str, screened: int, identified: int, hidden: tuple[str | None, str | None], overall: float | None
 ) -> FairnessRow:
     # A rate would reveal a hidden count, or the number not identified when that is under 5.
-    safe = not any(hidden) and screened - identified >= 5
+    safe = hidden == (None, None) and screened - identified >= 5
     # The overall row's rate is published whatever the group rows show.
     if group == "all":
         safe = screened >= 5
     rate = identified / screened if safe and screened else None
     ratio = rate / overall if rate is not None and overall else None
-    shown = (SUPPRESSED if hidden[0] else screened, SUPPRESSED if hidden[1] else identified)
+    shown = (hidden[0] or screened, hidden[1] or identified)
     return FairnessRow(group, value, shown[0], shown[1], rate, ratio)
 
 

@@ -79,3 +79,20 @@ def group_value(value: str, group: str) -> str:
     if group in ("eal", "economic_disadvantage") or value == "missing":
         return _YES_NO.get(value, value)
     return value
+
+
+_TOP_SETTINGS = {"minimum_domains": "Areas at risk needed to be proposed", "social_care_statuses": "Social care list"}
+
+
+@register.filter
+def setting_name(key: str) -> str:
+    """A rules setting (``attendance.below``) as the rules editor labels it."""
+    from joinedup.identification.forms import RULE_SETTING_LABELS
+
+    domain, _, setting = key.partition(".")
+    if not setting:
+        return {
+            "minimum_domains": "Areas at risk needed to be proposed",
+            "social_care_statuses": "Social care list",
+        }.get(key, key)
+    return f"{DOMAIN_NAMES.get(domain, domain).capitalize()}: {RULE_SETTING_LABELS.get(setting, setting).lower()}"
