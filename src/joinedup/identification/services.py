@@ -405,9 +405,9 @@ def _insert(
     if not rows:
         return
     quote = connection.ops.quote_name
-    placeholders = ", ".join(["%s"] * len(columns))
+    parameters = ", ".join(["%s"] * len(columns))
     table = quote(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES ({placeholders})"  # noqa: S608
+    sql = f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES ({parameters})"  # noqa: S608
     if conflict:
         assignments = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in update or ())
         sql += f" ON CONFLICT ({', '.join(map(quote, conflict))}) DO UPDATE SET {assignments}"
