@@ -206,6 +206,18 @@ def _identification(world: World) -> dict[str, dict[str, int]]:
     return found
 
 
+def confirmed_entry_kwargs(world: World, scope: str) -> dict[str, object]:
+    """A child confirmed on an agreed list in that scope's school, ready to enrol."""
+    from django.utils import timezone
+
+    from joinedup.identification.models import CohortEntry, SchoolCohort
+
+    pk = _identification(world)[scope]["proposed"]
+    CohortEntry.objects.filter(pk=pk).update(decision="confirmed")
+    SchoolCohort.objects.filter(entries__pk=pk).update(locked_at=timezone.now())
+    return {"entry_pk": pk}
+
+
 def identification_kwargs(key: str, name: str = "pk") -> Callable[[World, str], dict[str, object]]:
     return lambda world, scope: {name: _identification(world)[scope][key]}
 
@@ -248,6 +260,15 @@ ROUTES: dict[str, Route] = {
     "core:job_progress": Route(kwargs=job_kwargs, allowed=only_own(ADMIN)),
     "cases:child_list": Route(allowed=same_everywhere(CHILD_ROLES)),
     "cases:child_detail": Route(kwargs=child_kwargs("pk"), allowed=only_own(CHILD_ROLES)),
+    # Enrolling a confirmed child: the Link Worker based at that school, and the programme's managers.
+    "cases:enrol": Route(
+        kwargs=confirmed_entry_kwargs,
+        allowed={
+            "own": frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}),
+            "other_org": frozenset({Role.TEAM_MANAGER}),
+            "other_area": NONE,
+        },
+    ),
     "audit:search": Route(allowed=same_everywhere(ADMIN)),
     "audit:verify": Route(method="post", allowed=same_everywhere(ADMIN)),
     "manage:organisations": Route(allowed=same_everywhere(ADMIN)),

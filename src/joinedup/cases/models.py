@@ -133,3 +133,125 @@ class Child(TrackedModel):
             errors["programme_organisation"] = f"{self.programme_organisation} is not a programme provider."
         if errors:
             raise ValidationError(errors)
+
+
+class Consent(TrackedModel):
+    """Agreement to one purpose, or the other lawful basis relied on instead; its own record, not a tick.
+
+    A consent is in force from ``given_on`` until it is withdrawn or passes ``expires_on``.
+    Where sharing rests on another basis (public task, safeguarding), ``basis`` says which, with
+    who decided and why; ``given_by`` is then blank.
+    """
+
+    class Purpose(models.TextChoices):
+        ENROLMENT = "enrolment", "Taking part in the programme"
+        SHARING = "sharing", "Sharing information with a named organisation or practitioner"
+        REFERRAL = "referral", "Referral to a named service"
+        EVALUATION = "evaluation", "Using data to evaluate the programme"
+
+    class Basis(models.TextChoices):
+        CONSENT = "consent", "Consent"
+        PUBLIC_TASK = "public_task", "Public task"
+        SAFEGUARDING = "safeguarding", "Safeguarding (to protect a child)"
+        LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests"
+
+    class GivenBy(models.TextChoices):
+        PARENT = "parent", "Parent or carer"
+        CHILD = "child", "The child"
+        BOTH = "both", "The child and a parent or carer"
+
+    class Obtained(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "By phone"
+        WRITTEN = "written", "On a signed form"
+        DIGITAL = "digital", "Online or by email"
+
+    child = models.ForeignKey("Child", on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    basis = models.CharField(max_length=24, choices=Basis.choices, default=Basis.CONSENT)
+    given_by = models.CharField(max_length=8, choices=GivenBy.choices, blank=True)
+    given_by_name = models.CharField(max_length=200, blank=True, help_text="Who gave it, as they gave their name.")
+    child_view = models.TextField(blank=True, help_text="The child's own view, in their words, for older children.")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="For sharing."
+    )
+    practitioner = models.CharField(max_length=200, blank=True, help_text="A named practitioner, for sharing.")
+    service_id = models.CharField(max_length=36, blank=True, help_text="The directory service, for a referral.")
+    scope = models.CharField(max_length=500, blank=True, help_text="What information it covers.")
+    obtained = models.CharField(max_length=12, choices=Obtained.choices, blank=True)
+    given_on = models.DateField()
+    review_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    basis_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    basis_reason = models.TextField(blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["child", "-given_on", "-pk"]
+        indexes = [models.Index(fields=["child", "purpose"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(basis="consent") | ~models.Q(given_by=""),
+                name="consent_says_who_gave_it",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(basis="consent") | ~models.Q(basis_reason=""),
+                name="other_basis_says_why",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.get_basis_display().lower()}), {self.child}"
+
+    def in_force(self, on: date) -> bool:
+        if self.given_on > on:
+            return False
+        if self.withdrawn_on is not None and self.withdrawn_on <= on:
+            return False
+        return self.expires_on is None or self.expires_on >= on
+
+
+class Enrolment(TrackedModel):
+    """A child's two years on the programme, from the first meeting to closure."""
+
+    class Stage(models.TextChoices):
+        RELATIONSHIP = "relationship", "Building the relationship"
+        ACTIVE_PLAN = "active_plan", "Active plan"
+        REVIEW = "review", "Review"
+        CLOSING = "closing", "Closing"
+        CLOSED = "closed", "Closed"
+
+    child = models.ForeignKey("Child", on_delete=models.PROTECT, related_name="enrolments")
+    programme_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    link_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments")
+    start_date = models.DateField()
+    planned_end_date = models.DateField()
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.RELATIONSHIP)
+    at_risk_domains = models.JSONField(
+        default=list, help_text="The areas at risk identification found: where the plan starts."
+    )
+    cohort_entry = models.OneToOneField(
+        "identification.CohortEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrolment",
+        help_text="The school list the child was confirmed on.",
+    )
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=~models.Q(stage="closed"), name="one_open_enrolment_per_child"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} on the programme from {self.start_date:%-d %B %Y}"

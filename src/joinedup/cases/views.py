@@ -2,13 +2,23 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from joinedup.cases.access import CHILD_ROLES, access_child, children_visible_to
+from joinedup.accounts.models import Role, User
+from joinedup.audit.models import AuditAction
+from joinedup.audit.services import audit_record
+from joinedup.cases.access import CHILD_ROLES, PURPOSES_BY_ROLE, access_child, children_visible_to
+from joinedup.cases.forms import EnrolForm
+from joinedup.cases.models import Child, Consent
 from joinedup.cases.selectors import child_list
+from joinedup.cases.services import Agreement, Household, enrol_from_cohort
 from joinedup.core.access import actor_of, roles_required
+from joinedup.identification.access import schools_visible
+from joinedup.identification.models import CohortEntry
 
 
 @roles_required(*CHILD_ROLES)
@@ -27,5 +37,74 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/child_detail.html",
-        {"child": child, "members": child.family.members.all(), "siblings": siblings, "today": date.today()},
+        {
+            "child": child,
+            "members": child.family.members.all(),
+            "siblings": siblings,
+            "enrolments": child.enrolments.select_related("link_worker", "school"),
+            "consents": child.consents.select_related("organisation"),
+            "today": date.today(),
+        },
     )
+
+
+@roles_required(Role.LINK_WORKER, Role.TEAM_MANAGER)
+def enrol(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    """Record the family's consent and enrol a child confirmed on an agreed school list."""
+    actor = actor_of(request)
+    entry = get_object_or_404(
+        CohortEntry.objects.select_related("pupil", "cohort__school", "cohort__run__area"),
+        pk=entry_pk,
+        cohort__run__area=actor.area,
+        cohort__school__in=schools_visible(actor),
+        decision=CohortEntry.Decision.CONFIRMED,
+    )
+    audit_record(
+        action=AuditAction.VIEW,
+        actor=actor,
+        record_type="identification.cohort_entry",
+        record_id=entry.pk,
+        purpose=PURPOSES_BY_ROLE[Role(actor.role)][0],
+    )
+    link_workers = User.objects.filter(
+        memberships__organisation=actor.organisation,
+        memberships__area=actor.area,
+        memberships__role=Role.LINK_WORKER,
+        memberships__is_active=True,
+    ).distinct()
+    pupil = entry.pupil
+    initial = {
+        "sex": pupil.sex if pupil.sex in Child.Sex.values else "",
+        "postcode": pupil.postcode,
+        "given_on": date.today(),
+        "start_date": date.today(),
+        "link_worker": actor.user if actor.role == Role.LINK_WORKER else None,
+        "town": "London",
+        "given_by": Consent.GivenBy.PARENT,
+        "obtained": Consent.Obtained.IN_PERSON,
+        "parental_responsibility": True,
+    }
+    form = EnrolForm(request.POST if request.method == "POST" else None, link_workers=link_workers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enrolment = enrol_from_cohort(
+                actor=actor,
+                entry=entry,
+                link_worker=data["link_worker"],
+                start_date=data["start_date"],
+                preferred_name=data["preferred_name"],
+                sex=data["sex"],
+                household=Household(
+                    **{name: data[name] for name in Household.__dataclass_fields__},
+                ),
+                agreement=Agreement(**{name: data[name] for name in Agreement.__dataclass_fields__}),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, f"Enrolled {enrolment.child.display_name}. Their plan starts from their areas at risk."
+            )
+            return redirect("cases:child_detail", pk=enrolment.child_id)
+    return render(request, "cases/enrol.html", {"entry": entry, "form": form})

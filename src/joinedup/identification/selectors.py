@@ -148,6 +148,8 @@ def ready_to_enrol(actor: Membership) -> QuerySet[CohortEntry]:
             cohort__school__in=schools_visible(actor),
             decision=CohortEntry.Decision.CONFIRMED,
         )
+        # A child enrolled from any run's list has been contacted already.
+        .exclude(pupil__cohort_entries__enrolment__isnull=False)
         .select_related("pupil", "cohort__school")
         .order_by("cohort__school__name", "year_group", "rank")
     )

@@ -1,0 +1,75 @@
+"""Forms for enrolment: the household and the family's consent, recorded at the first visit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from joinedup.accounts.models import User
+from joinedup.cases.models import Child, Consent, FamilyMember, postcode_validator
+from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, GovukForm
+
+
+class EnrolForm(GovukForm):
+    preferred_name = forms.CharField(label="Preferred name (optional)", max_length=120, required=False)
+    sex = forms.ChoiceField(label="Sex", choices=Child.Sex.choices)
+    address_line_1 = forms.CharField(label="Address line 1", max_length=200)
+    address_line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
+    town = forms.CharField(label="Town or city", max_length=100, initial="London")
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
+    )
+    home_language = forms.CharField(label="Home language (optional)", max_length=60, required=False)
+    carer_name = forms.CharField(label="Parent or carer's full name", max_length=200)
+    carer_relationship = forms.ChoiceField(label="Relationship to the child", choices=FamilyMember.Relationship.choices)
+    parental_responsibility = forms.BooleanField(label="Has parental responsibility", required=False, initial=True)
+    carer_phone = forms.CharField(label="Phone (optional)", max_length=20, required=False)
+    carer_email = forms.EmailField(label="Email (optional)", required=False)
+    given_by = forms.ChoiceField(label="Who agreed", choices=Consent.GivenBy.choices, widget=forms.RadioSelect)
+    obtained = forms.ChoiceField(label="How", choices=Consent.Obtained.choices)
+    given_on = forms.DateField(
+        label="Date they agreed",
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"invalid": DATE_FORMAT_ERROR},
+        help_text="For example 27/3/2026",
+    )
+    child_view = forms.CharField(
+        label="The child's own view (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In their words, for an older child.",
+    )
+    evaluation = forms.BooleanField(
+        label="They also agreed to the child's data being used, without their name, to evaluate the programme",
+        required=False,
+    )
+    link_worker = forms.ModelChoiceField(label="Link Worker", queryset=User.objects.none())
+    start_date = forms.DateField(
+        label="Start date", input_formats=DATE_INPUT_FORMATS, error_messages={"invalid": DATE_FORMAT_ERROR}
+    )
+
+    def __init__(self, *args: Any, link_workers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["link_worker"]
+        field.queryset = link_workers
+        field.label_from_instance = lambda user: user.full_name
+
+    def clean_postcode(self) -> str:
+        text = "".join(self.cleaned_data["postcode"].upper().split())
+        postcode = f"{text[:-3]} {text[-3:]}"
+        try:
+            postcode_validator(postcode)
+        except forms.ValidationError:
+            raise forms.ValidationError("Enter a full UK postcode, like NW10 5AB") from None
+        return postcode
+
+    def clean_given_on(self) -> date:
+        given: date = self.cleaned_data["given_on"]
+        if given > date.today():
+            raise forms.ValidationError("The date they agreed cannot be in the future.")
+        return given

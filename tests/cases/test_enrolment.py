@@ -1,0 +1,133 @@
+"""Enrolling a child confirmed by identification, with the family's consent, and the one consent check."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from joinedup.accounts.models import Role
+from joinedup.audit.models import AuditEvent
+from joinedup.cases.consent import consent_check
+from joinedup.cases.models import Child, Consent, Enrolment
+from joinedup.identification.models import CohortEntry
+from joinedup.identification.services import cohort_decide, cohort_lock
+from tests.identification.conftest import Screening
+
+FORM = {
+    "preferred_name": "",
+    "sex": "F",
+    "address_line_1": "12 Harrow Road",
+    "address_line_2": "",
+    "town": "London",
+    "postcode": "nw10 5ab",
+    "home_language": "Yoruba",
+    "carer_name": "Ngozi Okafor",
+    "carer_relationship": "mother",
+    "parental_responsibility": "on",
+    "carer_phone": "07700 900123",
+    "carer_email": "",
+    "given_by": "both",
+    "obtained": "in_person",
+    "given_on": "3/11/2026",
+    "child_view": "I want help with my reading and making friends.",
+    "evaluation": "on",
+    "start_date": "4/11/2026",
+}
+
+
+def agreed(screening: Screening) -> CohortEntry:
+    staff = screening.world.members[Role.SCHOOL_STAFF]
+    amara = CohortEntry.objects.get(cohort=screening.cohort, pupil__upn="A001")
+    cohort_decide(actor=staff, entry=amara, decision="confirmed", reason="")
+    ben = CohortEntry.objects.get(cohort=screening.cohort, pupil__upn="A002")
+    cohort_decide(actor=staff, entry=ben, decision="declined", reason="Supported elsewhere")
+    cohort_lock(actor=staff, cohort=screening.cohort, agreed_with="Link Worker")
+    return amara
+
+
+def test_a_link_worker_enrols_a_confirmed_child_with_consent(screening: Screening) -> None:
+    amara = agreed(screening)
+    worker = screening.world.members[Role.LINK_WORKER]
+    client = screening.world.client_for(Role.LINK_WORKER)
+    page = client.get(f"/children/enrol/{amara.pk}/")
+    assert page.status_code == 200
+    assert "Economic disadvantage" in page.text
+    response = client.post(f"/children/enrol/{amara.pk}/", {**FORM, "link_worker": worker.user.pk})
+    assert response.status_code == 302, response.context["form"].errors
+    enrolment = Enrolment.objects.select_related("child__family").get()
+    child = enrolment.child
+    assert (child.forenames, child.surname, child.date_of_birth) == ("Amara", "Okafor", date(2015, 10, 2))
+    assert (child.home_postcode, child.link_worker, child.school) == ("NW10 5AB", worker.user, screening.school)
+    assert enrolment.at_risk_domains == ["economic_disadvantage", "attendance", "reading", "maths"]
+    assert enrolment.planned_end_date == date(2028, 11, 4)
+    assert enrolment.cohort_entry == amara
+    assert sorted(child.consents.values_list("purpose", flat=True)) == ["enrolment", "evaluation"]
+    assert AuditEvent.objects.filter(record_type="enrolment", child_id=child.pk).exists()
+    record = client.get(response["Location"]).text
+    assert "Building the relationship" in record
+    assert "Taking part in the programme: consent, the child and a parent or carer (Ngozi Okafor)" in record
+    # Off the "ready to contact" list, and not enrolled twice.
+    assert "Record consent and enrol" not in client.get("/identification/").text
+    again = client.post(f"/children/enrol/{amara.pk}/", {**FORM, "link_worker": worker.user.pk})
+    assert "already enrolled" in again.text
+    assert Child.objects.filter(enrolments__isnull=False).count() == 1
+
+
+def test_bad_answers_are_named_and_nothing_is_written(screening: Screening) -> None:
+    amara = agreed(screening)
+    client = screening.world.client_for(Role.LINK_WORKER)
+    tomorrow = (date.today() + timedelta(days=1)).strftime("%d/%m/%Y")
+    page = client.post(
+        f"/children/enrol/{amara.pk}/",
+        {**FORM, "postcode": "NOT A POSTCODE", "given_on": tomorrow, "carer_name": ""},
+    ).text
+    assert "Enter a full UK postcode, like NW10 5AB" in page
+    assert "cannot be in the future" in page
+    assert not Enrolment.objects.exists()
+    assert not Child.objects.filter(forenames="Amara", date_of_birth=date(2015, 10, 2)).exists()
+
+
+def test_only_confirmed_children_on_agreed_lists_at_ones_own_schools(screening: Screening) -> None:
+    amara = CohortEntry.objects.get(cohort=screening.cohort, pupil__upn="A001")
+    client = screening.world.client_for(Role.LINK_WORKER)
+    assert client.get(f"/children/enrol/{amara.pk}/").status_code == 404  # not yet confirmed
+    amara = agreed(screening)
+    declined = CohortEntry.objects.get(cohort=screening.cohort, pupil__upn="A002")
+    assert client.get(f"/children/enrol/{declined.pk}/").status_code == 404
+    for role in (Role.SCHOOL_STAFF, Role.DATA_LEAD, Role.COMMISSIONER):
+        assert screening.world.client_for(role).get(f"/children/enrol/{amara.pk}/").status_code == 403
+    screening.world.members[Role.LINK_WORKER].schools.clear()
+    assert client.get(f"/children/enrol/{amara.pk}/").status_code == 404
+
+
+def test_the_consent_check_says_what_is_missing(screening: Screening) -> None:
+    amara = agreed(screening)
+    worker = screening.world.members[Role.LINK_WORKER]
+    screening.world.client_for(Role.LINK_WORKER).post(
+        f"/children/enrol/{amara.pk}/", {**FORM, "evaluation": "", "link_worker": worker.user.pk}
+    )
+    child = Child.objects.get(enrolments__isnull=False)
+    assert consent_check(child, Consent.Purpose.ENROLMENT).ok
+    evaluation = consent_check(child, Consent.Purpose.EVALUATION)
+    assert not evaluation.ok
+    assert evaluation.missing == (
+        "There is no consent to using data to evaluate the programme on record. Record the family's consent first."
+    )
+    enrolment_consent = child.consents.get()
+    enrolment_consent.withdrawn_on = date(2026, 12, 1)
+    enrolment_consent.withdrawn_by = "Ngozi Okafor"
+    enrolment_consent.save()
+    assert consent_check(child, Consent.Purpose.ENROLMENT, on=date(2026, 11, 30)).ok
+    withdrawn = consent_check(child, Consent.Purpose.ENROLMENT, on=date(2026, 12, 2))
+    assert withdrawn.missing.startswith("Consent to taking part in the programme was withdrawn on 1 December 2026 by")
+    sharing = consent_check(child, Consent.Purpose.SHARING, organisation_id=screening.world.programme.pk)
+    assert "no consent to sharing" in sharing.missing
+
+
+def test_another_basis_needs_its_reason(db: None) -> None:
+    with pytest.raises(ValidationError):
+        Consent(purpose="sharing", basis="safeguarding", given_on=date(2026, 1, 1)).full_clean(
+            exclude=["child", "created_by", "modified_by"]
+        )
