@@ -206,6 +206,17 @@ def _identification(world: World) -> dict[str, dict[str, int]]:
     return found
 
 
+def consent_kwargs(world: World, scope: str) -> dict[str, object]:
+    """A consent on record for the child in that scope."""
+    from datetime import date
+
+    from joinedup.cases.models import Consent
+
+    child = world.children[scope]
+    consent = Consent.objects.create(child=child, purpose="enrolment", given_by="parent", given_on=date(2026, 9, 1))
+    return {"pk": child.pk, "consent_pk": consent.pk}
+
+
 def confirmed_entry_kwargs(world: World, scope: str) -> dict[str, object]:
     """A child confirmed on an agreed list in that scope's school, ready to enrol."""
     from django.utils import timezone
@@ -260,6 +271,13 @@ ROUTES: dict[str, Route] = {
     "core:job_progress": Route(kwargs=job_kwargs, allowed=only_own(ADMIN)),
     "cases:child_list": Route(allowed=same_everywhere(CHILD_ROLES)),
     "cases:child_detail": Route(kwargs=child_kwargs("pk"), allowed=only_own(CHILD_ROLES)),
+    # Consent is recorded by those who work with the child: their Link Worker and the team manager.
+    "cases:consent_new": Route(
+        kwargs=child_kwargs("pk"), allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
+    ),
+    "cases:consent_withdraw": Route(
+        kwargs=consent_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
+    ),
     # Enrolling a confirmed child: the Link Worker based at that school, and the programme's managers.
     "cases:enrol": Route(
         kwargs=confirmed_entry_kwargs,

@@ -13,6 +13,7 @@ from joinedup.cases.consent import consent_check
 from joinedup.cases.models import Child, Consent, Enrolment
 from joinedup.identification.models import CohortEntry
 from joinedup.identification.services import cohort_decide, cohort_lock
+from tests.conftest import World
 from tests.identification.conftest import Screening
 
 FORM = {
@@ -131,3 +132,37 @@ def test_another_basis_needs_its_reason(db: None) -> None:
         Consent(purpose="sharing", basis="safeguarding", given_on=date(2026, 1, 1)).full_clean(
             exclude=["child", "created_by", "modified_by"]
         )
+
+
+def test_consent_is_recorded_withdrawn_and_another_basis_needs_a_reason(world: World) -> None:
+    child = world.children["own"]
+    client = world.client_for(Role.LINK_WORKER)
+    url = f"/children/{child.pk}/consents/new/"
+    refused = client.post(url, {"purpose": "sharing", "basis": "safeguarding", "given_on": "1/11/2026"}).text
+    assert "Say why this basis applies" in refused
+    assert "Choose the organisation" in refused
+    early_help = world.children["other_org"].school  # any organisation in the borough
+    response = client.post(
+        url,
+        {
+            "purpose": "sharing",
+            "basis": "safeguarding",
+            "organisation": early_help.pk,
+            "given_on": "1/11/2026",
+            "basis_reason": "Disclosure at school; the DSL agreed to share with the school nurse.",
+        },
+    )
+    assert response.status_code == 302
+    sharing = Consent.objects.get(child=child, purpose="sharing")
+    assert sharing.basis_decided_by == world.members[Role.LINK_WORKER].user
+    assert consent_check(child, "sharing", organisation_id=early_help.pk).ok
+
+    client.post(url, {"purpose": "evaluation", "basis": "consent", "given_by": "parent", "given_on": "1/11/2026"})
+    evaluation = Consent.objects.get(child=child, purpose="evaluation")
+    withdraw = f"/children/{child.pk}/consents/{evaluation.pk}/withdraw/"
+    assert "Say who withdrew it" in client.post(withdraw, {"withdrawn_by": "", "withdrawn_on": "2/11/2026"}).text
+    client.post(withdraw, {"withdrawn_by": "Her mother, by phone", "withdrawn_on": "2/11/2026"})
+    assert not consent_check(child, "evaluation").ok
+    record = client.get(f"/children/{child.pk}/").text
+    assert "Withdrawn 2 Nov 2026" in record
+    assert AuditEvent.objects.filter(record_type="consent", child_id=child.pk).count() == 3

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from joinedup.accounts.models import User
+from joinedup.accounts.models import Organisation, User
 from joinedup.cases.models import Child, Consent, FamilyMember, postcode_validator
 from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, GovukForm
 
@@ -73,3 +73,51 @@ class EnrolForm(GovukForm):
         if given > date.today():
             raise forms.ValidationError("The date they agreed cannot be in the future.")
         return given
+
+
+class ConsentForm(GovukForm):
+    purpose = forms.ChoiceField(label="For", choices=Consent.Purpose.choices)
+    basis = forms.ChoiceField(
+        label="Lawful basis",
+        choices=Consent.Basis.choices,
+        help_text="Consent, unless sharing rests on another basis such as safeguarding; then say why.",
+    )
+    given_by = forms.ChoiceField(
+        label="Who agreed (for consent)", choices=[("", "Choose"), *Consent.GivenBy.choices], required=False
+    )
+    given_by_name = forms.CharField(label="Their name (optional)", max_length=200, required=False)
+    child_view = forms.CharField(
+        label="The child's own view (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation (for sharing)", queryset=Organisation.objects.none(), required=False
+    )
+    practitioner = forms.CharField(label="Named practitioner (optional)", max_length=200, required=False)
+    scope = forms.CharField(label="What information it covers (optional)", max_length=500, required=False)
+    obtained = forms.ChoiceField(label="How", choices=[("", "Choose"), *Consent.Obtained.choices], required=False)
+    given_on = forms.DateField(
+        label="Date", input_formats=DATE_INPUT_FORMATS, error_messages={"invalid": DATE_FORMAT_ERROR}
+    )
+    expires_on = forms.DateField(
+        label="Ends on (optional)",
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"invalid": DATE_FORMAT_ERROR},
+    )
+    basis_reason = forms.CharField(
+        label="Why this basis applies (if not consent)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["organisation"]
+        field.queryset = organisations
+
+
+class WithdrawForm(GovukForm):
+    withdrawn_by = forms.CharField(
+        label="Who withdrew it", max_length=200, error_messages={"required": "Say who withdrew it."}
+    )
+    withdrawn_on = forms.DateField(
+        label="Date", input_formats=DATE_INPUT_FORMATS, error_messages={"invalid": DATE_FORMAT_ERROR}
+    )

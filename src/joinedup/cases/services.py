@@ -154,3 +154,93 @@ def _years_on(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def consent_record(
+    *,
+    actor: Membership,
+    child: Child,
+    purpose: str,
+    basis: str,
+    given_by: str = "",
+    given_by_name: str = "",
+    child_view: str = "",
+    organisation_id: int | None = None,
+    practitioner: str = "",
+    service_id: str = "",
+    scope: str = "",
+    obtained: str = "",
+    given_on: date,
+    review_on: date | None = None,
+    expires_on: date | None = None,
+    basis_reason: str = "",
+) -> Consent:
+    """Record a consent, or the other lawful basis relied on instead (with who decided and why)."""
+    errors: dict[str, str] = {}
+    if basis == Consent.Basis.CONSENT and not given_by:
+        errors["given_by"] = "Say who gave consent."
+    if basis != Consent.Basis.CONSENT and not basis_reason.strip():
+        errors["basis_reason"] = "Say why this basis applies, for the record."
+    if purpose == Consent.Purpose.SHARING and organisation_id is None:
+        errors["organisation"] = "Choose the organisation information may be shared with."
+    if purpose == Consent.Purpose.REFERRAL and not service_id:
+        errors["service_id"] = "Give the service the referral is to."
+    if given_on > date.today():
+        errors["given_on"] = "The date cannot be in the future."
+    if expires_on is not None and expires_on < given_on:
+        errors["expires_on"] = "The end date must be after the date it was given."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            child=child,
+            purpose=purpose,
+            basis=basis,
+            given_by=given_by if basis == Consent.Basis.CONSENT else "",
+            given_by_name=given_by_name,
+            child_view=child_view,
+            organisation_id=organisation_id,
+            practitioner=practitioner,
+            service_id=service_id,
+            scope=scope,
+            obtained=obtained,
+            given_on=given_on,
+            review_on=review_on,
+            expires_on=expires_on,
+            basis_decided_by=actor.user if basis != Consent.Basis.CONSENT else None,
+            basis_reason=basis_reason.strip(),
+            created_by=actor.user,
+        )
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            record_type="consent",
+            record_id=consent.pk,
+            child_id=child.pk,
+            detail={"purpose": purpose, "basis": basis},
+        )
+    return consent
+
+
+def consent_withdraw(*, actor: Membership, consent: Consent, withdrawn_on: date, withdrawn_by: str) -> Consent:
+    """Record that consent was withdrawn: from that day, nothing relies on it."""
+    if consent.withdrawn_on is not None:
+        raise ValidationError("This consent was already withdrawn.")
+    if not withdrawn_by.strip():
+        raise ValidationError({"withdrawn_by": "Say who withdrew it."})
+    if withdrawn_on > date.today() or withdrawn_on < consent.given_on:
+        raise ValidationError({"withdrawn_on": "The date must be between the day it was given and today."})
+    with transaction.atomic():
+        consent.withdrawn_on = withdrawn_on
+        consent.withdrawn_by = withdrawn_by.strip()
+        consent.modified_by = actor.user
+        consent.save(update_fields=["withdrawn_on", "withdrawn_by", "modified_by", "modified_at"])
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="consent",
+            record_id=consent.pk,
+            child_id=consent.child_id,
+            detail={"withdrawn_on": withdrawn_on.isoformat()},
+        )
+    return consent

@@ -8,14 +8,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from joinedup.accounts.models import Role, User
+from joinedup.accounts.models import Organisation, Role, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 from joinedup.cases.access import CHILD_ROLES, PURPOSES_BY_ROLE, access_child, children_visible_to
-from joinedup.cases.forms import EnrolForm
+from joinedup.cases.forms import ConsentForm, EnrolForm, WithdrawForm
 from joinedup.cases.models import Child, Consent
 from joinedup.cases.selectors import child_list
-from joinedup.cases.services import Agreement, Household, enrol_from_cohort
+from joinedup.cases.services import Agreement, Household, consent_record, consent_withdraw, enrol_from_cohort
 from joinedup.core.access import actor_of, roles_required
 from joinedup.identification.access import schools_visible
 from joinedup.identification.models import CohortEntry
@@ -43,6 +43,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "siblings": siblings,
             "enrolments": child.enrolments.select_related("link_worker", "school"),
             "consents": child.consents.select_related("organisation"),
+            "can_record_consent": request.actor.role in CASE_WORKERS,  # type: ignore[attr-defined]
             "today": date.today(),
         },
     )
@@ -108,3 +109,65 @@ def enrol(request: HttpRequest, entry_pk: int) -> HttpResponse:
             )
             return redirect("cases:child_detail", pk=enrolment.child_id)
     return render(request, "cases/enrol.html", {"entry": entry, "form": form})
+
+
+CASE_WORKERS = (Role.LINK_WORKER, Role.TEAM_MANAGER)
+
+
+@roles_required(*CASE_WORKERS)
+def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a consent, or another lawful basis, for a child."""
+    actor = actor_of(request)
+    child = access_child(actor, pk)
+    organisations = Organisation.objects.filter(areas=child.area_id).order_by("name")
+    initial = {"given_on": date.today(), "basis": Consent.Basis.CONSENT, "purpose": request.GET.get("purpose", "")}
+    form = ConsentForm(request.POST if request.method == "POST" else None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organisation = data["organisation"]
+        try:
+            consent_record(
+                actor=actor,
+                child=child,
+                purpose=data["purpose"],
+                basis=data["basis"],
+                given_by=data["given_by"],
+                given_by_name=data["given_by_name"],
+                child_view=data["child_view"],
+                organisation_id=organisation.pk if organisation else None,
+                practitioner=data["practitioner"],
+                scope=data["scope"],
+                obtained=data["obtained"],
+                given_on=data["given_on"],
+                expires_on=data["expires_on"],
+                basis_reason=data["basis_reason"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Recorded.")
+            return redirect("cases:child_detail", pk=child.pk)
+    return render(request, "cases/consent_new.html", {"child": child, "form": form})
+
+
+@roles_required(*CASE_WORKERS)
+def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    child = access_child(actor, pk)
+    consent = get_object_or_404(Consent, pk=consent_pk, child=child)
+    form = WithdrawForm(request.POST if request.method == "POST" else None, initial={"withdrawn_on": date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent_withdraw(
+                actor=actor,
+                consent=consent,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                withdrawn_by=form.cleaned_data["withdrawn_by"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            purpose = consent.get_purpose_display().lower()
+            messages.success(request, f"Recorded that consent to {purpose} was withdrawn.")
+            return redirect("cases:child_detail", pk=child.pk)
+    return render(request, "cases/consent_withdraw.html", {"child": child, "consent": consent, "form": form})
