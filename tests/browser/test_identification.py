@@ -103,3 +103,37 @@ def test_school_confirms_declines_and_agrees_its_list(page: Page, browser_world:
     expect(page.get_by_role("region", name="Agreed")).to_contain_text("with Sam Patel, Link Worker")
     expect(page.get_by_role("button", name="Agree and lock the list")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_link_worker_enrols_a_confirmed_child_with_consent(page: Page, browser_world: World, tmp_path: Path) -> None:
+    from joinedup.identification.models import CohortEntry
+    from joinedup.identification.services import cohort_decide, cohort_lock
+
+    import_school_data(browser_world, tmp_path)
+    run = identification_run(
+        area=browser_world.area, school_year="2026/27", started_by=browser_world.members[Role.DATA_LEAD].user
+    )
+    staff = browser_world.members[Role.SCHOOL_STAFF]
+    for upn in ("A001", "A002"):
+        entry = CohortEntry.objects.get(cohort__run=run, pupil__upn=upn)
+        cohort_decide(actor=staff, entry=entry, decision="confirmed", reason="")
+    cohort_lock(actor=staff, cohort=run.school_cohorts.get(), agreed_with="Link Worker")
+    browser_world.members[Role.LINK_WORKER].schools.add(browser_world.school)
+
+    sign_in(page, browser_world.members[Role.LINK_WORKER].user.email)
+    page.goto("/identification/")
+    page.get_by_role("link", name="Record consent and enrol Amara Okafor").click()
+    expect(page.get_by_role("heading", name="Enrol Amara Okafor")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Address line 1").fill("12 Harrow Road")
+    page.get_by_label("Postcode").fill("nw10 5ab")
+    page.get_by_role("button", name="Enrol").click()
+    expect(page.get_by_role("alert")).to_contain_text("This field is required")
+    assert_accessible(page)
+    page.get_by_label("Parent or carer's full name").fill("Ngozi Okafor")
+    page.get_by_label("The child and a parent or carer").check()
+    page.get_by_role("button", name="Enrol").click()
+    expect(page.get_by_text("Enrolled Amara Okafor.")).to_be_visible()
+    expect(page.get_by_text("Building the relationship")).to_be_visible()
+    expect(page.get_by_text("Taking part in the programme: consent, the child and a parent or carer")).to_be_visible()
+    assert_accessible(page)
