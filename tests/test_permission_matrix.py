@@ -206,6 +206,25 @@ def _identification(world: World) -> dict[str, dict[str, int]]:
     return found
 
 
+def enrolment_kwargs(world: World, scope: str) -> dict[str, object]:
+    """The child in that scope, with an open enrolment."""
+    from datetime import date
+
+    from joinedup.cases.models import Enrolment
+
+    child = world.children[scope]
+    assert child.link_worker is not None
+    Enrolment.objects.create(
+        child=child,
+        programme_organisation=child.programme_organisation,
+        school=child.school,
+        link_worker=child.link_worker,
+        start_date=date(2026, 9, 1),
+        planned_end_date=date(2028, 9, 1),
+    )
+    return {"pk": child.pk}
+
+
 def consent_kwargs(world: World, scope: str) -> dict[str, object]:
     """A consent on record for the child in that scope."""
     from datetime import date
@@ -277,6 +296,10 @@ ROUTES: dict[str, Route] = {
     ),
     "cases:consent_withdraw": Route(
         kwargs=consent_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
+    ),
+    # An open enrolment's stage and Link Worker: the child's Link Worker and the team manager.
+    "cases:enrolment_edit": Route(
+        kwargs=enrolment_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
     ),
     # Enrolling a confirmed child: the Link Worker based at that school, and the programme's managers.
     "cases:enrol": Route(

@@ -166,3 +166,42 @@ def test_consent_is_recorded_withdrawn_and_another_basis_needs_a_reason(world: W
     record = client.get(f"/children/{child.pk}/").text
     assert "Withdrawn 2 Nov 2026" in record
     assert AuditEvent.objects.filter(record_type="consent", child_id=child.pk).count() == 3
+
+
+def test_a_transfer_keeps_everything_and_moves_who_sees_the_child(screening: Screening) -> None:
+    from tests.factories import MembershipFactory
+
+    amara = agreed(screening)
+    world = screening.world
+    worker = world.members[Role.LINK_WORKER]
+    client = world.client_for(Role.LINK_WORKER)
+    client.post(f"/children/enrol/{amara.pk}/", {**FORM, "link_worker": worker.user.pk})
+    child = Child.objects.get(enrolments__isnull=False)
+    colleague = MembershipFactory.create(
+        organisation=world.programme, area=world.area, role=Role.LINK_WORKER, user__full_name="Sam Colleague"
+    )
+    url = f"/children/{child.pk}/enrolment/"
+    assert (
+        "Give the reason for closing before the planned end"
+        in client.post(url, {"stage": "closed", "link_worker": worker.user.pk}).text
+    )
+    response = client.post(url, {"stage": "active_plan", "link_worker": colleague.user.pk})
+    assert response["Location"] == "/children/"  # handed over: no longer theirs to see
+    child.refresh_from_db()
+    enrolment = child.enrolments.get()
+    assert (child.link_worker, enrolment.link_worker, enrolment.stage) == (
+        colleague.user,
+        colleague.user,
+        "active_plan",
+    )
+    assert child.consents.count() == 2  # everything stays with the child
+    assert client.get(f"/children/{child.pk}/").status_code == 404
+    manager = world.client_for(Role.TEAM_MANAGER)
+    manager.post(url, {"stage": "closed", "link_worker": colleague.user.pk, "closure_reason": "Family moved away"})
+    enrolment.refresh_from_db()
+    assert (enrolment.stage, enrolment.closure_reason, enrolment.closed_on) == (
+        "closed",
+        "Family moved away",
+        date.today(),
+    )
+    assert manager.get(url).status_code == 404  # no open enrolment to change

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from joinedup.accounts.models import Organisation, User
-from joinedup.cases.models import Child, Consent, FamilyMember, postcode_validator
+from joinedup.cases.models import Child, Consent, Enrolment, FamilyMember, postcode_validator
 from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, GovukForm
 
 
@@ -121,3 +121,20 @@ class WithdrawForm(GovukForm):
     withdrawn_on = forms.DateField(
         label="Date", input_formats=DATE_INPUT_FORMATS, error_messages={"invalid": DATE_FORMAT_ERROR}
     )
+
+
+class EnrolmentForm(GovukForm):
+    stage = forms.ChoiceField(label="Stage", choices=Enrolment.Stage.choices)
+    link_worker = forms.ModelChoiceField(label="Link Worker", queryset=User.objects.none())
+    closure_reason = forms.CharField(
+        label="Reason for closing early (if closing before the planned end)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, link_workers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["link_worker"]
+        field.queryset = link_workers
+        field.label_from_instance = lambda user: user.full_name

@@ -244,3 +244,48 @@ def consent_withdraw(*, actor: Membership, consent: Consent, withdrawn_on: date,
             detail={"withdrawn_on": withdrawn_on.isoformat()},
         )
     return consent
+
+
+def enrolment_update(
+    *, actor: Membership, enrolment: Enrolment, stage: str, link_worker: User, closure_reason: str = ""
+) -> Enrolment:
+    """Move an enrolment to another stage, or to another Link Worker; everything about the child stays.
+
+    Closing needs a reason when it comes before the planned end (early closure). A closed
+    enrolment is a record: it does not change.
+    """
+    if enrolment.stage == Enrolment.Stage.CLOSED:
+        raise ValidationError("This enrolment is closed. Enrol the child again to start a new one.")
+    closing = stage == Enrolment.Stage.CLOSED
+    early = closing and date.today() < enrolment.planned_end_date
+    if early and not closure_reason.strip():
+        raise ValidationError({"closure_reason": "Give the reason for closing before the planned end."})
+    changes = {
+        name: [str(before), str(after)]
+        for name, before, after in (
+            ("stage", enrolment.stage, stage),
+            ("link_worker", enrolment.link_worker.full_name, link_worker.full_name),
+        )
+        if before != after
+    }
+    if not changes:
+        raise ValidationError("Nothing was changed.")
+    with transaction.atomic():
+        enrolment.stage = stage
+        enrolment.link_worker = link_worker
+        if closing:
+            enrolment.closed_on = date.today()
+            enrolment.closure_reason = closure_reason.strip()
+        enrolment.modified_by = actor.user
+        enrolment.save()
+        # The access gate follows the child's Link Worker: a transfer moves who sees the record.
+        Child.objects.filter(pk=enrolment.child_id).update(link_worker=link_worker, modified_by=actor.user)
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="enrolment",
+            record_id=enrolment.pk,
+            child_id=enrolment.child_id,
+            detail=changes,
+        )
+    return enrolment

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.children, name="child_list"),
     path("<int:pk>/", views.child_detail, name="child_detail"),
     path("enrol/<int:entry_pk>/", views.enrol, name="enrol"),
+    path("<int:pk>/enrolment/", views.enrolment_edit, name="enrolment_edit"),
     path("<int:pk>/consents/new/", views.consent_new, name="consent_new"),
     path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw_view, name="consent_withdraw"),
 ]

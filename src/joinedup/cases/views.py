@@ -5,17 +5,25 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from joinedup.accounts.models import Organisation, Role, User
+from joinedup.accounts.models import Membership, Organisation, Role, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 from joinedup.cases.access import CHILD_ROLES, PURPOSES_BY_ROLE, access_child, children_visible_to
-from joinedup.cases.forms import ConsentForm, EnrolForm, WithdrawForm
-from joinedup.cases.models import Child, Consent
+from joinedup.cases.forms import ConsentForm, EnrolForm, EnrolmentForm, WithdrawForm
+from joinedup.cases.models import Child, Consent, Enrolment
 from joinedup.cases.selectors import child_list
-from joinedup.cases.services import Agreement, Household, consent_record, consent_withdraw, enrol_from_cohort
+from joinedup.cases.services import (
+    Agreement,
+    Household,
+    consent_record,
+    consent_withdraw,
+    enrol_from_cohort,
+    enrolment_update,
+)
 from joinedup.core.access import actor_of, roles_required
 from joinedup.identification.access import schools_visible
 from joinedup.identification.models import CohortEntry
@@ -67,12 +75,7 @@ def enrol(request: HttpRequest, entry_pk: int) -> HttpResponse:
         record_id=entry.pk,
         purpose=PURPOSES_BY_ROLE[Role(actor.role)][0],
     )
-    link_workers = User.objects.filter(
-        memberships__organisation=actor.organisation,
-        memberships__area=actor.area,
-        memberships__role=Role.LINK_WORKER,
-        memberships__is_active=True,
-    ).distinct()
+    link_workers = _link_workers(actor)
     pupil = entry.pupil
     initial = {
         "sex": pupil.sex if pupil.sex in Child.Sex.values else "",
@@ -171,3 +174,51 @@ def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> Htt
             messages.success(request, f"Recorded that consent to {purpose} was withdrawn.")
             return redirect("cases:child_detail", pk=child.pk)
     return render(request, "cases/consent_withdraw.html", {"child": child, "consent": consent, "form": form})
+
+
+def _link_workers(actor: Membership) -> QuerySet[User]:
+    """The Link Workers of the actor's programme in their borough."""
+    return User.objects.filter(
+        memberships__organisation=actor.organisation,
+        memberships__area=actor.area,
+        memberships__role=Role.LINK_WORKER,
+        memberships__is_active=True,
+    ).distinct()
+
+
+@roles_required(*CASE_WORKERS)
+def enrolment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the stage of a child's enrolment, or transfer it to another Link Worker."""
+    actor = actor_of(request)
+    child = access_child(actor, pk)
+    enrolment = child.enrolments.exclude(stage=Enrolment.Stage.CLOSED).select_related("link_worker").first()
+    if enrolment is None:
+        raise Http404("This child has no open enrolment.")
+    form = EnrolmentForm(
+        request.POST if request.method == "POST" else None,
+        link_workers=_link_workers(actor),
+        initial={"stage": enrolment.stage, "link_worker": enrolment.link_worker},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enrolment_update(
+                actor=actor,
+                enrolment=enrolment,
+                stage=data["stage"],
+                link_worker=data["link_worker"],
+                closure_reason=data["closure_reason"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Saved the enrolment.")
+            if access_still(actor, child.pk):
+                return redirect("cases:child_detail", pk=child.pk)
+            return redirect("cases:child_list")
+    return render(request, "cases/enrolment_edit.html", {"child": child, "enrolment": enrolment, "form": form})
+
+
+def access_still(actor: Membership, child_id: int) -> bool:
+    """After a transfer, whether the person still sees the child (a Link Worker who handed over does not)."""
+    return children_visible_to(actor).filter(pk=child_id).exists()
