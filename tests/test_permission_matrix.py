@@ -297,6 +297,10 @@ ROUTES: dict[str, Route] = {
     "cases:consent_withdraw": Route(
         kwargs=consent_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
     ),
+    "cases:caseload": Route(allowed=same_everywhere(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))),
+    "cases:contact_new": Route(
+        kwargs=enrolment_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
+    ),
     # An open enrolment's stage and Link Worker: the child's Link Worker and the team manager.
     "cases:enrolment_edit": Route(
         kwargs=enrolment_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))

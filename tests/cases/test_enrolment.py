@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -205,3 +206,39 @@ def test_a_transfer_keeps_everything_and_moves_who_sees_the_child(screening: Scr
         date.today(),
     )
     assert manager.get(url).status_code == 404  # no open enrolment to change
+
+
+def test_the_caseload_shows_what_is_due_and_takes_a_contact_in_place(
+    screening: Screening, django_assert_max_num_queries: Any
+) -> None:
+    amara = agreed(screening)
+    worker = screening.world.members[Role.LINK_WORKER]
+    client = screening.world.client_for(Role.LINK_WORKER)
+    long_ago = (date.today() - timedelta(days=60)).strftime("%d/%m/%Y")
+    client.post(
+        f"/children/enrol/{amara.pk}/",
+        {**FORM, "given_on": long_ago, "start_date": long_ago, "link_worker": worker.user.pk},
+    )
+    child = Child.objects.get(enrolments__isnull=False)
+    with django_assert_max_num_queries(15):
+        page = client.get("/children/caseload/").text
+    assert "Amara Okafor" in page
+    assert "None yet" in page
+    assert "Contact overdue" in page
+    row = client.post(
+        f"/children/{child.pk}/contacts/new/",
+        {"kind": "one_to_one", "happened_on": date.today().isoformat(), "notes": "Talked about friendships"},
+        headers={"HX-Request": "true"},
+    ).text
+    assert row.lstrip().startswith("<tr")
+    assert "Contact overdue" not in row
+    assert date.today().strftime("%-d %b %Y") in row
+    future = (date.today() + timedelta(days=3)).isoformat()
+    refused = client.post(
+        f"/children/{child.pk}/contacts/new/", {"kind": "phone", "happened_on": future}, headers={"HX-Request": "true"}
+    ).text
+    assert "The date cannot be in the future." in refused
+    assert child.enrolments.get().contacts.count() == 1
+    # The manager sees the team's caseloads with the counts.
+    team = screening.world.client_for(Role.TEAM_MANAGER).get("/children/caseload/").text
+    assert worker.user.full_name in team

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from joinedup.accounts.models import Organisation, User
-from joinedup.cases.models import Child, Consent, Enrolment, FamilyMember, postcode_validator
+from joinedup.cases.models import Child, Consent, Contact, Enrolment, FamilyMember, postcode_validator
 from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, GovukForm
 
 
@@ -138,3 +138,14 @@ class EnrolmentForm(GovukForm):
         field: Any = self.fields["link_worker"]
         field.queryset = link_workers
         field.label_from_instance = lambda user: user.full_name
+
+
+class ContactForm(GovukForm):
+    kind = forms.ChoiceField(label="What", choices=Contact.Kind.choices)
+    happened_on = forms.DateField(
+        label="When", input_formats=DATE_INPUT_FORMATS, error_messages={"invalid": DATE_FORMAT_ERROR}
+    )
+    minutes = forms.IntegerField(label="Minutes (optional)", required=False, min_value=1, max_value=600)
+    attendees = forms.CharField(label="Who else was there (optional)", required=False, max_length=300)
+    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up = forms.CharField(label="Follow-up (optional)", required=False, max_length=300)

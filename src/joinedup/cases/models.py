@@ -255,3 +255,48 @@ class Enrolment(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.child} on the programme from {self.start_date:%-d %B %Y}"
+
+
+class CaseSettings(models.Model):
+    """A borough's case-coordination settings (the published model leaves them to each programme)."""
+
+    area = models.OneToOneField(Area, on_delete=models.CASCADE, related_name="case_settings")
+    target_caseload = models.PositiveSmallIntegerField(default=24, help_text="Children per Link Worker.")
+    contact_every_days = models.PositiveSmallIntegerField(
+        default=14, help_text="A child with no contact for longer is flagged."
+    )
+    review_every_weeks = models.PositiveSmallIntegerField(default=13, help_text="Plan reviews: termly by default.")
+
+    def __str__(self) -> str:
+        return f"Case settings for {self.area}"
+
+    @classmethod
+    def for_area(cls, area_id: int) -> CaseSettings:
+        found = cls.objects.filter(area_id=area_id).first()
+        return found or cls(area_id=area_id)
+
+
+class Contact(TrackedModel):
+    """A session or contact with the child or family, recorded in seconds from the caseload."""
+
+    class Kind(models.TextChoices):
+        ONE_TO_ONE = "one_to_one", "1:1 session"
+        GROUP = "group", "Group session"
+        FAMILY = "family", "Family contact"
+        SCHOOL_MEETING = "school_meeting", "School meeting"
+        PHONE = "phone", "Phone call"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    happened_on = models.DateField()
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    attendees = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True)
+    follow_up = models.CharField(max_length=300, blank=True, help_text="What happens next, and who does it.")
+
+    class Meta:
+        ordering = ["-happened_on", "-pk"]
+        indexes = [models.Index(fields=["enrolment", "-happened_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.happened_on:%-d %B %Y}"

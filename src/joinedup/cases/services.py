@@ -11,7 +11,7 @@ from django.db import transaction
 from joinedup.accounts.models import Membership, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
-from joinedup.cases.models import Child, Consent, Enrolment, Family, FamilyMember
+from joinedup.cases.models import Child, Consent, Contact, Enrolment, Family, FamilyMember
 from joinedup.identification.models import CohortEntry
 
 PROGRAMME_YEARS = 2
@@ -289,3 +289,43 @@ def enrolment_update(
             detail=changes,
         )
     return enrolment
+
+
+def contact_record(
+    *,
+    actor: Membership,
+    enrolment: Enrolment,
+    kind: str,
+    happened_on: date,
+    minutes: int | None = None,
+    attendees: str = "",
+    notes: str = "",
+    follow_up: str = "",
+) -> Contact:
+    """Record a session or contact on an open enrolment."""
+    if enrolment.stage == Enrolment.Stage.CLOSED:
+        raise ValidationError("This enrolment is closed.")
+    if happened_on > date.today():
+        raise ValidationError({"happened_on": "The date cannot be in the future."})
+    if happened_on < enrolment.start_date:
+        raise ValidationError({"happened_on": "The date is before the child's enrolment started."})
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            enrolment=enrolment,
+            kind=kind,
+            happened_on=happened_on,
+            minutes=minutes,
+            attendees=attendees.strip(),
+            notes=notes.strip(),
+            follow_up=follow_up.strip(),
+            created_by=actor.user,
+        )
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            record_type="contact",
+            record_id=contact.pk,
+            child_id=enrolment.child_id,
+            detail={"kind": kind},
+        )
+    return contact

@@ -6,6 +6,8 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.children, name="child_list"),
+    path("caseload/", views.caseload_view, name="caseload"),
+    path("<int:pk>/contacts/new/", views.contact_new, name="contact_new"),
     path("<int:pk>/", views.child_detail, name="child_detail"),
     path("enrol/<int:entry_pk>/", views.enrol, name="enrol"),
     path("<int:pk>/enrolment/", views.enrolment_edit, name="enrolment_edit"),

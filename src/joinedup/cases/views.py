@@ -13,14 +13,15 @@ from joinedup.accounts.models import Membership, Organisation, Role, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 from joinedup.cases.access import CHILD_ROLES, PURPOSES_BY_ROLE, access_child, children_visible_to
-from joinedup.cases.forms import ConsentForm, EnrolForm, EnrolmentForm, WithdrawForm
-from joinedup.cases.models import Child, Consent, Enrolment
-from joinedup.cases.selectors import child_list
+from joinedup.cases.forms import ConsentForm, ContactForm, EnrolForm, EnrolmentForm, WithdrawForm
+from joinedup.cases.models import CaseSettings, Child, Consent, Contact, Enrolment
+from joinedup.cases.selectors import caseload, child_list, team_caseloads
 from joinedup.cases.services import (
     Agreement,
     Household,
     consent_record,
     consent_withdraw,
+    contact_record,
     enrol_from_cohort,
     enrolment_update,
 )
@@ -222,3 +223,64 @@ def enrolment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def access_still(actor: Membership, child_id: int) -> bool:
     """After a transfer, whether the person still sees the child (a Link Worker who handed over does not)."""
     return children_visible_to(actor).filter(pk=child_id).exists()
+
+
+@roles_required(*CASE_WORKERS)
+def caseload_view(request: HttpRequest) -> HttpResponse:
+    """A Link Worker's caseload; for a team manager, the team's caseloads, and any one of them."""
+    actor = actor_of(request)
+    worker: User | None = actor.user if actor.role == Role.LINK_WORKER else None
+    if actor.role == Role.TEAM_MANAGER and request.GET.get("worker"):
+        worker = get_object_or_404(_link_workers(actor), pk=request.GET.get("worker"))
+    if worker is None:
+        return render(request, "cases/team_caseloads.html", {"rows": team_caseloads(actor)})
+    stage = request.GET.get("stage", "")
+    stage = stage if stage in Enrolment.Stage.values else ""
+    order = request.GET.get("order", "name")
+    overdue_only = request.GET.get("overdue") == "1"
+    rows = caseload(actor, worker_id=worker.pk, stage=stage, overdue_only=overdue_only, order=order)
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "worker": worker,
+            "rows": rows,
+            "stage": stage,
+            "order": order,
+            "overdue_only": overdue_only,
+            "stages": Enrolment.Stage.choices,
+            "kinds": Contact.Kind.choices,
+            "today": date.today(),
+            "settings": CaseSettings.for_area(actor.area_id),
+            "is_own": worker == actor.user,
+        },
+    )
+
+
+@roles_required(*CASE_WORKERS)
+def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a session or contact; from the caseload's quick form, answers with the child's updated row."""
+    actor = actor_of(request)
+    child = access_child(actor, pk)
+    enrolment = child.enrolments.exclude(stage=Enrolment.Stage.CLOSED).first()
+    if enrolment is None:
+        raise Http404("This child has no open enrolment.")
+    form = ContactForm(request.POST if request.method == "POST" else None, initial={"happened_on": date.today()})
+    error = ""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                contact_record(actor=actor, enrolment=enrolment, **form.cleaned_data)
+            except ValidationError as refused:
+                form.add_service_errors(refused)
+                error = " ".join(refused.messages)
+        else:
+            error = " ".join(str(message) for found in form.errors.values() for message in found)
+        if request.headers.get("HX-Request"):
+            [row] = caseload(actor, worker_id=enrolment.link_worker_id, enrolment_id=enrolment.pk)
+            context = {"row": row, "kinds": Contact.Kind.choices, "today": date.today(), "row_error": error}
+            return render(request, "cases/caseload.html#row", context)
+        if not error:
+            messages.success(request, f"Recorded the contact with {child.display_name}.")
+            return redirect("cases:child_detail", pk=child.pk)
+    return render(request, "cases/contact_new.html", {"child": child, "form": form})
