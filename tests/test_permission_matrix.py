@@ -297,6 +297,7 @@ ROUTES: dict[str, Route] = {
     "cases:consent_withdraw": Route(
         kwargs=consent_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
     ),
+    "cases:settings": Route(allowed=same_everywhere(MANAGERS)),
     "cases:caseload": Route(allowed=same_everywhere(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))),
     "cases:contact_new": Route(
         kwargs=enrolment_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))

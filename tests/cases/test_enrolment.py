@@ -242,3 +242,16 @@ def test_the_caseload_shows_what_is_due_and_takes_a_contact_in_place(
     # The manager sees the team's caseloads with the counts.
     team = screening.world.client_for(Role.TEAM_MANAGER).get("/children/caseload/").text
     assert worker.user.full_name in team
+
+
+def test_a_manager_sets_the_boroughs_case_settings(world: World) -> None:
+    from joinedup.cases.models import CaseSettings
+
+    client = world.client_for(Role.TEAM_MANAGER)
+    assert client.get("/children/settings/").status_code == 200
+    response = client.post(
+        "/children/settings/", {"target_caseload": "20", "contact_every_days": "7", "review_every_weeks": "12"}
+    )
+    assert response.status_code == 302
+    assert CaseSettings.for_area(world.area.pk).contact_every_days == 7
+    assert CaseSettings.for_area(world.other_area.pk).contact_every_days == 14  # another borough keeps its own

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from joinedup.accounts.models import Organisation, User
-from joinedup.cases.models import Child, Consent, Contact, Enrolment, FamilyMember, postcode_validator
+from joinedup.cases.models import CaseSettings, Child, Consent, Contact, Enrolment, FamilyMember, postcode_validator
 from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, GovukForm
 
 
@@ -149,3 +149,14 @@ class ContactForm(GovukForm):
     attendees = forms.CharField(label="Who else was there (optional)", required=False, max_length=300)
     notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     follow_up = forms.CharField(label="Follow-up (optional)", required=False, max_length=300)
+
+
+class CaseSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = CaseSettings
+        fields = ["target_caseload", "contact_every_days", "review_every_weeks"]
+        labels = {
+            "target_caseload": "Target caseload (children per Link Worker)",
+            "contact_every_days": "Flag a child with no contact for more than this many days",
+            "review_every_weeks": "Review each plan every this many weeks",
+        }

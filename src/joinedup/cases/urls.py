@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.children, name="child_list"),
     path("caseload/", views.caseload_view, name="caseload"),
+    path("settings/", views.case_settings, name="settings"),
     path("<int:pk>/contacts/new/", views.contact_new, name="contact_new"),
     path("<int:pk>/", views.child_detail, name="child_detail"),
     path("enrol/<int:entry_pk>/", views.enrol, name="enrol"),

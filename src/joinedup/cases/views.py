@@ -13,7 +13,14 @@ from joinedup.accounts.models import Membership, Organisation, Role, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 from joinedup.cases.access import CHILD_ROLES, PURPOSES_BY_ROLE, access_child, children_visible_to
-from joinedup.cases.forms import ConsentForm, ContactForm, EnrolForm, EnrolmentForm, WithdrawForm
+from joinedup.cases.forms import (
+    CaseSettingsForm,
+    ConsentForm,
+    ContactForm,
+    EnrolForm,
+    EnrolmentForm,
+    WithdrawForm,
+)
 from joinedup.cases.models import CaseSettings, Child, Consent, Contact, Enrolment
 from joinedup.cases.selectors import caseload, child_list, team_caseloads
 from joinedup.cases.services import (
@@ -284,3 +291,25 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Recorded the contact with {child.display_name}.")
             return redirect("cases:child_detail", pk=child.pk)
     return render(request, "cases/contact_new.html", {"child": child, "form": form})
+
+
+@roles_required(Role.TEAM_MANAGER, Role.DATA_LEAD)
+def case_settings(request: HttpRequest) -> HttpResponse:
+    """The borough's case-coordination settings: target caseload, contact frequency, review cadence."""
+    actor = actor_of(request)
+    current = CaseSettings.for_area(actor.area_id)
+    form = CaseSettingsForm(request.POST if request.method == "POST" else None, instance=current)
+    for field in form.fields.values():
+        field.widget.attrs["class"] = "govuk-input govuk-input--width-4"
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="case_settings",
+            record_id=saved.pk,
+            detail={name: form.cleaned_data[name] for name in form.fields},
+        )
+        messages.success(request, "Saved the case settings.")
+        return redirect("cases:settings")
+    return render(request, "cases/settings.html", {"form": form})
