@@ -39,3 +39,22 @@ def test_the_demo_screens_every_school_and_shows_each_stage(db: None) -> None:
     # The demo Link Worker can try adding a child at the school still deciding.
     headline = Membership.objects.get(role=Role.LINK_WORKER, user__email=dict(demo_logins())["Link Worker"])
     assert headline.schools.filter(name=WAITING_SCHOOL).exists()
+
+
+def test_the_demo_enrols_its_children_with_consent_and_contacts(db: None) -> None:
+    from datetime import date
+
+    from joinedup.cases.models import Consent, Contact, Enrolment
+    from joinedup.demo.cases import demo_cases_load, demo_cases_loaded
+
+    data = demo_data_build(seed=2026, children=120)
+    demo_data_load(data)
+    summary = demo_cases_load(data, as_of=date(2026, 11, 26))
+    assert demo_cases_loaded()
+    with_worker = sum(1 for _family, child in data.children() if child.link_worker)
+    assert summary.enrolments == Enrolment.objects.count() == with_worker
+    assert Consent.objects.filter(purpose="enrolment").count() == with_worker
+    assert summary.contacts == Contact.objects.count() > with_worker * 5
+    assert set(Enrolment.objects.values_list("stage", flat=True)) >= {"relationship", "active_plan"}
+    # Loading again adds nothing.
+    assert demo_cases_load(data, as_of=date(2026, 11, 26)).enrolments == 0

@@ -124,7 +124,7 @@ def enrol_from_cohort(
                 child_view=agreement.child_view,
                 obtained=agreement.obtained,
                 given_on=agreement.given_on,
-                review_on=_years_on(agreement.given_on, 1),
+                review_on=years_on(agreement.given_on, 1),
                 created_by=actor.user,
             )
         enrolment = Enrolment.objects.create(
@@ -133,7 +133,7 @@ def enrol_from_cohort(
             school=cohort.school,
             link_worker=link_worker,
             start_date=start_date,
-            planned_end_date=_years_on(start_date, PROGRAMME_YEARS),
+            planned_end_date=years_on(start_date, PROGRAMME_YEARS),
             at_risk_domains=entry.domains_at_risk,
             cohort_entry=entry,
             created_by=actor.user,
@@ -149,7 +149,8 @@ def enrol_from_cohort(
     return enrolment
 
 
-def _years_on(day: date, years: int) -> date:
+def years_on(day: date, years: int) -> date:
+    """The same day ``years`` later (28 February for 29 February)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from joinedup.demo.cases import demo_cases_load, demo_cases_loaded
 from joinedup.demo.directory import demo_directory_build, demo_directory_load, demo_directory_loaded
 from joinedup.demo.generator import (
     DEFAULT_CHILDREN,
@@ -62,6 +63,10 @@ class Command(BaseCommand):
                 )
                 data = demo_data_build(seed=loaded.seed, children=loaded.children or DEFAULT_CHILDREN)
                 self.stdout.write(self._load_identification(data))
+            if loaded.seed is not None and not demo_cases_loaded():
+                self.stdout.write("Enrolling the demo children, which this database has not done yet:")
+                data = demo_data_build(seed=loaded.seed, children=loaded.children or DEFAULT_CHILDREN)
+                self.stdout.write(self._load_cases(data))
             return
         if database_has_other_data() and not force:
             raise CommandError(
@@ -78,6 +83,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         directory = self._load_directory(data)
         identification = self._load_identification(data)
+        cases = self._load_cases(data)
         seconds = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic demo data (seed {seed}) in {seconds:.1f} s:"))
@@ -95,6 +101,12 @@ class Command(BaseCommand):
         )
         self.stdout.write(directory)
         self.stdout.write(identification)
+        self.stdout.write(cases)
+
+    def _load_cases(self, data: DemoData) -> str:
+        """Enrol the demo's children with their Link Workers; returns a line for the summary."""
+        result = demo_cases_load(data, as_of=timezone.localdate())
+        return f"  {result.enrolments:,} children enrolled, with {result.contacts:,} contacts recorded"
 
     def _load_identification(self, data: DemoData) -> str:
         """Screen every demo school's pupils and agree some lists; returns a line for the summary."""

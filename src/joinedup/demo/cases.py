@@ -1,0 +1,117 @@
+"""Case coordination in the demo: every demo child with a Link Worker is enrolled, with consent and contacts.
+
+Dated from ``as_of`` (the day the demo is loaded), so caseloads look current: children started on
+the programme over the last two years, most were seen in the last fortnight, and a few are
+overdue a contact, as on a real caseload. The same seed and day give the same rows.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from joinedup.cases.models import Child, Consent, Contact, Enrolment
+from joinedup.demo.generator import DemoData
+from joinedup.rules import DOMAINS
+
+# Areas at risk a demo child starts from: economic disadvantage more often than not, as in the programme.
+_AREAS = [domain for domain in DOMAINS if domain not in ("behaviour", "english", "writing")]
+_NOTES = (
+    "Talked about the week at school; feeling more settled in class.",
+    "Worked on a plan for mornings with mum, to get in on time.",
+    "Reading together; chose a book to take home.",
+    "Checked in after a difficult lunchtime; agreed who to go to next time.",
+    "Met with the class teacher about homework support.",
+    "Phone call with dad about the counselling referral.",
+)
+
+
+@dataclass(frozen=True)
+class CasesLoadSummary:
+    enrolments: int
+    contacts: int
+
+
+def demo_cases_loaded() -> bool:
+    return Enrolment.objects.filter(cohort_entry__isnull=True).exists()
+
+
+def demo_cases_load(data: DemoData, *, as_of: date) -> CasesLoadSummary:
+    """Enrol each demo child that has a Link Worker, with consent and a realistic run of contacts."""
+    rng = random.Random(f"joinedup-demo-cases:{data.seed}")
+    children = list(
+        Child.objects.filter(link_worker__isnull=False, enrolments__isnull=True).select_related("family").order_by("pk")
+    )
+    enrolments: list[Enrolment] = []
+    consents: list[Consent] = []
+    plans: list[tuple[int, date]] = []
+    for child in children:
+        worker_id = child.link_worker_id
+        assert worker_id is not None  # chosen above
+        start = as_of - timedelta(days=rng.randint(14, 700))
+        elapsed = (as_of - start).days
+        stage = (
+            Enrolment.Stage.RELATIONSHIP
+            if elapsed < 75
+            else Enrolment.Stage.CLOSING
+            if elapsed > 640
+            else rng.choice([Enrolment.Stage.ACTIVE_PLAN] * 4 + [Enrolment.Stage.REVIEW])
+        )
+        areas = ["economic_disadvantage"] if rng.random() < 0.7 else []
+        areas += rng.sample([area for area in _AREAS if area not in areas], rng.randint(2, 4))
+        enrolments.append(
+            Enrolment(
+                child=child,
+                programme_organisation_id=child.programme_organisation_id,
+                school_id=child.school_id,
+                link_worker_id=worker_id,
+                start_date=start,
+                planned_end_date=start.replace(year=start.year + 2)
+                if (start.month, start.day) != (2, 29)
+                else start + timedelta(days=730),
+                stage=stage,
+                at_risk_domains=[area for area in DOMAINS if area in areas],
+            )
+        )
+        consents.append(
+            Consent(
+                child=child,
+                purpose=Consent.Purpose.ENROLMENT,
+                given_by=Consent.GivenBy.BOTH if child.age_on(as_of) >= 11 else Consent.GivenBy.PARENT,
+                given_by_name=f"{child.family.family_name} family",
+                obtained=rng.choice(list(Consent.Obtained.values)),
+                given_on=start,
+                review_on=start.replace(year=start.year + 1)
+                if (start.month, start.day) != (2, 29)
+                else start + timedelta(days=365),
+            )
+        )
+        plans.append((len(enrolments) - 1, start))
+    with transaction.atomic():
+        Enrolment.objects.bulk_create(enrolments, batch_size=1000)
+        Consent.objects.bulk_create(consents, batch_size=1000)
+        contacts: list[Contact] = []
+        for index, start in plans:
+            enrolment = enrolments[index]
+            # Every week or two over the last six months; one child in ten not seen for a while.
+            day = max(start, as_of - timedelta(days=180))
+            last = as_of - timedelta(days=rng.randint(20, 40) if rng.random() < 0.1 else rng.randint(0, 10))
+            while day <= last:
+                contacts.append(
+                    Contact(
+                        enrolment=enrolment,
+                        kind=rng.choice(
+                            [Contact.Kind.ONE_TO_ONE] * 5
+                            + [Contact.Kind.FAMILY, Contact.Kind.PHONE, Contact.Kind.SCHOOL_MEETING, Contact.Kind.GROUP]
+                        ),
+                        happened_on=day,
+                        minutes=rng.choice([20, 30, 30, 45, 60]),
+                        notes=rng.choice(_NOTES),
+                    )
+                )
+                day += timedelta(days=rng.randint(6, 15))
+        Contact.objects.bulk_create(contacts, batch_size=2000)
+    return CasesLoadSummary(len(enrolments), len(contacts))
