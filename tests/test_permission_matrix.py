@@ -298,6 +298,7 @@ ROUTES: dict[str, Route] = {
         kwargs=consent_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
     ),
     "cases:settings": Route(allowed=same_everywhere(MANAGERS)),
+    "cases:chronology": Route(kwargs=child_kwargs("pk"), allowed=only_own(CHILD_ROLES)),
     "cases:caseload": Route(allowed=same_everywhere(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))),
     "cases:contact_new": Route(
         kwargs=enrolment_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))

@@ -255,3 +255,32 @@ def test_a_manager_sets_the_boroughs_case_settings(world: World) -> None:
     assert response.status_code == 302
     assert CaseSettings.for_area(world.area.pk).contact_every_days == 7
     assert CaseSettings.for_area(world.other_area.pk).contact_every_days == 14  # another borough keeps its own
+
+
+def test_the_chronology_tells_the_case_in_order_and_exports_safely(screening: Screening) -> None:
+    import csv
+    import io
+
+    amara = agreed(screening)
+    worker = screening.world.members[Role.LINK_WORKER]
+    client = screening.world.client_for(Role.LINK_WORKER)
+    long_ago = (date.today() - timedelta(days=30)).strftime("%d/%m/%Y")
+    answers = {**FORM, "given_on": long_ago, "start_date": long_ago, "link_worker": worker.user.pk}
+    client.post(f"/children/enrol/{amara.pk}/", answers)
+    child = Child.objects.get(enrolments__isnull=False)
+    client.post(
+        f"/children/{child.pk}/contacts/new/",
+        {"kind": "one_to_one", "happened_on": date.today().isoformat(), "notes": "=HYPERLINK(evil)"},
+    )
+    page = client.get(f"/children/{child.pk}/chronology/").text
+    # Newest first: today's contact and screening, then the enrolment and consent backdated a month.
+    titles = ["1:1 session", "Confirmed on the school", "Identified", "Enrolled on the programme", "Consent recorded"]
+    positions = [page.index(title) for title in titles]
+    assert positions == sorted(positions)
+    contacts_only = client.get(f"/children/{child.pk}/chronology/", {"kind": "contact"}).text
+    assert "1:1 session" in contacts_only
+    assert "Enrolled on the programme" not in contacts_only
+    download = client.get(f"/children/{child.pk}/chronology/", {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(download.content.decode())))
+    assert rows[0]["detail"] == "'=HYPERLINK(evil)"  # a spreadsheet shows it, never runs it
+    assert AuditEvent.objects.filter(record_type="chronology", action="export", child_id=child.pk).exists()

@@ -8,7 +8,7 @@ from django.db.models import Max, Q, QuerySet
 
 from joinedup.accounts.models import Membership, Role, User
 from joinedup.cases.access import children_visible_to
-from joinedup.cases.models import CaseSettings, Child, Enrolment
+from joinedup.cases.models import CaseSettings, Child, Consent, Contact, Enrolment
 
 
 def child_list(actor: Membership, *, search: str = "") -> QuerySet[Child]:
@@ -107,3 +107,119 @@ def team_caseloads(actor: Membership) -> list[dict[str, object]]:
         }
         for worker in workers
     ]
+
+
+@dataclass(frozen=True)
+class ChronologyEvent:
+    """One thing that happened, for the child's chronology."""
+
+    on: date
+    kind: str
+    title: str
+    detail: str
+    by: str
+
+
+CHRONOLOGY_KINDS = {
+    "identification": "Identification",
+    "consent": "Consent",
+    "enrolment": "Enrolment",
+    "contact": "Contacts",
+}
+
+
+def chronology(child: Child, *, kind: str = "") -> list[ChronologyEvent]:
+    """Everything about the child in time order, newest first: what the viewer may see of the record.
+
+    Each kind is one query, whatever the length of the case.
+    """
+    events: list[ChronologyEvent] = []
+    wanted = (lambda name: name == kind) if kind else (lambda name: True)
+    enrolments = list(child.enrolments.select_related("cohort_entry__cohort__run", "link_worker", "created_by"))
+    if wanted("identification"):
+        for enrolment in enrolments:
+            entry = enrolment.cohort_entry
+            if entry is None:
+                continue
+            run = entry.cohort.run
+            events.append(
+                ChronologyEvent(
+                    run.started_at.date(),
+                    "identification",
+                    "Identified by the school's screening",
+                    entry.explanation,
+                    "",
+                )
+            )
+            if entry.decided_at is not None:
+                reason = f": {entry.decision_reason}" if entry.decision_reason else ""
+                events.append(
+                    ChronologyEvent(
+                        entry.decided_at.date(),
+                        "identification",
+                        f"{entry.get_decision_display()} on the school's list",
+                        reason.removeprefix(": "),
+                        "",
+                    )
+                )
+    if wanted("consent"):
+        for consent in child.consents.select_related("created_by", "organisation"):
+            about = consent.get_purpose_display()
+            if consent.organisation is not None:
+                about += f" ({consent.organisation.name})"
+            basis = (
+                ""
+                if consent.basis == Consent.Basis.CONSENT
+                else f"On the basis of {consent.get_basis_display().lower()}: {consent.basis_reason}"
+            )
+            given = consent.get_given_by_display() if consent.given_by else ""
+            events.append(
+                ChronologyEvent(
+                    consent.given_on, "consent", f"Consent recorded: {about}", basis or given, _name(consent.created_by)
+                )
+            )
+            if consent.withdrawn_on is not None:
+                events.append(
+                    ChronologyEvent(
+                        consent.withdrawn_on, "consent", f"Consent withdrawn: {about}", consent.withdrawn_by, ""
+                    )
+                )
+    if wanted("enrolment"):
+        for enrolment in enrolments:
+            events.append(
+                ChronologyEvent(
+                    enrolment.start_date,
+                    "enrolment",
+                    "Enrolled on the programme",
+                    f"With {enrolment.link_worker.full_name}, until {enrolment.planned_end_date:%-d %B %Y}",
+                    _name(enrolment.created_by),
+                )
+            )
+            if enrolment.closed_on is not None:
+                events.append(
+                    ChronologyEvent(enrolment.closed_on, "enrolment", "Enrolment closed", enrolment.closure_reason, "")
+                )
+    if wanted("contact"):
+        contacts = Contact.objects.filter(enrolment__child=child).select_related("created_by")
+        for contact in contacts:
+            minutes = f" ({contact.minutes} minutes)" if contact.minutes else ""
+            detail = " ".join(
+                part for part in (contact.notes, f"Next: {contact.follow_up}" if contact.follow_up else "") if part
+            )
+            events.append(
+                ChronologyEvent(
+                    contact.happened_on,
+                    "contact",
+                    f"{contact.get_kind_display()}{minutes}",
+                    detail,
+                    _name(contact.created_by),
+                )
+            )
+    # Newest first; on the same day, in the order a case unfolds (screening, consent, enrolment,
+    # contacts), latest step first.
+    ordered = sorted(enumerate(events), key=lambda pair: (pair[1].on, pair[0]), reverse=True)
+    return [event for _index, event in ordered]
+
+
+def _name(user: User | None) -> str:
+    return user.full_name if user is not None else ""

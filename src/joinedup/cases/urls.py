@@ -10,6 +10,7 @@ urlpatterns = [
     path("settings/", views.case_settings, name="settings"),
     path("<int:pk>/contacts/new/", views.contact_new, name="contact_new"),
     path("<int:pk>/", views.child_detail, name="child_detail"),
+    path("<int:pk>/chronology/", views.chronology_view, name="chronology"),
     path("enrol/<int:entry_pk>/", views.enrol, name="enrol"),
     path("<int:pk>/enrolment/", views.enrolment_edit, name="enrolment_edit"),
     path("<int:pk>/consents/new/", views.consent_new, name="consent_new"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 from datetime import date
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from joinedup.cases.forms import (
     WithdrawForm,
 )
 from joinedup.cases.models import CaseSettings, Child, Consent, Contact, Enrolment
-from joinedup.cases.selectors import caseload, child_list, team_caseloads
+from joinedup.cases.selectors import CHRONOLOGY_KINDS, caseload, child_list, chronology, team_caseloads
 from joinedup.cases.services import (
     Agreement,
     Household,
@@ -313,3 +314,43 @@ def case_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Saved the case settings.")
         return redirect("cases:settings")
     return render(request, "cases/settings.html", {"form": form})
+
+
+def chronology_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The child's chronology, filterable by kind; as CSV, an export written to the audit log."""
+    actor = actor_of(request)
+    child = access_child(actor, pk)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in CHRONOLOGY_KINDS else ""
+    events = chronology(child, kind=kind)
+    if request.GET.get("format") == "csv":
+        audit_record(
+            action=AuditAction.EXPORT,
+            actor=actor,
+            record_type="chronology",
+            record_id=child.pk,
+            child_id=child.pk,
+            purpose=PURPOSES_BY_ROLE[Role(actor.role)][0],
+            detail={"kind": kind, "events": len(events)},
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="chronology-{child.pk}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["date", "kind", "what", "detail", "recorded_by"])
+        for event in events:
+            writer.writerow(
+                [
+                    event.on.isoformat(),
+                    CHRONOLOGY_KINDS[event.kind],
+                    *map(spreadsheet_safe, (event.title, event.detail, event.by)),
+                ]
+            )
+        return response
+    return render(
+        request, "cases/chronology.html", {"child": child, "events": events, "kind": kind, "kinds": CHRONOLOGY_KINDS}
+    )
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text: one starting with =, +, - or @ would run as a formula."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
