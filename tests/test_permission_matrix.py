@@ -412,6 +412,10 @@ ROUTES: dict[str, Route] = {
     "api:me": Route(api=True, allowed=same_everywhere(ALL)),
     "api:children": Route(api=True, allowed=same_everywhere(ALL)),
     "api:child": Route(api=True, kwargs=child_kwargs("child_id"), allowed=only_own(CHILD_ROLES)),
+    "api:enrolments": Route(api=True, kwargs=child_kwargs("child_id"), allowed=only_own(CHILD_ROLES)),
+    "api:contacts": Route(api=True, kwargs=child_kwargs("child_id"), allowed=only_own(CHILD_ROLES)),
+    # The same path as api:contacts (its GET); who may POST is tested in tests/cases/test_api.py.
+    "api:contact_create": Route(api=True, kwargs=child_kwargs("child_id"), allowed=only_own(CHILD_ROLES)),
 }
 
 
