@@ -10,13 +10,14 @@ from django.test import Client
 
 from joinedup.accounts.models import Role
 from joinedup.audit.models import AuditEvent
-from joinedup.cases.models import Contact, Enrolment
+from joinedup.cases.models import Consent, Contact, Enrolment
 from tests.conftest import World
 
 
 def enrolled(world: World) -> Enrolment:
     child = world.children["own"]
     assert child.link_worker is not None
+    Consent.objects.create(child=child, purpose="enrolment", given_by="parent", given_on=date(2026, 9, 1))
     return Enrolment.objects.create(
         child=child,
         programme_organisation=child.programme_organisation,

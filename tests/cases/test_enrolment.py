@@ -124,6 +124,13 @@ def test_the_consent_check_says_what_is_missing(screening: Screening) -> None:
     assert consent_check(child, Consent.Purpose.ENROLMENT, on=date(2026, 11, 30)).ok
     withdrawn = consent_check(child, Consent.Purpose.ENROLMENT, on=date(2026, 12, 2))
     assert withdrawn.missing.startswith("Consent to taking part in the programme was withdrawn on 1 December 2026 by")
+    # Recording a contact checks it: none after the family withdrew.
+    from joinedup.cases.services import contact_record
+
+    enrolment_consent.withdrawn_on = date.today() - timedelta(days=1)
+    enrolment_consent.save()
+    with pytest.raises(ValidationError, match="withdrawn"):
+        contact_record(actor=worker, enrolment=child.enrolments.get(), kind="phone", happened_on=date.today())
     sharing = consent_check(child, Consent.Purpose.SHARING, organisation_id=screening.world.programme.pk)
     assert "no consent to sharing" in sharing.missing
 

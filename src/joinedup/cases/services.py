@@ -11,6 +11,7 @@ from django.db import transaction
 from joinedup.accounts.models import Membership, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
+from joinedup.cases.consent import consent_check
 from joinedup.cases.models import Child, Consent, Contact, Enrolment, Family, FamilyMember
 from joinedup.identification.models import CohortEntry
 
@@ -303,13 +304,16 @@ def contact_record(
     notes: str = "",
     follow_up: str = "",
 ) -> Contact:
-    """Record a session or contact on an open enrolment."""
+    """Record a session or contact on an open enrolment, while the family's consent to take part holds."""
     if enrolment.stage == Enrolment.Stage.CLOSED:
         raise ValidationError("This enrolment is closed.")
     if happened_on > date.today():
         raise ValidationError({"happened_on": "The date cannot be in the future."})
     if happened_on < enrolment.start_date:
         raise ValidationError({"happened_on": "The date is before the child's enrolment started."})
+    allowed = consent_check(enrolment.child, Consent.Purpose.ENROLMENT, on=happened_on)
+    if not allowed.ok:
+        raise ValidationError(allowed.missing)
     with transaction.atomic():
         contact = Contact.objects.create(
             enrolment=enrolment,
