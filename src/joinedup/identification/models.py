@@ -147,35 +147,16 @@ class ScreeningImport(models.Model):
 
 
 # The fields a screened pupil shares with the pure core's Pupil, in one place.
-PUPIL_FIELDS = (
-    "upn",
-    "forenames",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "year_group",
-    "postcode",
-    "attendance_pct",
-    "reading",
-    "writing",
-    "maths",
-    "english",
-    "fsm",
-    "pupil_premium",
-    "sen",
-    "eal",
-    "ethnicity",
-    "exclusions",
-    "social_care_status",
-)
-SURVEY_FIELDS = ("respondent", "sdq_emotional", "sdq_peer", "sdq_total", "stirling_total")
+# The canonical columns a screened pupil keeps as fields (the school is a foreign key instead of its URN).
+PUPIL_FIELDS = tuple(column for column in SCHOOL_DATA_COLUMNS if column != "school_urn")
+SURVEY_FIELDS = SURVEY_COLUMNS[1:]  # all but the UPN
 
 
 class ScreenedPupil(models.Model):
     """One pupil's row from the school data (and survey), for one school year.
 
-    Attainment is kept as the school wrote it: a level (``below``, ``expected``, ``above``) or
-    a score, as text. A blank is ``NULL``: missing, never a default.
+    Attainment is kept as text: a level (``below``, ``expected``, ``above``) or a score. A blank
+    is missing, never a default: ``NULL`` for numbers, dates and yes/no, empty for text.
     """
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
