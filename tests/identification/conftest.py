@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,17 +51,22 @@ class Screening:
         return self.world.school
 
 
-def import_school_data(world: World, folder: Path, *lines: str, **options: object) -> ScreeningImport:
-    path = write(folder, "school.csv", SCHOOL_HEADER, *(lines or school_rows(world.school.urn or "")))
+def import_file(world: World, path: Path, kind: str, **options: Any) -> ScreeningImport:
+    """Import ``path`` into the first borough for 2026/27, as its data lead."""
     return screening_import(
         area=world.area,
-        kind=ColumnMapping.Kind.SCHOOL_DATA,
+        kind=kind,
         path=path,
-        file_name="school.csv",
+        file_name=path.name,
         school_year="2026/27",
         started_by=world.members[Role.DATA_LEAD].user,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
+
+
+def import_school_data(world: World, folder: Path, *lines: str, **options: Any) -> ScreeningImport:
+    path = write(folder, "school.csv", SCHOOL_HEADER, *(lines or school_rows(world.school.urn or "")))
+    return import_file(world, path, ColumnMapping.Kind.SCHOOL_DATA, **options)
 
 
 @pytest.fixture

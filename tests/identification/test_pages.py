@@ -105,7 +105,7 @@ def test_confirmed_children_on_an_agreed_list_are_ready_to_contact(screening: Sc
         entry = CohortEntry.objects.get(cohort=screening.cohort, pupil__upn=upn)
         cohort_decide(actor=staff, entry=entry, decision=decision, reason="At the meeting")
     page = screening.world.client_for(Role.LINK_WORKER).get("/identification/").text
-    assert "<title>Identification – Joinedup</title>" in page
+    assert "<title>Identification \N{EN DASH} Joinedup</title>" in page
     assert page.count("Ready to contact") == 1
     assert "No agreed lists yet" in page
     cohort_lock(actor=staff, cohort=screening.cohort, agreed_with="Link Worker")

@@ -30,11 +30,10 @@ from joinedup.identification.services import (
     rules_changes,
     rules_current,
     rules_version_save,
-    screening_import,
 )
 from joinedup.rules import AttendanceRule, RuleSet
 from tests.conftest import World
-from tests.identification.conftest import SURVEY_HEADER, Screening, import_school_data, write
+from tests.identification.conftest import SURVEY_HEADER, Screening, import_file, import_school_data, write
 
 
 def entry(screening: Screening, upn: str) -> CohortEntry:
@@ -108,13 +107,10 @@ def test_an_unreadable_file_is_refused_with_a_reason(world: World, tmp_path: Pat
     path = tmp_path / "school.csv"
     path.write_text("name,age\nAda,9\n", encoding="utf-8")
     with pytest.raises(ImportRejected) as rejected:
-        screening_import(
-            area=world.area,
-            kind=ColumnMapping.Kind.SCHOOL_DATA,
-            path=path,
-            file_name="school.csv",
-            school_year="2026/27",
-            started_by=world.members[Role.DATA_LEAD].user,
+        import_file(
+            world,
+            path,
+            ColumnMapping.Kind.SCHOOL_DATA,
         )
     assert "upn" in str(rejected.value)
     assert rejected.value.record.status == ScreeningImport.Status.REJECTED
@@ -122,26 +118,19 @@ def test_an_unreadable_file_is_refused_with_a_reason(world: World, tmp_path: Pat
 
 def test_survey_returns_are_set_on_the_pupils_and_unknown_upns_reported(world: World, tmp_path: Path) -> None:
     import_school_data(world, tmp_path)
-    data_lead = world.members[Role.DATA_LEAD].user
     path = write(tmp_path, "survey.csv", SURVEY_HEADER, "A001,teacher,7,2", "A003,teacher,1,6", "Z999,teacher,3,3")
     with pytest.raises(ImportRejected) as rejected:
-        screening_import(
-            area=world.area,
-            kind=ColumnMapping.Kind.SURVEY,
-            path=path,
-            file_name="survey.csv",
-            school_year="2026/27",
-            started_by=data_lead,
+        import_file(
+            world,
+            path,
+            ColumnMapping.Kind.SURVEY,
         )
     assert rejected.value.record.problems == [[4, "upn", "Z999", "the UPN of a pupil in the 2026/27 school data"]]
     assert ScreenedPupil.objects.get(upn="A001").sdq_emotional is None
-    record = screening_import(
-        area=world.area,
-        kind=ColumnMapping.Kind.SURVEY,
-        path=path,
-        file_name="survey.csv",
-        school_year="2026/27",
-        started_by=data_lead,
+    record = import_file(
+        world,
+        path,
+        ColumnMapping.Kind.SURVEY,
         accept_valid_rows=True,
     )
     assert record.updated == 2
@@ -170,13 +159,10 @@ def test_a_saved_mapping_reads_a_file_with_other_column_names(world: World, tmp_
         "attendance_pct": "Attendance %",
     }
     path = write(tmp_path, "arbor.csv", "UPN,URN,NC Year,Attendance %", f"D001,{world.school.urn},6,83.5")
-    record = screening_import(
-        area=world.area,
-        kind=ColumnMapping.Kind.SCHOOL_DATA,
-        path=path,
-        file_name="arbor.csv",
-        school_year="2026/27",
-        started_by=data_lead.user,
+    record = import_file(
+        world,
+        path,
+        ColumnMapping.Kind.SCHOOL_DATA,
         mapping=mapping,
     )
     assert record.created == 1
@@ -311,13 +297,10 @@ def test_a_survey_without_upns_is_matched_by_name_and_date_of_birth(world: World
         "amara,OKAFOR,2015-10-02,parent,6,5",
         "Nobody,Known,2015-01-01,parent,1,1",
     )
-    record = screening_import(
-        area=world.area,
-        kind=ColumnMapping.Kind.SURVEY,
-        path=path,
-        file_name="survey.csv",
-        school_year="2026/27",
-        started_by=world.members[Role.DATA_LEAD].user,
+    record = import_file(
+        world,
+        path,
+        ColumnMapping.Kind.SURVEY,
         accept_valid_rows=True,
     )
     assert record.updated == 1
@@ -343,13 +326,10 @@ def test_gcse_grades_become_levels_and_a_number_off_the_scale_is_refused(world: 
         f"G002,{urn},10,5,expected",
         f"G003,{urn},10,100,4",
     )
-    record = screening_import(
-        area=world.area,
-        kind=ColumnMapping.Kind.SCHOOL_DATA,
-        path=path,
-        file_name="grades.csv",
-        school_year="2026/27",
-        started_by=data_lead.user,
+    record = import_file(
+        world,
+        path,
+        ColumnMapping.Kind.SCHOOL_DATA,
         mapping=mapping,
         accept_valid_rows=True,
     )
@@ -429,13 +409,10 @@ def test_a_mapping_that_names_a_column_the_file_lacks_is_refused(world: World, t
     )
     path = write(tmp_path, "np-school.csv", "upn,school_urn,year_group,Exclusions", f"E001,{world.school.urn},5,1")
     with pytest.raises(ImportRejected) as rejected:
-        screening_import(
-            area=world.area,
-            kind=ColumnMapping.Kind.SCHOOL_DATA,
-            path=path,
-            file_name="np-school.csv",
-            school_year="2026/27",
-            started_by=data_lead.user,
+        import_file(
+            world,
+            path,
+            ColumnMapping.Kind.SCHOOL_DATA,
             mapping=mapping,
         )
     assert "np-school.csv has no ‘Exclusionz’ column, which the column mapping gives for exclusions" in str(
