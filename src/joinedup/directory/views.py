@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import csv
-import uuid
 import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
@@ -24,6 +22,7 @@ from joinedup.cases.access import access_child
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.domains import IDENTIFICATION_DOMAINS, NeedDomain
 from joinedup.core.jobs import job_start
+from joinedup.core.uploads import upload_keep
 from joinedup.directory.forms import GapReportForm, ImportForm, ServiceProfileForm, ServiceSearchForm
 from joinedup.directory.models import DirectoryFeed, DirectoryImport, Service
 from joinedup.directory.selectors import (
@@ -243,14 +242,9 @@ def _saved_upload(upload: UploadedFile[Any] | None) -> str:
     assert upload is not None
     if upload.size and upload.size > MAX_UPLOAD_BYTES:
         raise ValueError("The file is larger than 200 MB. Split it, or import from the API address instead.")
-    folder = Path(settings.VAR_DIR) / "uploads" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    name = Path(upload.name or "upload").name
-    saved = folder / name
-    with saved.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    if not name.lower().endswith(".zip"):
+    saved = upload_keep(upload)
+    folder = saved.parent
+    if saved.suffix != ".zip":
         return str(saved)
     unpacked = folder / "csv"
     unpacked.mkdir()

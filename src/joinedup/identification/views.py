@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import csv
-import re
-import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -25,6 +22,7 @@ from joinedup.audit.services import audit_record
 from joinedup.cases.access import PURPOSES_BY_ROLE
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.jobs import job_start
+from joinedup.core.uploads import upload_keep
 from joinedup.identification.access import ADD_ROLES, DECIDE_ROLES, LIST_ROLES, REPORT_ROLES, schools_visible
 from joinedup.identification.forms import (
     AddForm,
@@ -121,7 +119,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         job = _import_start(
             actor,
             kind=data["kind"],
-            path=_saved_upload(upload),
+            path=str(upload_keep(upload)),
             file_name=Path(upload.name or "upload").name,
             school_year=data["school_year"],
             mapping=data["mapping"],
@@ -162,20 +160,6 @@ def _import_start(
         accept_valid_rows=accept_valid_rows,
         retry_of_id=retry_of.pk if retry_of else None,
     )
-
-
-def _saved_upload(upload: UploadedFile[Any]) -> str:
-    """Keep the upload where the worker can read it: its own new folder, under its own name (so that
-    messages name the file the person chose), with anything but letters, digits, spaces and
-    ``._-`` replaced."""
-    folder = Path(settings.VAR_DIR) / "uploads" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    stem = re.sub(r"[^\w .-]", "_", Path(upload.name or "upload").stem).strip(" .") or "upload"
-    saved = folder / (stem[:100] + Path(upload.name or "").suffix.lower())
-    with saved.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return str(saved)
 
 
 @roles_required(Role.DATA_LEAD)
