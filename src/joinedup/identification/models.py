@@ -150,6 +150,10 @@ class ScreeningImport(models.Model):
 # The canonical columns a screened pupil keeps as fields (the school is a foreign key instead of its URN).
 PUPIL_FIELDS = tuple(column for column in SCHOOL_DATA_COLUMNS if column != "school_urn")
 SURVEY_FIELDS = SURVEY_COLUMNS[1:]  # all but the UPN
+# Text fields: a blank is stored as "" and read back as missing (None).
+TEXT_FIELDS = frozenset(
+    ("forenames", "surname", "sex", "postcode", "sen", "ethnicity", "social_care_status", "respondent")
+)
 
 
 class ScreenedPupil(models.Model):
@@ -218,7 +222,7 @@ def attainment_value(text: str) -> str | float | None:
 
 def pupil_from_values(values: dict[str, Any], school: Organisation | str) -> Pupil:
     """A core ``Pupil`` from a screened pupil's stored values."""
-    text = {name: values[name] or None for name in ("forenames", "surname", "sex", "postcode", "sen", "ethnicity")}
+    text = {name: values[name] or None for name in TEXT_FIELDS}
     return Pupil(
         upn=values["upn"],
         school_urn=school if isinstance(school, str) else (school.urn or ""),
@@ -233,8 +237,6 @@ def pupil_from_values(values: dict[str, Any], school: Organisation | str) -> Pup
         pupil_premium=values["pupil_premium"],
         eal=values["eal"],
         exclusions=values["exclusions"],
-        social_care_status=values["social_care_status"] or None,
-        respondent=values["respondent"] or None,
         sdq_emotional=values["sdq_emotional"],
         sdq_peer=values["sdq_peer"],
         sdq_total=values["sdq_total"],

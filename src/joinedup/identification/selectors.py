@@ -36,7 +36,12 @@ def cohort_entries(
         cohort.entries.filter(SHOWN.get(show, ON_LIST))
         .select_related("pupil", "decided_by")
         .only(
-            *[f"{name}" for name in ("year_group", "rank", "n_domains", "flags", "domains_missing", "proposed")],
+            "year_group",
+            "rank",
+            "n_domains",
+            "flags",
+            "domains_missing",
+            "proposed",
             "route",
             "explanation",
             "source",

@@ -26,6 +26,7 @@ from joinedup.core.jobs import Progress
 from joinedup.identification.models import (
     PUPIL_FIELDS,
     SURVEY_FIELDS,
+    TEXT_FIELDS,
     CohortEntry,
     ColumnMapping,
     IdentificationRun,
@@ -371,7 +372,6 @@ def _school_data_write(
     return len(rows) - updated, updated
 
 
-_TEXT_FIELDS = frozenset(("forenames", "surname", "sex", "postcode", "sen", "ethnicity", "social_care_status"))
 _ATTAINMENT = frozenset(("reading", "writing", "maths", "english"))
 
 
@@ -382,7 +382,7 @@ def _stored_values(pupil: Pupil) -> list[Any]:
         value = getattr(pupil, name)
         if name in _ATTAINMENT:
             value = "" if value is None else (value if isinstance(value, str) else f"{value:g}")
-        elif value is None and name in _TEXT_FIELDS:
+        elif value is None and name in TEXT_FIELDS:
             value = ""
         values.append(value)
     return values
