@@ -21,6 +21,16 @@ def child_list(actor: Membership, *, search: str = "") -> QuerySet[Child]:
     return children.order_by("surname", "forenames", "pk")
 
 
+def link_workers(actor: Membership) -> QuerySet[User]:
+    """The Link Workers of the actor's programme in their borough."""
+    return User.objects.filter(
+        memberships__organisation=actor.organisation,
+        memberships__area=actor.area,
+        memberships__role=Role.LINK_WORKER,
+        memberships__is_active=True,
+    ).distinct()
+
+
 @dataclass(frozen=True)
 class CaseloadRow:
     enrolment: Enrolment
@@ -88,16 +98,7 @@ def team_caseloads(actor: Membership) -> list[dict[str, object]]:
     for worker_id, last, started in open_enrolments:
         children[worker_id] += 1
         overdue[worker_id] += (last or started) < cutoff
-    workers = (
-        User.objects.filter(
-            memberships__organisation=actor.organisation,
-            memberships__area=actor.area,
-            memberships__role=Role.LINK_WORKER,
-            memberships__is_active=True,
-        )
-        .distinct()
-        .order_by("full_name")
-    )
+    workers = link_workers(actor).order_by("full_name")
     return [
         {
             "worker": worker,

@@ -6,7 +6,6 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -23,7 +22,14 @@ from joinedup.cases.forms import (
     WithdrawForm,
 )
 from joinedup.cases.models import CaseSettings, Child, Consent, Contact, Enrolment
-from joinedup.cases.selectors import CHRONOLOGY_KINDS, caseload, child_list, chronology, team_caseloads
+from joinedup.cases.selectors import (
+    CHRONOLOGY_KINDS,
+    caseload,
+    child_list,
+    chronology,
+    link_workers,
+    team_caseloads,
+)
 from joinedup.cases.services import (
     Agreement,
     Household,
@@ -36,6 +42,9 @@ from joinedup.cases.services import (
 from joinedup.core.access import actor_of, roles_required
 from joinedup.identification.access import schools_visible
 from joinedup.identification.models import CohortEntry
+
+# Those who work a case: record consent and contacts, enrol, change the stage, transfer.
+CASE_WORKERS = (Role.LINK_WORKER, Role.TEAM_MANAGER)
 
 
 @roles_required(*CHILD_ROLES)
@@ -66,7 +75,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(Role.LINK_WORKER, Role.TEAM_MANAGER)
+@roles_required(*CASE_WORKERS)
 def enrol(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """Record the family's consent and enrol a child confirmed on an agreed school list."""
     actor = actor_of(request)
@@ -84,7 +93,6 @@ def enrol(request: HttpRequest, entry_pk: int) -> HttpResponse:
         record_id=entry.pk,
         purpose=PURPOSES_BY_ROLE[Role(actor.role)][0],
     )
-    link_workers = _link_workers(actor)
     pupil = entry.pupil
     initial = {
         "sex": pupil.sex if pupil.sex in Child.Sex.values else "",
@@ -97,7 +105,9 @@ def enrol(request: HttpRequest, entry_pk: int) -> HttpResponse:
         "obtained": Consent.Obtained.IN_PERSON,
         "parental_responsibility": True,
     }
-    form = EnrolForm(request.POST if request.method == "POST" else None, link_workers=link_workers, initial=initial)
+    form = EnrolForm(
+        request.POST if request.method == "POST" else None, link_workers=link_workers(actor), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -121,9 +131,6 @@ def enrol(request: HttpRequest, entry_pk: int) -> HttpResponse:
             )
             return redirect("cases:child_detail", pk=enrolment.child_id)
     return render(request, "cases/enrol.html", {"entry": entry, "form": form})
-
-
-CASE_WORKERS = (Role.LINK_WORKER, Role.TEAM_MANAGER)
 
 
 @roles_required(*CASE_WORKERS)
@@ -185,16 +192,6 @@ def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> Htt
     return render(request, "cases/consent_withdraw.html", {"child": child, "consent": consent, "form": form})
 
 
-def _link_workers(actor: Membership) -> QuerySet[User]:
-    """The Link Workers of the actor's programme in their borough."""
-    return User.objects.filter(
-        memberships__organisation=actor.organisation,
-        memberships__area=actor.area,
-        memberships__role=Role.LINK_WORKER,
-        memberships__is_active=True,
-    ).distinct()
-
-
 @roles_required(*CASE_WORKERS)
 def enrolment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the stage of a child's enrolment, or transfer it to another Link Worker."""
@@ -205,7 +202,7 @@ def enrolment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("This child has no open enrolment.")
     form = EnrolmentForm(
         request.POST if request.method == "POST" else None,
-        link_workers=_link_workers(actor),
+        link_workers=link_workers(actor),
         initial={"stage": enrolment.stage, "link_worker": enrolment.link_worker},
     )
     if request.method == "POST" and form.is_valid():
@@ -239,7 +236,7 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     worker: User | None = actor.user if actor.role == Role.LINK_WORKER else None
     if actor.role == Role.TEAM_MANAGER and request.GET.get("worker"):
-        worker = get_object_or_404(_link_workers(actor), pk=request.GET.get("worker"))
+        worker = get_object_or_404(link_workers(actor), pk=request.GET.get("worker"))
     if worker is None:
         return render(request, "cases/team_caseloads.html", {"rows": team_caseloads(actor)})
     stage = request.GET.get("stage", "")
