@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("joinedup.accounts.urls")),
     path("children/", include("joinedup.cases.urls")),
+    path("partner/", include("joinedup.cases.partner_urls")),
     path("audit/", include("joinedup.audit.urls")),
     path("directory/", include("joinedup.directory.urls")),
     path("find-support/", include("joinedup.directory.public_urls")),

@@ -15,7 +15,7 @@ from django.http import Http404
 from joinedup.accounts.models import Membership, Role
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
-from joinedup.cases.models import Child
+from joinedup.cases.models import Child, Referral
 
 
 class Purpose(models.TextChoices):
@@ -25,6 +25,7 @@ class Purpose(models.TextChoices):
     OVERSIGHT = "oversight", "Management oversight"
     SCHOOL_REVIEW = "school_review", "School review"
     DATA_MANAGEMENT = "data_management", "Data management"
+    DELIVERY = "delivery", "Delivering a service the child was referred to"
 
 
 # The purposes each role may give, the usual one first. A role missing here
@@ -107,3 +108,55 @@ def access_child(actor: Membership | None, child_id: object, *, purpose: str | N
         purpose=purpose,
     )
     return child
+
+
+def referrals_for_partner(actor: Membership) -> QuerySet[Referral]:
+    """The referrals a delivery partner's practitioner may see: sent to their organisation, in their borough.
+
+    Drafts are the programme's own; nothing else about the child is reachable from here.
+    """
+    if not actor.is_active or actor.role != Role.DELIVERY_PRACTITIONER:
+        return Referral.objects.none()
+    return Referral.objects.filter(
+        partner_organisation_id=actor.organisation_id,
+        enrolment__child__area_id=actor.area_id,
+        enrolment__child__archived_at__isnull=True,
+    ).exclude(status=Referral.Status.DRAFT)
+
+
+def referrals_visible_to(actor: Membership) -> QuerySet[Referral]:
+    """Referrals of the children the actor may see, or, for a delivery partner, those sent to them."""
+    if actor.role == Role.DELIVERY_PRACTITIONER:
+        return referrals_for_partner(actor)
+    return Referral.objects.filter(enrolment__child__in=children_visible_to(actor))
+
+
+def access_referral(actor: Membership | None, referral_id: object) -> Referral:
+    """Return the referral if ``actor`` may see it, recording the view of the child it is about.
+
+    The same ``Http404`` for a missing or a forbidden referral, as ``access_child``.
+    """
+    if actor is None:
+        raise Http404("No referral found.")
+    try:
+        pk = int(str(referral_id))
+    except ValueError:
+        raise Http404("No referral found.") from None
+    referral = (
+        referrals_visible_to(actor)
+        .select_related("enrolment__child__school", "service", "partner_organisation", "goal")
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None:
+        raise Http404("No referral found.")
+    allowed = PURPOSES_BY_ROLE.get(Role(actor.role), (Purpose.DELIVERY,))
+    audit_record(
+        action=AuditAction.VIEW,
+        actor=actor,
+        record_type="referral",
+        record_id=referral.pk,
+        child_id=referral.enrolment.child_id,
+        purpose=allowed[0],
+    )
+    return referral

@@ -1,7 +1,7 @@
 """Children and their households.
 
-Deliberately small for now: enough for the access gate to guard something real.
-Case coordination (consent, enrolment, plans, referrals) extends these.
+Case coordination around them: consent, enrolment, contacts, the personalised plan (goals,
+actions, versions, reviews), referrals with their status history, and partner sessions.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from joinedup.accounts.models import Area, Organisation
+from joinedup.core.domains import NeedDomain
 from joinedup.core.models import TrackedModel
 
 postcode_validator = RegexValidator(
@@ -300,3 +301,236 @@ class Contact(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.happened_on:%-d %B %Y}"
+
+
+class Plan(TrackedModel):
+    """The personalised support plan of one enrolment, co-produced with the child and family.
+
+    ``version`` goes up by one with every change, whoever makes it: a change made from a page
+    opened at an older version is refused (optimistic locking), so no one overwrites another
+    person's change without seeing it. Every version is kept whole in ``PlanVersion``.
+    """
+
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="plan")
+    version = models.PositiveIntegerField(default=1)
+    family_words = models.TextField(blank=True, help_text="What matters to the child and family, in their own words.")
+    next_review_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Plan for {self.enrolment.child}, version {self.version}"
+
+
+class Goal(TrackedModel):
+    """One thing the child and family want to change, in one need domain."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Working on it"
+        ACHIEVED = "achieved", "Achieved"
+        STOPPED = "stopped", "No longer a goal"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    domain = models.CharField(max_length=32, choices=NeedDomain.choices)
+    goal = models.CharField(max_length=500, help_text="What the child and family want to change, in their words.")
+    success = models.CharField(max_length=500, help_text="What success looks like: how everyone will know.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+
+    class Meta:
+        ordering = ["plan", "pk"]
+
+    def __str__(self) -> str:
+        return self.goal
+
+
+class PlanAction(TrackedModel):
+    """A step towards a goal: who does it and by when."""
+
+    class Owner(models.TextChoices):
+        LINK_WORKER = "link_worker", "Link Worker"
+        DELIVERY_PARTNER = "delivery_partner", "Delivery partner"
+        SCHOOL = "school", "School"
+        FAMILY = "family", "Family"
+        EXTERNAL_SERVICE = "external_service", "External service"
+        OTHER_PROFESSIONAL = "other_professional", "Other professional"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
+    action = models.CharField(max_length=500)
+    owner = models.CharField(max_length=20, choices=Owner.choices)
+    owner_name = models.CharField(max_length=200, blank=True, help_text="The person or organisation, by name.")
+    due_on = models.DateField(null=True, blank=True)
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "due_on", "pk"]
+        indexes = [models.Index(fields=["plan", "done_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.action
+
+
+class PlanVersion(models.Model):
+    """The whole plan as it stood after one change: who made it, when, and what changed."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField(help_text="Goals, actions and the family's words, as they were.")
+    summary = models.CharField(max_length=300, help_text="What changed, in a sentence.")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique")]
+
+    def __str__(self) -> str:
+        return f"Version {self.number}: {self.summary}"
+
+
+class PlanReview(TrackedModel):
+    """A review of the plan with the child and family: progress on each goal and what happens next."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    attendees = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(help_text="How things are going, in plain words.")
+    next_steps = models.TextField(blank=True)
+    plan_version = models.PositiveIntegerField(help_text="The plan version this review produced.")
+
+    class Meta:
+        ordering = ["plan", "-reviewed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Review on {self.reviewed_on:%-d %B %Y}"
+
+
+class GoalProgress(models.Model):
+    """Progress on one goal at one review."""
+
+    class Rating(models.TextChoices):
+        WORSE = "worse", "Things are harder"
+        NOT_YET = "not_yet", "No change yet"
+        SOME = "some", "Some progress"
+        GOOD = "good", "Good progress"
+        ACHIEVED = "achieved", "Achieved"
+
+    review = models.ForeignKey(PlanReview, on_delete=models.CASCADE, related_name="progress")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="progress")
+    rating = models.CharField(max_length=10, choices=Rating.choices)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["review", "goal"]
+        constraints = [models.UniqueConstraint(fields=["review", "goal"], name="goal_progress_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()}: {self.goal}"
+
+
+class Referral(TrackedModel):
+    """A referral from the plan to a directory service, tracked until the loop is closed.
+
+    To a commissioned delivery partner (``partner_organisation`` set from the service's local
+    details), the partner's practitioners see it from "sent" and answer it in Joinedup; to any
+    other service, the Link Worker records the answers.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Sent"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        STARTED = "started", "Started"
+        COMPLETED = "completed", "Completed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Shared(models.TextChoices):
+        """What a referral may pass to the service; the referral records which were shared."""
+
+        CHILD = "child", "The child's name, age and school"
+        CONTACT = "contact", "How to contact the family"
+        NEEDS = "needs", "The areas the child needs support with"
+        GOAL = "goal", "The goal this referral is for"
+        MESSAGE = "message", "The message to the service"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="referrals")
+    service = models.ForeignKey("directory.Service", on_delete=models.PROTECT, related_name="referrals")
+    partner_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_received",
+        help_text="The delivery partner that receives it in Joinedup, if the service has one.",
+    )
+    goal = models.ForeignKey(Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    reason = models.TextField(help_text="Why this service, and what the child and family hope for from it.")
+    shared = models.JSONField(default=list, help_text="What was shared with the service (Shared values).")
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="What allowed sending."
+    )
+    sent_on = models.DateField(null=True, blank=True)
+    answered_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    status_reason = models.CharField(
+        max_length=500, blank=True, help_text="Why it was declined or withdrawn, or how it ended."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["enrolment", "status"]),
+            models.Index(fields=["partner_organisation", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral of {self.enrolment.child} ({self.get_status_display().lower()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REFERRAL_STATUSES
+
+
+OPEN_REFERRAL_STATUSES = ("draft", "sent", "accepted", "started")
+
+
+class ReferralEvent(models.Model):
+    """One change of a referral's status: when, by whom (and for which organisation), and why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=12, choices=Referral.Status.choices)
+    on = models.DateField()
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["referral", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.on:%-d %B %Y}"
+
+
+class PartnerSession(TrackedModel):
+    """A session a delivery partner offered the child, and whether it happened."""
+
+    class Attendance(models.TextChoices):
+        ATTENDED = "attended", "Attended"
+        DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+        CANCELLED_PROVIDER = "cancelled_provider", "Cancelled by the provider"
+        CANCELLED_FAMILY = "cancelled_family", "Cancelled by the family"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="sessions")
+    happened_on = models.DateField()
+    attendance = models.CharField(max_length=20, choices=Attendance.choices)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True, help_text="A short note; nothing the Link Worker cannot see.")
+
+    class Meta:
+        ordering = ["-happened_on", "-pk"]
+        indexes = [models.Index(fields=["referral", "-happened_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_attendance_display()} on {self.happened_on:%-d %B %Y}"

@@ -13,6 +13,7 @@ from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 from joinedup.cases.consent import consent_check
 from joinedup.cases.models import Child, Consent, Contact, Enrolment, Family, FamilyMember
+from joinedup.cases.plans import plan_start
 from joinedup.identification.models import CohortEntry
 
 PROGRAMME_YEARS = 2
@@ -139,6 +140,7 @@ def enrol_from_cohort(
             cohort_entry=entry,
             created_by=actor.user,
         )
+        plan_start(actor=actor, enrolment=enrolment)
         audit_record(
             action=AuditAction.CREATE,
             actor=actor,

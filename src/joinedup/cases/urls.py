@@ -1,10 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
 from joinedup.cases import views
 
 app_name = "cases"
 
 urlpatterns = [
+    path("", include("joinedup.cases.plan_urls")),
+    path("", include("joinedup.cases.referral_urls")),
     path("", views.children, name="child_list"),
     path("caseload/", views.caseload_view, name="caseload"),
     path("settings/", views.case_settings, name="settings"),

@@ -1,0 +1,331 @@
+"""Writes for the personalised support plan: goals, actions, the family's words and reviews.
+
+Every change goes through ``plan_change``: it refuses a change made from an out-of-date page
+(optimistic locking: ``PlanChanged`` says who changed the plan since, and what), keeps the
+whole plan as a new ``PlanVersion``, and writes the audit event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from joinedup.accounts.models import Membership
+from joinedup.audit.models import AuditAction
+from joinedup.audit.services import audit_record
+from joinedup.cases.models import Enrolment, Goal, GoalProgress, Plan, PlanAction, PlanReview, PlanVersion
+from joinedup.core.domains import NeedDomain
+
+
+class PlanChanged(Exception):
+    """The plan changed after the person opened it; their change was not saved."""
+
+    def __init__(self, latest: PlanVersion | None) -> None:
+        self.latest = latest
+        if latest is None:
+            message = "Someone else changed this plan while you were editing it."
+        else:
+            when = timezone.localtime(latest.changed_at)
+            message = (
+                f"{latest.changed_by.full_name} changed this plan at {when:%H:%M on %-d %B}"
+                f" while you were editing it ({latest.summary}). Your change was not saved: "
+                "check the plan as it is now, then make your change again."
+            )
+        super().__init__(message)
+        self.message = message
+
+
+def plan_start(*, actor: Membership, enrolment: Enrolment) -> Plan:
+    """The enrolment's plan, started (empty, at version 1) if it has none yet."""
+    existing = Plan.objects.filter(enrolment=enrolment).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        plan = Plan.objects.create(enrolment=enrolment, created_by=actor.user)
+        domains = ", ".join(NeedDomain(d).label.lower() for d in enrolment.at_risk_domains if d in NeedDomain.values)
+        summary = f"Plan started from the areas at risk: {domains}" if domains else "Plan started"
+        PlanVersion.objects.create(
+            plan=plan, number=1, snapshot=plan_snapshot(plan), summary=summary[:300], changed_by=actor.user
+        )
+    return plan
+
+
+def plan_change(
+    *, actor: Membership, plan: Plan, seen_version: int, summary: str, change: Callable[[Plan], Any]
+) -> Plan:
+    """Apply ``change`` to the plan if it is still at ``seen_version``; keep the new version whole.
+
+    Raises ``PlanChanged`` (nothing written) if anyone changed the plan since, and lets a
+    ``ValidationError`` from ``change`` through (nothing written either).
+    """
+    if plan.enrolment.stage == Enrolment.Stage.CLOSED:
+        raise ValidationError("This child's enrolment is closed, so the plan is a record and cannot change.")
+    with transaction.atomic():
+        moved = Plan.objects.filter(pk=plan.pk, version=seen_version).update(
+            version=F("version") + 1, modified_by=actor.user, modified_at=timezone.now()
+        )
+        if not moved:
+            latest = plan.versions.select_related("changed_by").first()
+            raise PlanChanged(latest)
+        plan.refresh_from_db(fields=["version", "modified_at", "modified_by", "family_words", "next_review_on"])
+        change(plan)
+        PlanVersion.objects.create(
+            plan=plan, number=plan.version, snapshot=plan_snapshot(plan), summary=summary[:300], changed_by=actor.user
+        )
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="plan",
+            record_id=plan.pk,
+            child_id=plan.enrolment.child_id,
+            detail={"version": plan.version, "summary": summary[:300]},
+        )
+    return plan
+
+
+def plan_snapshot(plan: Plan) -> dict[str, Any]:
+    """The plan as plain data: what a version keeps."""
+    actions: dict[int, list[dict[str, Any]]] = {}
+    for action in plan.actions.order_by("due_on", "pk"):
+        actions.setdefault(action.goal_id, []).append(
+            {
+                "id": action.pk,
+                "action": action.action,
+                "owner": action.owner,
+                "owner_name": action.owner_name,
+                "due_on": action.due_on.isoformat() if action.due_on else None,
+                "done_on": action.done_on.isoformat() if action.done_on else None,
+            }
+        )
+    return {
+        "family_words": plan.family_words,
+        "next_review_on": plan.next_review_on.isoformat() if plan.next_review_on else None,
+        "goals": [
+            {
+                "id": goal.pk,
+                "domain": goal.domain,
+                "goal": goal.goal,
+                "success": goal.success,
+                "status": goal.status,
+                "actions": actions.get(goal.pk, []),
+            }
+            for goal in plan.goals.order_by("pk")
+        ],
+    }
+
+
+def _text(value: str, field: str, message: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def goal_add(*, actor: Membership, plan: Plan, seen_version: int, domain: str, goal: str, success: str) -> Goal:
+    if domain not in NeedDomain.values:
+        raise ValidationError({"domain": "Choose the area of the child's life this goal is about."})
+    goal = _text(goal, "goal", "Say what the child and family want to change.")
+    success = _text(success, "success", "Say what success looks like.")
+    made: list[Goal] = []
+
+    def change(plan: Plan) -> None:
+        made.append(Goal.objects.create(plan=plan, domain=domain, goal=goal, success=success, created_by=actor.user))
+
+    plan_change(actor=actor, plan=plan, seen_version=seen_version, summary=f"Goal added: {goal}", change=change)
+    return made[0]
+
+
+def goal_update(*, actor: Membership, goal: Goal, seen_version: int, text: str, success: str, status: str) -> Goal:
+    if status not in Goal.Status.values:
+        raise ValidationError({"status": "Choose where this goal stands."})
+    text = _text(text, "goal", "Say what the child and family want to change.")
+    success = _text(success, "success", "Say what success looks like.")
+    changed = [
+        label
+        for label, before, after in (
+            ("goal", goal.goal, text),
+            ("success", goal.success, success),
+            ("status", goal.status, status),
+        )
+        if before != after
+    ]
+    if not changed:
+        raise ValidationError("Nothing was changed.")
+
+    def change(plan: Plan) -> None:
+        goal.goal, goal.success, goal.status, goal.modified_by = text, success, status, actor.user
+        goal.save()
+
+    summary = f"Goal changed ({', '.join(changed)}): {text}"
+    if status != Goal.Status.ACTIVE and "status" in changed:
+        summary = f"Goal marked {Goal.Status(status).label.lower()}: {text}"
+    plan_change(actor=actor, plan=goal.plan, seen_version=seen_version, summary=summary, change=change)
+    return goal
+
+
+def _check_due(plan: Plan, due_on: date | None) -> None:
+    if due_on is not None and due_on < plan.enrolment.start_date:
+        raise ValidationError({"due_on": "The due date is before the child's enrolment started."})
+
+
+def action_add(
+    *,
+    actor: Membership,
+    goal: Goal,
+    seen_version: int,
+    action: str,
+    owner: str,
+    owner_name: str = "",
+    due_on: date | None = None,
+) -> PlanAction:
+    action = _text(action, "action", "Say what will be done.")
+    if owner not in PlanAction.Owner.values:
+        raise ValidationError({"owner": "Choose who will do it."})
+    _check_due(goal.plan, due_on)
+    made: list[PlanAction] = []
+
+    def change(plan: Plan) -> None:
+        made.append(
+            PlanAction.objects.create(
+                plan=plan,
+                goal=goal,
+                action=action,
+                owner=owner,
+                owner_name=owner_name.strip(),
+                due_on=due_on,
+                created_by=actor.user,
+            )
+        )
+
+    plan_change(
+        actor=actor, plan=goal.plan, seen_version=seen_version, summary=f"Action added: {action}", change=change
+    )
+    return made[0]
+
+
+def action_update(
+    *,
+    actor: Membership,
+    action: PlanAction,
+    seen_version: int,
+    text: str,
+    owner: str,
+    owner_name: str,
+    due_on: date | None,
+    done_on: date | None,
+) -> PlanAction:
+    text = _text(text, "action", "Say what will be done.")
+    if owner not in PlanAction.Owner.values:
+        raise ValidationError({"owner": "Choose who will do it."})
+    _check_due(action.plan, due_on)
+    if done_on is not None and done_on > date.today():
+        raise ValidationError({"done_on": "The date it was done cannot be in the future."})
+    before = (action.action, action.owner, action.owner_name, action.due_on, action.done_on)
+    if before == (text, owner, owner_name.strip(), due_on, done_on):
+        raise ValidationError("Nothing was changed.")
+    summary = f"Action done: {text}" if done_on and not action.done_on else f"Action changed: {text}"
+
+    def change(plan: Plan) -> None:
+        action.action, action.owner, action.owner_name = text, owner, owner_name.strip()
+        action.due_on, action.done_on, action.modified_by = due_on, done_on, actor.user
+        action.save()
+
+    plan_change(actor=actor, plan=action.plan, seen_version=seen_version, summary=summary, change=change)
+    return action
+
+
+def family_words_set(*, actor: Membership, plan: Plan, seen_version: int, words: str) -> Plan:
+    """What matters to the child and family, in their own words."""
+    words = words.strip()
+    if words == plan.family_words:
+        raise ValidationError("Nothing was changed.")
+
+    def change(plan: Plan) -> None:
+        plan.family_words = words
+        plan.save(update_fields=["family_words"])
+
+    return plan_change(
+        actor=actor, plan=plan, seen_version=seen_version, summary="The family's words changed", change=change
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    rating: str
+    note: str = ""
+
+
+def plan_review(
+    *,
+    actor: Membership,
+    plan: Plan,
+    seen_version: int,
+    reviewed_on: date,
+    attendees: str,
+    summary: str,
+    next_steps: str,
+    next_review_on: date | None,
+    progress: Mapping[int, Progress],
+) -> PlanReview:
+    """Record a review: progress on every goal being worked on, what happens next, and when to review again.
+
+    A goal rated "achieved" is marked achieved.
+    """
+    errors: dict[str, str] = {}
+    if reviewed_on > date.today():
+        errors["reviewed_on"] = "The date of the review cannot be in the future."
+    elif reviewed_on < plan.enrolment.start_date:
+        errors["reviewed_on"] = "The review is dated before the child's enrolment started."
+    if next_review_on is not None and next_review_on <= reviewed_on:
+        errors["next_review_on"] = "The next review must come after this one."
+    if not summary.strip():
+        errors["summary"] = "Say how things are going."
+    active = {goal.pk: goal for goal in plan.goals.filter(status=Goal.Status.ACTIVE)}
+    missing = [goal.goal for pk, goal in active.items() if pk not in progress]
+    if missing:
+        errors["progress"] = "Say how each goal is going: " + "; ".join(missing) + "."
+    unknown = [pk for pk in progress if pk not in active]
+    if unknown:
+        errors["progress"] = "Progress was given for a goal that is not being worked on in this plan."
+    bad = [item.rating for item in progress.values() if item.rating not in GoalProgress.Rating.values]
+    if bad:
+        errors["progress"] = "Choose how each goal is going from the list."
+    if errors:
+        raise ValidationError(errors)
+    made: list[PlanReview] = []
+
+    def change(plan: Plan) -> None:
+        review = PlanReview.objects.create(
+            plan=plan,
+            reviewed_on=reviewed_on,
+            attendees=attendees.strip(),
+            summary=summary.strip(),
+            next_steps=next_steps.strip(),
+            plan_version=plan.version,
+            created_by=actor.user,
+        )
+        GoalProgress.objects.bulk_create(
+            GoalProgress(review=review, goal_id=pk, rating=item.rating, note=item.note.strip())
+            for pk, item in progress.items()
+        )
+        achieved = [pk for pk, item in progress.items() if item.rating == GoalProgress.Rating.ACHIEVED]
+        Goal.objects.filter(pk__in=achieved).update(status=Goal.Status.ACHIEVED, modified_by=actor.user)
+        plan.next_review_on = next_review_on
+        plan.save(update_fields=["next_review_on"])
+        made.append(review)
+
+    plan_change(
+        actor=actor,
+        plan=plan,
+        seen_version=seen_version,
+        summary=f"Reviewed on {reviewed_on:%-d %B %Y}",
+        change=change,
+    )
+    return made[0]
