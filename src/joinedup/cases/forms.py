@@ -154,9 +154,17 @@ class ContactForm(GovukForm):
 class CaseSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = CaseSettings
-        fields = ["target_caseload", "contact_every_days", "review_every_weeks"]
+        fields = [
+            "target_caseload",
+            "contact_every_days",
+            "review_every_weeks",
+            "high_engagement_contacts",
+            "high_engagement_attendance",
+        ]
         labels = {
             "target_caseload": "Target caseload (children per Link Worker)",
             "contact_every_days": "Flag a child with no contact for more than this many days",
             "review_every_weeks": "Review each plan every this many weeks",
+            "high_engagement_contacts": "High engagement: Link Worker contacts in a term, at least",
+            "high_engagement_attendance": "High engagement: partner sessions attended, at least this per cent",
         }

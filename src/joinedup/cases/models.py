@@ -10,8 +10,9 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from joinedup.accounts.models import Area, Organisation
 from joinedup.core.domains import NeedDomain
@@ -267,6 +268,14 @@ class CaseSettings(models.Model):
         default=14, help_text="A child with no contact for longer is flagged."
     )
     review_every_weeks = models.PositiveSmallIntegerField(default=13, help_text="Plan reviews: termly by default.")
+    high_engagement_contacts = models.PositiveSmallIntegerField(
+        default=6, help_text="Link Worker contacts in a term that count towards high engagement."
+    )
+    high_engagement_attendance = models.PositiveSmallIntegerField(
+        default=75,
+        validators=[MaxValueValidator(100)],
+        help_text="Partner sessions attended (per cent of those offered) that count as high engagement.",
+    )
 
     def __str__(self) -> str:
         return f"Case settings for {self.area}"
@@ -376,7 +385,7 @@ class PlanVersion(models.Model):
     snapshot = models.JSONField(help_text="Goals, actions and the family's words, as they were.")
     summary = models.CharField(max_length=300, help_text="What changed, in a sentence.")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["plan", "-number"]
@@ -501,7 +510,7 @@ class ReferralEvent(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(max_length=12, choices=Referral.Status.choices)
     on = models.DateField()
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=500, blank=True)

@@ -4,11 +4,24 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from joinedup.accounts.models import Membership, Role, User
 from joinedup.cases.access import children_visible_to
-from joinedup.cases.models import CaseSettings, Child, Consent, Contact, Enrolment
+from joinedup.cases.models import (
+    OPEN_REFERRAL_STATUSES,
+    CaseSettings,
+    Child,
+    Consent,
+    Contact,
+    Enrolment,
+    PartnerSession,
+    PlanAction,
+    PlanReview,
+    PlanVersion,
+    Referral,
+    ReferralEvent,
+)
 
 
 def child_list(actor: Membership, *, search: str = "") -> QuerySet[Child]:
@@ -37,9 +50,21 @@ class CaseloadRow:
     last_contact: date | None
     contact_overdue: bool
     next_review: date
+    review_overdue: bool
+    next_action: str
+    next_action_due: date | None
+    open_referrals: int
+
+    @property
+    def action_overdue(self) -> bool:
+        return self.next_action_due is not None and self.next_action_due < date.today()
 
 
-CASELOAD_ORDERS = {"name": ("child__surname", "child__forenames"), "stage": ("stage", "child__surname")}
+CASELOAD_ORDERS = {
+    "name": ("child__surname", "child__forenames"),
+    "stage": ("stage", "child__surname"),
+    "next_action": ("next_action_due", "child__surname"),
+}
 
 
 def caseload(
@@ -57,11 +82,33 @@ def caseload(
     """
     settings = CaseSettings.for_area(actor.area_id)
     today = date.today()
+    next_action = PlanAction.objects.filter(
+        plan__enrolment=OuterRef("pk"), done_on__isnull=True, due_on__isnull=False
+    ).order_by("due_on", "pk")
+    open_referrals = (
+        Referral.objects.filter(enrolment=OuterRef("pk"), status__in=OPEN_REFERRAL_STATUSES)
+        .order_by()
+        .values("enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     enrolments = (
         Enrolment.objects.filter(child__in=children_visible_to(actor), link_worker_id=worker_id)
         .exclude(stage=Enrolment.Stage.CLOSED)
-        .select_related("child", "school")
-        .annotate(last_contact=Max("contacts__happened_on"))
+        .select_related("child", "school", "plan")
+        .annotate(
+            last_contact=Subquery(
+                Contact.objects.filter(enrolment=OuterRef("pk")).order_by("-happened_on").values("happened_on")[:1]
+            ),
+            next_action=Subquery(next_action.values("action")[:1]),
+            next_action_due=Subquery(next_action.values("due_on")[:1]),
+            open_referrals=Subquery(open_referrals),
+            last_review=Subquery(
+                PlanReview.objects.filter(plan__enrolment=OuterRef("pk"))
+                .order_by("-reviewed_on")
+                .values("reviewed_on")[:1]
+            ),
+        )
         .order_by(*CASELOAD_ORDERS.get(order, CASELOAD_ORDERS["name"]), "pk")
     )
     if stage:
@@ -72,15 +119,34 @@ def caseload(
     review = timedelta(weeks=settings.review_every_weeks)
     rows = []
     for enrolment in enrolments:
-        last = enrolment.last_contact  # the annotation
+        last = enrolment.last_contact  # the annotations
         overdue = (today - (last or enrolment.start_date)) > every
         if overdue_only and not overdue:
             continue
-        reviews_done = max(0, (today - enrolment.start_date) // review)
-        rows.append(CaseloadRow(enrolment, last, overdue, enrolment.start_date + review * (reviews_done + 1)))
+        next_review = _next_review(enrolment, review)
+        rows.append(
+            CaseloadRow(
+                enrolment,
+                last,
+                overdue,
+                next_review,
+                next_review < today,
+                enrolment.next_action or "",
+                enrolment.next_action_due,
+                enrolment.open_referrals or 0,
+            )
+        )
     if order == "last_contact":
         rows.sort(key=lambda row: (row.last_contact or date.min, row.enrolment.pk))
     return rows
+
+
+def _next_review(enrolment: Enrolment, every: timedelta) -> date:
+    """The review date the last review set or, with none set, the borough's cadence on from the last review."""
+    plan = getattr(enrolment, "plan", None)
+    if plan is not None and plan.next_review_on is not None:
+        return plan.next_review_on
+    return (enrolment.last_review or enrolment.start_date) + every
 
 
 def team_caseloads(actor: Membership) -> list[dict[str, object]]:
@@ -125,15 +191,24 @@ CHRONOLOGY_KINDS = {
     "identification": "Identification",
     "consent": "Consent",
     "enrolment": "Enrolment",
+    "plan": "Plan and reviews",
+    "referral": "Referrals",
     "contact": "Contacts",
+    "session": "Partner sessions",
 }
 
+# Case notes are for the people who work the case; others see that a contact happened, not what was said.
+NOTES_ROLES = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER})
+NOTES_WITHHELD = "Notes are shown to the child's Link Worker and team manager."
 
-def chronology(child: Child, *, kind: str = "") -> list[ChronologyEvent]:
+
+def chronology(child: Child, *, viewer_role: str, kind: str = "") -> list[ChronologyEvent]:
     """Everything about the child in time order, newest first: what the viewer may see of the record.
 
-    Each kind is one query, whatever the length of the case.
+    Each kind is one query, whatever the length of the case. Case notes (of contacts, partner
+    sessions and reviews) are shown only to those who work the case (``NOTES_ROLES``).
     """
+    notes = viewer_role in NOTES_ROLES
     events: list[ChronologyEvent] = []
     wanted = (lambda name: name == kind) if kind else (lambda name: True)
     enrolments = list(child.enrolments.select_related("cohort_entry__cohort__run", "link_worker", "created_by"))
@@ -207,6 +282,8 @@ def chronology(child: Child, *, kind: str = "") -> list[ChronologyEvent]:
             detail = " ".join(
                 part for part in (contact.notes, f"Next: {contact.follow_up}" if contact.follow_up else "") if part
             )
+            if detail and not notes:
+                detail = NOTES_WITHHELD
             events.append(
                 ChronologyEvent(
                     contact.happened_on,
@@ -214,6 +291,58 @@ def chronology(child: Child, *, kind: str = "") -> list[ChronologyEvent]:
                     f"{contact.get_kind_display()}{minutes}",
                     detail,
                     _name(contact.created_by),
+                )
+            )
+    if wanted("plan"):
+        versions = PlanVersion.objects.filter(plan__enrolment__child=child).select_related("changed_by")
+        for version in versions:
+            events.append(
+                ChronologyEvent(
+                    version.changed_at.date(),
+                    "plan",
+                    f"Plan version {version.number}",
+                    version.summary,
+                    _name(version.changed_by),
+                )
+            )
+        reviews = PlanReview.objects.filter(plan__enrolment__child=child).select_related("created_by")
+        for review in reviews:
+            events.append(
+                ChronologyEvent(
+                    review.reviewed_on,
+                    "plan",
+                    "Plan reviewed",
+                    review.summary if notes else NOTES_WITHHELD,
+                    _name(review.created_by),
+                )
+            )
+    if wanted("referral"):
+        changes = ReferralEvent.objects.filter(referral__enrolment__child=child).select_related(
+            "referral__service", "by", "by_organisation"
+        )
+        for change in changes:
+            events.append(
+                ChronologyEvent(
+                    change.on,
+                    "referral",
+                    f"Referral to {change.referral.service.name}: {change.get_status_display().lower()}",
+                    change.note,
+                    f"{_name(change.by)} ({change.by_organisation.name})",
+                )
+            )
+    if wanted("session"):
+        sessions = PartnerSession.objects.filter(referral__enrolment__child=child).select_related(
+            "referral__service", "created_by"
+        )
+        for session in sessions:
+            minutes = f" ({session.minutes} minutes)" if session.minutes else ""
+            events.append(
+                ChronologyEvent(
+                    session.happened_on,
+                    "session",
+                    f"{session.referral.service.name} session: {session.get_attendance_display().lower()}{minutes}",
+                    session.note if notes or not session.note else NOTES_WITHHELD,
+                    _name(session.created_by),
                 )
             )
     # Newest first; on the same day, in the order a case unfolds (screening, consent, enrolment,
@@ -224,3 +353,75 @@ def chronology(child: Child, *, kind: str = "") -> list[ChronologyEvent]:
 
 def _name(user: User | None) -> str:
     return user.full_name if user is not None else ""
+
+
+@dataclass(frozen=True)
+class TermEngagement:
+    """One school term of a child's engagement: Link Worker contacts and partner sessions."""
+
+    term: str
+    starts: date
+    contacts: int
+    offered: int
+    attended: int
+    did_not_attend: int
+    cancelled: int
+    high: bool
+
+    @property
+    def attendance_pct(self) -> int | None:
+        """Sessions attended of those that went ahead or were missed (cancellations by the provider aside)."""
+        held = self.attended + self.did_not_attend
+        return round(100 * self.attended / held) if held else None
+
+
+def school_term(day: date) -> tuple[date, str]:
+    """The term a day falls in: autumn (September to December), spring (January to March), summer (April to August)."""
+    if day.month >= 9:
+        return date(day.year, 9, 1), f"Autumn {day.year}"
+    if day.month <= 3:
+        return date(day.year, 1, 1), f"Spring {day.year}"
+    return date(day.year, 4, 1), f"Summer {day.year}"
+
+
+def engagement(child: Child) -> list[TermEngagement]:
+    """The child's engagement term by term, oldest first: two queries, whatever the length of the case.
+
+    A term counts as high engagement when the Link Worker's contacts reach the borough's number and
+    partner attendance (where sessions were offered) reaches its percentage: the "high engagement"
+    measure outcomes contracts pay on.
+    """
+    settings = CaseSettings.for_area(child.area_id)
+    contacts: Counter[date] = Counter()
+    for (day,) in Contact.objects.filter(enrolment__child=child).values_list("happened_on").order_by():
+        contacts[school_term(day)[0]] += 1
+    sessions: dict[date, Counter[str]] = {}
+    for day, attendance in (
+        PartnerSession.objects.filter(referral__enrolment__child=child)
+        .values_list("happened_on", "attendance")
+        .order_by()
+    ):
+        sessions.setdefault(school_term(day)[0], Counter())[attendance] += 1
+    terms = sorted(set(contacts) | set(sessions))
+    rows = []
+    Attendance = PartnerSession.Attendance
+    for starts in terms:
+        counted = sessions.get(starts, Counter())
+        attended = counted[Attendance.ATTENDED]
+        missed = counted[Attendance.DID_NOT_ATTEND]
+        cancelled = counted[Attendance.CANCELLED_PROVIDER] + counted[Attendance.CANCELLED_FAMILY]
+        held = attended + missed
+        enough_attendance = not held or 100 * attended >= settings.high_engagement_attendance * held
+        rows.append(
+            TermEngagement(
+                term=school_term(starts)[1],
+                starts=starts,
+                contacts=contacts[starts],
+                offered=held + cancelled,
+                attended=attended,
+                did_not_attend=missed,
+                cancelled=cancelled,
+                high=contacts[starts] >= settings.high_engagement_contacts and enough_attendance,
+            )
+        )
+    return rows

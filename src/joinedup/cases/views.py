@@ -27,6 +27,7 @@ from joinedup.cases.selectors import (
     caseload,
     child_list,
     chronology,
+    engagement,
     link_workers,
     team_caseloads,
 )
@@ -70,6 +71,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "enrolments": child.enrolments.select_related("link_worker", "school"),
             "consents": child.consents.select_related("organisation"),
             "can_record_consent": request.actor.role in CASE_WORKERS,  # type: ignore[attr-defined]
+            "engagement": engagement(child),
             "today": date.today(),
         },
     )
@@ -319,7 +321,7 @@ def chronology_view(request: HttpRequest, pk: int) -> HttpResponse:
     child = access_child(actor, pk)
     kind = request.GET.get("kind", "")
     kind = kind if kind in CHRONOLOGY_KINDS else ""
-    events = chronology(child, kind=kind)
+    events = chronology(child, kind=kind, viewer_role=actor.role)
     if request.GET.get("format") == "csv":
         audit_record(
             action=AuditAction.EXPORT,
