@@ -12,4 +12,7 @@ urlpatterns = [
     path("people/<int:pk>/unlock/", manage_views.person_unlock, name="person_unlock"),
     path("people/<int:pk>/two-factor-reset/", manage_views.person_two_factor_reset, name="person_two_factor_reset"),
     path("roles/<int:pk>/end/", manage_views.membership_end, name="membership_end"),
+    path("api-tokens/", manage_views.api_tokens, name="api_tokens"),
+    path("api-tokens/add/", manage_views.api_token_add, name="api_token_add"),
+    path("api-tokens/<int:pk>/revoke/", manage_views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -12,7 +12,8 @@ from joinedup.accounts.models import User
 from joinedup.accounts.services import two_factor_state
 from joinedup.core.http import AuthedRequest, is_verified
 
-# Paths anyone may reach without signing in. The API answers 401 itself.
+# Paths anyone may reach without signing in. The API answers 401 itself: it takes a signed-in
+# session or a partner system's bearer token (``joinedup.api``), and a token call has no session.
 PUBLIC_PREFIXES = (
     "/healthz",
     "/static/",

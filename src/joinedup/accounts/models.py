@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
@@ -172,3 +172,38 @@ class Membership(models.Model):
 
         if self.organisation_id and self.area_id and not self.organisation.areas.filter(pk=self.area_id).exists():
             raise ValidationError({"area": f"{self.organisation} does not work in {self.area}."})
+
+
+class ApiToken(models.Model):
+    """A key a partner's own case system calls the API with, acting through its own membership.
+
+    The membership belongs to a system account made for this token alone, so the access gate
+    and the audit log treat the system exactly like a person in that role. Only a SHA-256 hash
+    of the key is kept; the key itself is shown once, when the token is issued.
+    """
+
+    KEY_PREFIX = "jdu_"
+
+    membership = models.OneToOneField(Membership, on_delete=models.PROTECT, related_name="api_token")
+    name = models.CharField(max_length=200, help_text="The system that uses it, such as Kinship Mentoring case system.")
+    prefix = models.CharField(max_length=8, help_text="The key's first characters, to tell tokens apart in lists.")
+    key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the key, in hex.")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True, help_text="The last day the key works.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, today: date | None = None) -> bool:
+        """Not revoked and not past its last day (a UK date)."""
+        if self.revoked_at is not None:
+            return False
+        return self.expires_on is None or self.expires_on >= (today or timezone.localdate())

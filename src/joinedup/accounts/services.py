@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
@@ -18,7 +21,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from joinedup.accounts.models import Area, Membership, Organisation, Role, User
+from joinedup.accounts.models import ApiToken, Area, Membership, Organisation, Role, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 
@@ -352,3 +355,132 @@ def two_factor_reset(*, actor: Membership, user: User) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         _account_change_record(user=user, change="two-factor authentication reset", actor=actor)
+
+
+# Systems do the work of partner organisations' practitioners; the work of Link Workers and
+# their managers is done by people, so no token acts in those roles (decision 0013).
+API_TOKEN_ROLES = frozenset({Role.DELIVERY_PRACTITIONER, Role.PARTNER_PROFESSIONAL})
+# Recording every call would write to the database on every request; once a minute is enough
+# to tell an administrator whether a token is still in use.
+API_TOKEN_LAST_USED_EVERY = timedelta(minutes=1)
+# Ours are "jdu_" and 43 characters; anything much longer is not one of our keys.
+API_TOKEN_KEY_MAX_LENGTH = 100
+
+
+def api_token_key_hash(key: str) -> str:
+    """What is stored instead of the key: its SHA-256, in hex."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def api_token_issue(
+    *, actor: Membership, organisation: Organisation, role: Role, name: str, expires_on: date | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a token for a partner's system in the administrator's borough.
+
+    Makes the system its own account (no password, an address that cannot receive mail) and a
+    membership in ``organisation`` and ``role``, which the token acts through. Returns the token
+    and the key; the key is not kept, so this is the only time anyone sees it.
+    """
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if actor.role != Role.ADMINISTRATOR:
+        raise ValidationError("Only an administrator can issue API tokens.")
+    if not name:
+        errors["name"] = "Enter the name of the system that will use the token"
+    if role not in API_TOKEN_ROLES:
+        allowed = " or ".join(sorted(Role(r).label for r in API_TOKEN_ROLES))
+        errors["role"] = f"A token can only act as {allowed}. People do the work of other roles."
+    if not organisation.areas.filter(pk=actor.area_id).exists():
+        errors["organisation"] = (
+            f"{organisation} does not work in {actor.area}. Choose an organisation in your borough."
+        )
+    if expires_on is not None and expires_on <= timezone.localdate():
+        errors["expires_on"] = "The expiry date must be in the future"
+    if errors:
+        raise ValidationError(errors)
+
+    key = ApiToken.KEY_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        account = User(email=f"api-{secrets.token_hex(8)}@tokens.invalid", full_name=f"API: {name}"[:200])
+        account.set_unusable_password()
+        account.full_clean()
+        account.save()
+        audit_record(action=AuditAction.CREATE, actor=actor, record_type="user", record_id=account.pk)
+        membership = membership_grant(user=account, organisation=organisation, area=actor.area, role=role, actor=actor)
+        token = ApiToken(
+            membership=membership,
+            name=name,
+            prefix=key[:8],
+            key_hash=api_token_key_hash(key),
+            created_by=actor.user,
+            expires_on=expires_on,
+        )
+        token.full_clean()
+        token.save()
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            record_type="api_token",
+            record_id=token.pk,
+            detail={
+                "name": name,
+                "prefix": token.prefix,
+                "account": account.email,
+                "organisation": organisation.name,
+                "area": actor.area.name,
+                "role": role.value,
+                "expires_on": expires_on.isoformat() if expires_on else None,
+            },
+        )
+    return token, key
+
+
+def api_token_revoke(*, actor: Membership, token: ApiToken) -> ApiToken:
+    """Stop a token working at once, and end the membership of its system account."""
+    if actor.role != Role.ADMINISTRATOR or token.membership.area_id != actor.area_id:
+        raise ValidationError("Only an administrator of the token's borough can revoke it.")
+    with transaction.atomic():
+        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if locked.revoked_at is not None:
+            raise ValidationError(f"The token {locked} was already revoked.")
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = actor.user
+        locked.save(update_fields=["revoked_at", "revoked_by"])
+        Membership.objects.filter(pk=locked.membership_id).update(is_active=False)
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="api_token",
+            record_id=locked.pk,
+            detail={"change": "revoked", "name": locked.name, "prefix": locked.prefix},
+        )
+    return locked
+
+
+def api_token_use(*, key: str) -> Membership | None:
+    """The membership a presented key acts through, or None if the key is malformed, unknown,
+    revoked or expired, or its system account's membership has ended.
+
+    Looked up by the key's hash through a unique index, so no stored value is compared with
+    the key itself. Notes the time of use, at most once a minute.
+    """
+    if not key.startswith(ApiToken.KEY_PREFIX) or len(key) > API_TOKEN_KEY_MAX_LENGTH:
+        return None
+    token = (
+        ApiToken.objects.select_related("membership__user", "membership__organisation", "membership__area")
+        .filter(key_hash=api_token_key_hash(key))
+        .first()
+    )
+    if token is None:
+        return None
+    if not token.is_usable():
+        return None
+    membership = token.membership
+    if not membership.is_active:
+        return None
+    if not membership.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= API_TOKEN_LAST_USED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return membership
