@@ -9,9 +9,22 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from joinedup.accounts.models import Role
-from joinedup.cases.access import access_child
-from joinedup.cases.models import Child, Contact, Enrolment
-from joinedup.cases.selectors import child_list
+from joinedup.cases.access import access_child, access_referral, referrals_visible_to
+from joinedup.cases.models import (
+    Child,
+    Contact,
+    Enrolment,
+    Goal,
+    GoalProgress,
+    PartnerSession,
+    Plan,
+    PlanAction,
+    PlanReview,
+    Referral,
+    ReferralEvent,
+)
+from joinedup.cases.referrals import partner_session_record, referral_status_set
+from joinedup.cases.selectors import SharedDetails, child_list, referral_shared_details
 from joinedup.cases.services import contact_record
 
 router = Router(tags=["children"])
@@ -121,5 +134,250 @@ def contact_create(request: HttpRequest, child_id: int, payload: ContactIn) -> S
         return Status(400, {"detail": "This child has no open enrolment."})
     try:
         return Status(201, contact_record(actor=actor, enrolment=enrolment, **payload.dict()))
+    except ValidationError as error:
+        return Status(400, {"detail": " ".join(error.messages)})
+
+
+class ActionOut(Schema):
+    id: int
+    action: str
+    owner: str
+    owner_name: str
+    due_on: date | None
+    done_on: date | None
+
+
+class GoalOut(Schema):
+    id: int
+    domain: str
+    goal: str
+    success: str
+    status: str
+    actions: list[ActionOut]
+
+    @staticmethod
+    def resolve_actions(goal: Goal) -> list[PlanAction]:
+        return list(goal.actions.all())
+
+
+class GoalProgressOut(Schema):
+    goal_id: int
+    rating: str
+    note: str
+
+
+class ReviewOut(Schema):
+    id: int
+    reviewed_on: date
+    summary: str
+    next_steps: str
+    plan_version: int
+    progress: list[GoalProgressOut]
+
+    @staticmethod
+    def resolve_progress(review: PlanReview) -> list[GoalProgress]:
+        return list(review.progress.all())
+
+
+class PlanOut(Schema):
+    id: int
+    enrolment_id: int
+    version: int = Field(description="Goes up with every change; every version is kept.")
+    family_words: str
+    next_review_on: date | None
+    goals: list[GoalOut]
+    reviews: list[ReviewOut]
+
+    @staticmethod
+    def resolve_goals(plan: Plan) -> list[Goal]:
+        return list(plan.goals.all())
+
+    @staticmethod
+    def resolve_reviews(plan: Plan) -> list[PlanReview]:
+        return list(plan.reviews.all())
+
+
+@router.get(
+    "/{child_id}/plan",
+    response={200: PlanOut, 404: Problem},
+    summary="The plan of the child's current or latest enrolment (audited)",
+)
+def plan(request: HttpRequest, child_id: int) -> Status[object]:
+    found = access_child(request.auth, child_id)  # type: ignore[attr-defined]
+    current = (
+        Plan.objects.filter(enrolment__child=found)
+        .order_by("-enrolment__start_date", "-pk")
+        .prefetch_related("goals__actions", "reviews__progress")
+        .first()
+    )
+    if current is None:
+        return Status(404, {"detail": "This child has no plan yet."})
+    return Status(200, current)
+
+
+class ReferralEventOut(Schema):
+    status: str
+    on: date
+    by: str = Field(alias="by.full_name")
+    organisation: str = Field(alias="by_organisation.name")
+    note: str
+
+
+class ReferralOut(Schema):
+    id: int
+    enrolment_id: int
+    service_id: str
+    service: str = Field(alias="service.name")
+    partner_organisation: str | None
+    status: str
+    reason: str
+    shared: list[str]
+    sent_on: date | None
+    answered_on: date | None
+    started_on: date | None
+    ended_on: date | None
+    status_reason: str
+    events: list[ReferralEventOut]
+
+    @staticmethod
+    def resolve_partner_organisation(referral: Referral) -> str | None:
+        return referral.partner_organisation.name if referral.partner_organisation else None
+
+    @staticmethod
+    def resolve_events(referral: Referral) -> list[ReferralEvent]:
+        return list(referral.events.all())
+
+
+REFERRAL_RELATED = ("service", "partner_organisation")
+REFERRAL_PREFETCH = ("events__by", "events__by_organisation")
+
+
+@router.get("/{child_id}/referrals", response=list[ReferralOut], summary="A child's referrals (audited)")
+def child_referrals(request: HttpRequest, child_id: int) -> QuerySet[Referral]:
+    found = access_child(request.auth, child_id)  # type: ignore[attr-defined]
+    return (
+        Referral.objects.filter(enrolment__child=found)
+        .select_related(*REFERRAL_RELATED)
+        .prefetch_related(*REFERRAL_PREFETCH)
+    )
+
+
+# Referrals as the service sees them: a delivery partner's system reads the referrals sent to it
+# and sends back its answers and sessions; a programme's system reads the referrals it may see.
+referrals_router = Router(tags=["referrals"])
+
+
+class SharedDetailsOut(Schema):
+    """Only what the referral shared; a detail not shared is null."""
+
+    child_name: str
+    age: int
+    school: str
+    carer_name: str | None
+    carer_phone: str | None
+    carer_email: str | None
+    needs: list[str] | None
+    goal: str | None
+    message: str | None
+
+
+class ReceivedReferralOut(Schema):
+    id: int
+    service_id: str
+    service: str = Field(alias="service.name")
+    status: str
+    sent_on: date | None
+    answered_on: date | None
+    started_on: date | None
+    ended_on: date | None
+    status_reason: str
+    shared: SharedDetailsOut
+
+    @staticmethod
+    def resolve_shared(referral: Referral) -> SharedDetails:
+        return referral_shared_details(referral)
+
+
+class StatusIn(Schema):
+    status: Referral.Status
+    on: date = Field(default_factory=date.today)
+    reason: str = Field(default="", max_length=500)
+
+
+class SessionIn(Schema):
+    happened_on: date
+    attendance: PartnerSession.Attendance
+    minutes: int | None = Field(default=None, ge=1, le=600)
+    note: str = Field(default="", max_length=500)
+
+
+class SessionOut(Schema):
+    id: int
+    referral_id: int
+    happened_on: date
+    attendance: str
+    minutes: int | None
+    note: str
+
+
+@referrals_router.get(
+    "", response=list[ReceivedReferralOut], summary="Referrals you may see: for a delivery partner, those sent to it"
+)
+@paginate(LimitOffsetPagination)
+def referrals(request: HttpRequest, status: Referral.Status | None = None) -> QuerySet[Referral]:
+    found = referrals_visible_to(request.auth).select_related(  # type: ignore[attr-defined]
+        "enrolment__child__school", "enrolment__child__family", "goal", "service"
+    )
+    if status is not None:
+        found = found.filter(status=status)
+    return found.order_by("-sent_on", "-pk")
+
+
+@referrals_router.get(
+    "/{referral_id}", response=ReceivedReferralOut, summary="One referral, with what it shared (audited)"
+)
+def referral(request: HttpRequest, referral_id: int) -> Referral:
+    return access_referral(request.auth, referral_id)  # type: ignore[attr-defined]
+
+
+@referrals_router.post(
+    "/{referral_id}/status",
+    response={200: ReceivedReferralOut, 400: Problem},
+    summary="Move a referral on: accepted, declined (with a reason), started, completed; or sent, withdrawn",
+)
+def referral_status(request: HttpRequest, referral_id: int, payload: StatusIn) -> Status[object]:
+    found = access_referral(request.auth, referral_id)  # type: ignore[attr-defined]
+    try:
+        referral_status_set(
+            actor=request.auth,  # type: ignore[attr-defined]
+            referral=found,
+            status=payload.status,
+            on=payload.on,
+            reason=payload.reason,
+        )
+    except ValidationError as error:
+        return Status(400, {"detail": " ".join(error.messages)})
+    return Status(200, found)
+
+
+@referrals_router.get(
+    "/{referral_id}/sessions", response=list[SessionOut], summary="Sessions recorded on a referral (audited)"
+)
+def referral_sessions(request: HttpRequest, referral_id: int) -> QuerySet[PartnerSession]:
+    return access_referral(request.auth, referral_id).sessions.all()  # type: ignore[attr-defined]
+
+
+@referrals_router.post(
+    "/{referral_id}/sessions",
+    response={201: SessionOut, 400: Problem},
+    summary="Record a session and whether the child came",
+)
+def referral_session_create(request: HttpRequest, referral_id: int, payload: SessionIn) -> Status[object]:
+    found = access_referral(request.auth, referral_id)  # type: ignore[attr-defined]
+    try:
+        return Status(
+            201,
+            partner_session_record(actor=request.auth, referral=found, **payload.dict()),  # type: ignore[attr-defined]
+        )
     except ValidationError as error:
         return Status(400, {"detail": " ".join(error.messages)})

@@ -22,6 +22,7 @@ from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 from joinedup.cases.models import Enrolment, Goal, GoalProgress, Plan, PlanAction, PlanReview, PlanVersion
 from joinedup.core.domains import NeedDomain
+from joinedup.rules.scoring import DOMAIN_NAMES
 
 
 class PlanChanged(Exception):
@@ -49,7 +50,7 @@ def plan_start(*, actor: Membership, enrolment: Enrolment) -> Plan:
         return existing
     with transaction.atomic():
         plan = Plan.objects.create(enrolment=enrolment, created_by=actor.user)
-        domains = ", ".join(NeedDomain(d).label.lower() for d in enrolment.at_risk_domains if d in NeedDomain.values)
+        domains = ", ".join(DOMAIN_NAMES.get(domain, domain) for domain in enrolment.at_risk_domains)
         summary = f"Plan started from the areas at risk: {domains}" if domains else "Plan started"
         PlanVersion.objects.create(
             plan=plan, number=1, snapshot=plan_snapshot(plan), summary=summary[:300], changed_by=actor.user

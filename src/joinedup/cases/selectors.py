@@ -16,12 +16,14 @@ from joinedup.cases.models import (
     Contact,
     Enrolment,
     PartnerSession,
+    Plan,
     PlanAction,
     PlanReview,
     PlanVersion,
     Referral,
     ReferralEvent,
 )
+from joinedup.rules.scoring import DOMAIN_NAMES
 
 
 def child_list(actor: Membership, *, search: str = "") -> QuerySet[Child]:
@@ -123,7 +125,7 @@ def caseload(
         overdue = (today - (last or enrolment.start_date)) > every
         if overdue_only and not overdue:
             continue
-        next_review = _next_review(enrolment, review)
+        next_review = _next_review(enrolment, enrolment.last_review, review)
         rows.append(
             CaseloadRow(
                 enrolment,
@@ -141,12 +143,12 @@ def caseload(
     return rows
 
 
-def _next_review(enrolment: Enrolment, every: timedelta) -> date:
+def _next_review(enrolment: Enrolment, last_review: date | None, every: timedelta) -> date:
     """The review date the last review set or, with none set, the borough's cadence on from the last review."""
-    plan = getattr(enrolment, "plan", None)
+    plan: Plan | None = getattr(enrolment, "plan", None)
     if plan is not None and plan.next_review_on is not None:
         return plan.next_review_on
-    return (enrolment.last_review or enrolment.start_date) + every
+    return (last_review or enrolment.start_date) + every
 
 
 def team_caseloads(actor: Membership) -> list[dict[str, object]]:
@@ -425,3 +427,49 @@ def engagement(child: Child) -> list[TermEngagement]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class SharedDetails:
+    """What a referral passed to the service: all a delivery partner ever sees of the child.
+
+    Each field is filled only if the referral shared it (``Referral.shared``).
+    """
+
+    child_name: str
+    age: int
+    school: str
+    carer_name: str | None
+    carer_phone: str | None
+    carer_email: str | None
+    needs: list[str] | None
+    goal: str | None
+    message: str | None
+
+
+def referral_shared_details(referral: Referral) -> SharedDetails:
+    """The details a referral shared, read from the record as it stands (one query for the family contact)."""
+    shared = set(referral.shared)
+    child = referral.enrolment.child
+    carer = None
+    if Referral.Shared.CONTACT in shared:
+        carer = (
+            child.family.members.order_by("-parental_responsibility", "pk").first()
+            if child.family_id is not None
+            else None
+        )
+    return SharedDetails(
+        child_name=child.display_name,
+        age=child.age_on(date.today()),
+        school=child.school.name,
+        carer_name=carer.full_name if carer else None,
+        carer_phone=(carer.phone or None) if carer else None,
+        carer_email=(carer.email or None) if carer else None,
+        needs=(
+            [DOMAIN_NAMES.get(domain, domain).capitalize() for domain in referral.enrolment.at_risk_domains]
+            if Referral.Shared.NEEDS in shared
+            else None
+        ),
+        goal=referral.goal.goal if referral.goal is not None and Referral.Shared.GOAL in shared else None,
+        message=referral.reason if Referral.Shared.MESSAGE in shared else None,
+    )

@@ -1,8 +1,9 @@
 """Case coordination in the demo: every demo child with a Link Worker is enrolled, with consent and contacts.
 
 Dated from ``as_of`` (the day the demo is loaded), so caseloads look current: children started on
-the programme over the last two years, most were seen in the last fortnight, and a few are
-overdue a contact, as on a real caseload. The same seed and day give the same rows.
+the programme over the last two years, were seen every week or two since, most in the last
+fortnight, and a few are overdue a contact, as on a real caseload. Plans, reviews, referrals
+and partner sessions follow in ``demo.plans``. The same seed and day give the same rows.
 """
 
 from __future__ import annotations
@@ -96,8 +97,8 @@ def demo_cases_load(data: DemoData, *, as_of: date) -> CasesLoadSummary:
         contacts: list[Contact] = []
         for index, start in plans:
             enrolment = enrolments[index]
-            # Every week or two over the last six months; one child in ten not seen for a while.
-            day = max(start, as_of - timedelta(days=180))
+            # Every week or two since the start; one child in ten not seen for a while.
+            day = start
             last = as_of - timedelta(days=rng.randint(20, 40) if rng.random() < 0.1 else rng.randint(0, 10))
             while day <= last:
                 contacts.append(

@@ -20,6 +20,7 @@ from joinedup.demo.generator import (
     demo_data_loaded,
 )
 from joinedup.demo.identification import demo_identification_load, demo_identification_loaded
+from joinedup.demo.plans import demo_plans_load, demo_plans_loaded
 
 
 class Command(BaseCommand):
@@ -67,6 +68,9 @@ class Command(BaseCommand):
                 self.stdout.write("Enrolling the demo children, which this database has not done yet:")
                 data = demo_data_build(seed=loaded.seed, children=loaded.children or DEFAULT_CHILDREN)
                 self.stdout.write(self._load_cases(data))
+            elif loaded.seed is not None and not demo_plans_loaded():
+                self.stdout.write("Adding plans, referrals and partner sessions, which this database lacks:")
+                self.stdout.write(self._load_plans(loaded.seed))
             return
         if database_has_other_data() and not force:
             raise CommandError(
@@ -106,7 +110,16 @@ class Command(BaseCommand):
     def _load_cases(self, data: DemoData) -> str:
         """Enrol the demo's children with their Link Workers; returns a line for the summary."""
         result = demo_cases_load(data, as_of=timezone.localdate())
-        return f"  {result.enrolments:,} children enrolled, with {result.contacts:,} contacts recorded"
+        enrolled = f"  {result.enrolments:,} children enrolled, with {result.contacts:,} contacts recorded"
+        return f"{enrolled}\n{self._load_plans(data.seed)}"
+
+    def _load_plans(self, seed: int) -> str:
+        """Plans, reviews, referrals and partner sessions for every enrolment; returns a line for the summary."""
+        result = demo_plans_load(seed=seed, as_of=timezone.localdate())
+        return (
+            f"  {result.plans:,} plans with {result.reviews:,} reviews; {result.referrals:,} referrals "
+            f"with {result.sessions:,} partner sessions"
+        )
 
     def _load_identification(self, data: DemoData) -> str:
         """Screen every demo school's pupils and agree some lists; returns a line for the summary."""
