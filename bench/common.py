@@ -7,7 +7,12 @@ import platform
 import statistics
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -48,3 +53,43 @@ def django_in_throwaway_database(prefix: str, workdir: Path | None = None) -> Pa
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     return workdir
+
+
+# Field types whose Python values the database driver cannot take as they are.
+_PREPARED_TYPES = frozenset({"JSONField", "DateField", "DateTimeField", "TimeField", "DecimalField", "UUIDField"})
+
+
+def raw_insert(model: type[Model], rows: Iterable[dict[str, Any]], *, batch: int = 2_000) -> int:
+    """Insert ``rows`` (dicts keyed by column attname) with ``executemany``: no model instances, no signals.
+
+    Columns a row leaves out get the field's default. Values are prepared for
+    the database only where the driver needs it (JSON, dates and times), which
+    is what makes this several times faster than ``bulk_create``.
+    """
+    from django.db import connection
+
+    # Concrete fields always have a column; the filter also tells the type checker so.
+    fields = [f for f in model._meta.concrete_fields if f.column]
+    defaults = {f.attname: f.get_default() for f in fields}
+    prepared = [f for f in fields if f.get_internal_type() in _PREPARED_TYPES]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names come from the model
+    attnames = [f.attname for f in fields]
+    count = 0
+    with connection.cursor() as cursor:
+        pending: list[list[Any]] = []
+        for row in rows:
+            values = {**defaults, **{key: row[key] for key in row.keys() & defaults.keys()}}
+            for f in prepared:
+                values[f.attname] = f.get_db_prep_save(values[f.attname], connection)
+            pending.append([values[name] for name in attnames])
+            if len(pending) >= batch:
+                cursor.executemany(sql, pending)
+                count += len(pending)
+                pending = []
+        if pending:
+            cursor.executemany(sql, pending)
+            count += len(pending)
+    return count

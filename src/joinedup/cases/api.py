@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from joinedup.accounts.models import Role
@@ -324,11 +325,14 @@ class SessionOut(Schema):
     "", response=list[ReceivedReferralOut], summary="Referrals you may see: for a delivery partner, those sent to it"
 )
 @paginate(LimitOffsetPagination)
-def referrals(request: HttpRequest, status: Referral.Status | None = None) -> QuerySet[Referral]:
+def referrals(request: HttpRequest, status: str = "") -> QuerySet[Referral]:
+    """``status``, if given, is one of: draft, sent, accepted, declined, started, completed, withdrawn."""
+    if status and status not in Referral.Status.values:
+        raise HttpError(400, f"There is no referral status {status!r}: use one of {', '.join(Referral.Status.values)}.")
     found = referrals_visible_to(request.auth).select_related(  # type: ignore[attr-defined]
         "enrolment__child__school", "enrolment__child__family", "goal", "service"
     )
-    if status is not None:
+    if status:
         found = found.filter(status=status)
     return found.order_by("-sent_on", "-pk")
 

@@ -1,0 +1,276 @@
+"""The case as a whole: chronology, engagement, the caseload's flags, and the plan and referral API."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from joinedup.accounts.models import Membership, Role
+from joinedup.accounts.services import api_token_issue
+from joinedup.audit.models import AuditEvent
+from joinedup.cases.models import CaseSettings, Consent, Contact, Enrolment, Goal, PartnerSession, Referral
+from joinedup.cases.plans import Progress, action_add, goal_add, plan_review, plan_start
+from joinedup.cases.referrals import partner_session_record, referral_create, referral_status_set
+from joinedup.cases.selectors import NOTES_WITHHELD, engagement, school_term
+from joinedup.directory.models import Service, ServiceProfile
+from tests.conftest import World
+
+START = date.today() - timedelta(days=200)
+
+
+class Case:
+    """The own child, enrolled 200 days ago, with a plan, a goal, an action and a referral to the partner."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.worker = world.members[Role.LINK_WORKER]
+        self.partner = world.members[Role.DELIVERY_PRACTITIONER]
+        child = world.children["own"]
+        Consent.objects.create(child=child, purpose="enrolment", given_by="parent", given_on=START)
+        self.enrolment = Enrolment.objects.create(
+            child=child,
+            programme_organisation=child.programme_organisation,
+            school=child.school,
+            link_worker=self.worker.user,
+            start_date=START,
+            planned_end_date=START + timedelta(days=730),
+            at_risk_domains=["attendance", "maths"],
+        )
+        self.child = child
+        self.plan = plan_start(actor=self.worker, enrolment=self.enrolment)
+        self.goal = goal_add(
+            actor=self.worker,
+            plan=self.plan,
+            seen_version=1,
+            domain="attendance",
+            goal="Get to school on time",
+            success="Above 95% for a term",
+        )
+        self.action = action_add(
+            actor=self.worker,
+            goal=self.goal,
+            seen_version=2,
+            action="Morning check-in at the gate",
+            owner="link_worker",
+            due_on=date.today() - timedelta(days=3),
+        )
+        self.service = Service.objects.create(
+            id="c0000000-0000-4000-8000-000000000001", name="Young People's Counselling", area=world.area
+        )
+        ServiceProfile.objects.create(service=self.service, delivery_partner=self.partner.organisation)
+        Consent.objects.create(
+            child=child, purpose="referral", given_by="parent", given_on=START, service_id=self.service.id
+        )
+        self.referral = referral_create(
+            actor=self.worker,
+            enrolment=self.enrolment,
+            service=self.service,
+            goal=self.goal,
+            reason="Worries about home are getting in the way of school.",
+            shared=["child", "needs", "goal"],
+            send=True,
+        )
+
+
+@pytest.fixture
+def case(world: World) -> Case:
+    return Case(world)
+
+
+def post(client: Client, url: str, body: dict[str, object], **headers: Any) -> Any:
+    return client.post(url, json.dumps(body), content_type="application/json", headers=headers)
+
+
+def test_the_chronology_tells_plan_changes_reviews_referrals_and_sessions(case: Case) -> None:
+    referral_status_set(actor=case.partner, referral=case.referral, status="accepted", on=date.today())
+    partner_session_record(
+        actor=case.partner, referral=case.referral, happened_on=date.today(), attendance="attended", note="Chatty"
+    )
+    plan_review(
+        actor=case.worker,
+        plan=case.plan,
+        seen_version=3,
+        reviewed_on=date.today(),
+        attendees="Mum",
+        summary="Mornings are calmer now",
+        next_steps="Keep going",
+        next_review_on=None,
+        progress={case.goal.pk: Progress("good")},
+    )
+    page = case.world.client_for(Role.LINK_WORKER).get(f"/children/{case.child.pk}/chronology/").text
+    for expected in (
+        "Plan version 2",
+        "Goal added: Get to school on time",
+        "Plan reviewed",
+        "Mornings are calmer now",
+        "Referral to Young People&#x27;s Counselling: sent",
+        "Referral to Young People&#x27;s Counselling: started",
+        "Young People&#x27;s Counselling session: attended",
+        "Chatty",
+    ):
+        assert expected in page, expected
+    only = (
+        case.world.client_for(Role.LINK_WORKER).get(f"/children/{case.child.pk}/chronology/", {"kind": "referral"}).text
+    )
+    assert "Referral to" in only
+    assert "Plan version" not in only
+
+
+def test_school_staff_see_that_sessions_happened_but_not_the_notes(case: Case) -> None:
+    Contact.objects.create(enrolment=case.enrolment, kind="one_to_one", happened_on=date.today(), notes="Private")
+    page = case.world.client_for(Role.SCHOOL_STAFF).get(f"/children/{case.child.pk}/chronology/").text
+    assert "1:1 session" in page
+    assert "Private" not in page
+    assert NOTES_WITHHELD.replace("'", "&#x27;") in page
+
+
+def test_engagement_counts_contacts_and_attendance_by_term(case: Case) -> None:
+    CaseSettings.objects.create(area=case.world.area, high_engagement_contacts=2, high_engagement_attendance=75)
+    term_start, _name = school_term(date.today())
+    for offset in range(3):
+        Contact.objects.create(enrolment=case.enrolment, kind="phone", happened_on=term_start + timedelta(days=offset))
+    Contact.objects.create(enrolment=case.enrolment, kind="phone", happened_on=term_start - timedelta(days=1))
+    for attendance in ("attended", "attended", "attended", "did_not_attend", "cancelled_provider"):
+        PartnerSession.objects.create(referral=case.referral, happened_on=term_start, attendance=attendance)
+    *earlier, this_term = engagement(case.child)
+    assert (this_term.contacts, this_term.attended, this_term.did_not_attend, this_term.cancelled) == (3, 3, 1, 1)
+    assert this_term.attendance_pct == 75
+    assert this_term.high
+    assert earlier[-1].contacts == 1
+    assert not earlier[-1].high  # one contact is short of two
+    page = case.world.client_for(Role.LINK_WORKER).get(f"/children/{case.child.pk}/").text
+    assert "High engagement" in page
+
+
+def test_school_terms() -> None:
+    assert school_term(date(2026, 11, 26)) == (date(2026, 9, 1), "Autumn 2026")
+    assert school_term(date(2027, 2, 1)) == (date(2027, 1, 1), "Spring 2027")
+    assert school_term(date(2027, 7, 20)) == (date(2027, 4, 1), "Summer 2027")
+
+
+def test_the_caseload_flags_the_next_action_open_referrals_and_an_overdue_review(
+    case: Case, django_assert_max_num_queries: Any
+) -> None:
+    client = case.world.client_for(Role.LINK_WORKER)
+    client.get("/")
+    with django_assert_max_num_queries(15):
+        page = client.get("/children/caseload/").text
+    assert "Morning check-in at the gate" in page
+    assert "Overdue" in page  # the action was due three days ago
+    assert "1 open referral" in page
+    assert "Review overdue" in page  # enrolled 200 days ago, never reviewed, termly cadence
+
+
+def test_the_caseload_costs_the_same_queries_for_many_children(case: Case, django_assert_max_num_queries: Any) -> None:
+    from tests.factories import ChildFactory
+
+    for n in range(12):
+        child = ChildFactory.create(
+            area=case.world.area,
+            school=case.world.school,
+            programme_organisation=case.world.programme,
+            link_worker=case.worker.user,
+        )
+        enrolment = Enrolment.objects.create(
+            child=child,
+            programme_organisation=case.world.programme,
+            school=case.world.school,
+            link_worker=case.worker.user,
+            start_date=START,
+            planned_end_date=START + timedelta(days=730),
+        )
+        plan = plan_start(actor=case.worker, enrolment=enrolment)
+        goal_add(actor=case.worker, plan=plan, seen_version=1, domain="attendance", goal=f"Goal {n}", success="Yes")
+    client = case.world.client_for(Role.LINK_WORKER)
+    client.get("/")
+    with django_assert_max_num_queries(15):
+        page = client.get("/children/caseload/").text
+    assert page.count('id="caseload-') == 13
+
+
+def test_the_plan_and_referrals_through_the_api(case: Case) -> None:
+    client = case.world.client_for(Role.LINK_WORKER)
+    plan = client.get(f"/api/children/{case.child.pk}/plan").json()
+    assert plan["version"] == 3
+    assert plan["goals"][0]["actions"][0]["action"] == "Morning check-in at the gate"
+    referrals = client.get(f"/api/children/{case.child.pk}/referrals").json()
+    assert [event["status"] for event in referrals[0]["events"]] == ["draft", "sent"]
+    other = case.world.client_for(Role.LINK_WORKER)
+    other.force_login(case.world.children["other_org"].link_worker)  # type: ignore[arg-type]
+    assert other.get(f"/api/children/{case.child.pk}/plan").status_code == 404
+
+
+def test_a_partner_system_answers_referrals_with_its_token_and_sees_only_what_was_shared(case: Case) -> None:
+    admin = case.world.members[Role.ADMINISTRATOR]
+    _token, key = api_token_issue(
+        actor=admin, organisation=case.partner.organisation, role=Role.DELIVERY_PRACTITIONER, name="Case system"
+    )
+    system = Client()
+    auth = {"Authorization": f"Bearer {key}"}
+    listed = system.get("/api/referrals", headers=auth).json()["items"]
+    assert [item["id"] for item in listed] == [case.referral.pk]
+    assert system.get("/api/referrals", {"status": "started"}, headers=auth).json()["items"] == []
+    wrong = system.get("/api/referrals", {"status": "lost"}, headers=auth)
+    assert wrong.status_code == 400
+    assert "no referral status 'lost'" in wrong.json()["detail"]
+    shared = listed[0]["shared"]
+    assert shared["child_name"] == case.child.display_name
+    assert shared["needs"] == ["Attendance", "Maths"]
+    assert shared["goal"] == "Get to school on time"
+    assert shared["carer_phone"] is None  # contact details were not shared
+    assert shared["message"] is None
+    assert system.get(f"/api/children/{case.child.pk}", headers=auth).status_code == 404
+    url = f"/api/referrals/{case.referral.pk}"
+    declined = post(system, f"{url}/status", {"status": "declined"}, **auth)
+    assert declined.status_code == 400
+    assert declined.json() == {"detail": "Give the reason it was declined."}
+    assert post(system, f"{url}/status", {"status": "accepted"}, **auth).json()["status"] == "accepted"
+    session = post(
+        system, f"{url}/sessions", {"happened_on": date.today().isoformat(), "attendance": "attended"}, **auth
+    )
+    assert session.status_code == 201
+    assert Referral.objects.get(pk=case.referral.pk).status == "started"  # the first attended session starts it
+    assert system.get(f"{url}/sessions", headers=auth).json()[0]["attendance"] == "attended"
+    assert AuditEvent.objects.filter(record_type="partner_session", child_id=case.child.pk).exists()
+
+
+def test_a_link_worker_cannot_answer_for_a_partner_in_joinedup(case: Case) -> None:
+    client = case.world.client_for(Role.LINK_WORKER)
+    answer = post(client, f"/api/referrals/{case.referral.pk}/status", {"status": "accepted"})
+    assert answer.status_code == 400
+    assert "practitioners answer its referrals" in answer.json()["detail"]
+    assert Referral.objects.get(pk=case.referral.pk).status == "sent"
+
+
+def test_drafts_and_other_partners_referrals_are_not_seen(case: Case) -> None:
+    draft = referral_create(
+        actor=case.worker,
+        enrolment=case.enrolment,
+        service=case.service,
+        reason="Another go later",
+        shared=["child"],
+    )
+    client = case.world.client_for(Role.DELIVERY_PRACTITIONER)
+    assert client.get(f"/api/referrals/{draft.pk}").status_code == 404
+    elsewhere = Membership.objects.create(
+        user=case.partner.user,
+        organisation=case.partner.organisation,
+        area=case.world.other_area,
+        role=Role.DELIVERY_PRACTITIONER,
+    )
+    assert elsewhere.pk
+    ids = [item["id"] for item in client.get("/api/referrals").json()["items"]]
+    assert ids == [case.referral.pk]
+
+
+def test_goals_start_from_the_plan_version_that_was_seen(case: Case) -> None:
+    from joinedup.cases.plans import PlanChanged
+
+    with pytest.raises(PlanChanged) as refused:
+        goal_add(actor=case.worker, plan=case.plan, seen_version=1, domain="health", goal="Sleep", success="8 hours")
+    assert "Link Worker changed this plan" in str(refused.value)
+    assert not Goal.objects.filter(goal="Sleep").exists()
