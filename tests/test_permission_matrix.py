@@ -6,8 +6,10 @@ The test walks the URL configuration, so a new route that is not listed in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -34,6 +36,9 @@ class Route:
     method: str = "get"
     public: bool = False
     api: bool = False
+    # For an API write: the JSON sent. Reaching the route then means 200, 201, or a 400 from the service
+    # (the gate let the caller through); a refusal is still 403 or 404.
+    body: dict[str, object] | None = None
 
 
 def same_everywhere(roles: frozenset[Role]) -> dict[str, frozenset[Role]]:
@@ -69,6 +74,31 @@ def membership_kwargs(world: World, scope: str) -> dict[str, object]:
     """The role of the person whose child is in that scope (the Link Worker's own for "own")."""
     user = world.children[scope].link_worker
     return {"pk": user.memberships.get().pk}
+
+
+def api_token_kwargs(world: World, scope: str) -> dict[str, object]:
+    """A partner system's token: the borough's delivery partner's ("own"), another organisation's in the
+    borough ("other_org"), or one acting in another borough ("other_area")."""
+    from joinedup.accounts.models import ApiToken, Membership, User
+
+    area = world.other_area if scope == "other_area" else world.area
+    organisation = {
+        "own": world.members[Role.DELIVERY_PRACTITIONER].organisation,
+        "other_org": world.other_programme,
+        "other_area": world.programme,
+    }[scope]
+    account = User.objects.create_user(f"api-{scope}@tokens.invalid", full_name=f"API: {scope}")
+    membership = Membership.objects.create(
+        user=account, organisation=organisation, area=area, role=Role.PARTNER_PROFESSIONAL
+    )
+    token = ApiToken.objects.create(
+        membership=membership,
+        name=f"System {scope}",
+        prefix="jdu_test",
+        key_hash=scope.rjust(64, "0"),
+        created_by=world.members[Role.ADMINISTRATOR].user,
+    )
+    return {"pk": token.pk}
 
 
 def job_kwargs(world: World, scope: str) -> dict[str, object]:
@@ -225,6 +255,16 @@ def enrolment_kwargs(world: World, scope: str) -> dict[str, object]:
     return {"pk": child.pk}
 
 
+def plan_kwargs(world: World, scope: str) -> dict[str, object]:
+    """The child in that scope, enrolled, with a plan."""
+    from joinedup.cases.models import Plan
+
+    enrolment_kwargs(world, scope)
+    child = world.children[scope]
+    Plan.objects.create(enrolment=child.enrolments.get())
+    return {"child_id": child.pk}
+
+
 def consent_kwargs(world: World, scope: str) -> dict[str, object]:
     """A consent on record for the child in that scope."""
     from datetime import date
@@ -234,6 +274,76 @@ def consent_kwargs(world: World, scope: str) -> dict[str, object]:
     child = world.children[scope]
     consent = Consent.objects.create(child=child, purpose="enrolment", given_by="parent", given_on=date(2026, 9, 1))
     return {"pk": child.pk, "consent_pk": consent.pk}
+
+
+def plan_page_kwargs(key: str = "") -> Callable[[World, str], dict[str, object]]:
+    """The child in that scope, enrolled, with a plan holding one goal with one action; with ``key``
+    ("goal_pk", "action_pk" or "number"), the goal, the action or the plan's first version too."""
+
+    def kwargs(world: World, scope: str) -> dict[str, object]:
+        from joinedup.cases.models import Goal, PlanAction
+        from joinedup.cases.plans import plan_start
+
+        found = enrolment_kwargs(world, scope)
+        enrolment = world.children[scope].enrolments.get()
+        plan = plan_start(actor=world.members[Role.LINK_WORKER], enrolment=enrolment)
+        goal = Goal.objects.create(plan=plan, domain="attendance", goal="On time", success="Four days in five")
+        action = PlanAction.objects.create(plan=plan, goal=goal, action="Call school", owner="school")
+        extra = {"goal_pk": goal.pk, "action_pk": action.pk, "number": 1}
+        return {**found, key: extra[key]} if key else found
+
+    return kwargs
+
+
+def _matrix_referral(world: World, scope: str) -> object:
+    """A sent referral of the child in that scope (enrolled). Sent to the world's delivery partner, the
+    practitioner's own organisation, for "own" and "other_area" (a child of another borough); for "other_org",
+    to another delivery partner."""
+    from datetime import date
+
+    from joinedup.accounts.models import Organisation
+    from joinedup.cases.models import Referral
+
+    child = world.children[scope]
+    enrolment_kwargs(world, scope)
+    partner = world.members[Role.DELIVERY_PRACTITIONER].organisation
+    if scope == "other_org":
+        partner = Organisation.objects.create(name="Other Partner", kind=Organisation.Kind.DELIVERY_PARTNER)
+    service = Service.objects.create(
+        id=f"0a100000-0000-4000-8000-{child.pk:012d}", name=f"Mentoring for {scope}", area=child.area
+    )
+    return Referral.objects.create(
+        enrolment=child.enrolments.get(),
+        service=service,
+        partner_organisation=partner,
+        status=Referral.Status.SENT,
+        reason="Friendships.",
+        shared=["child"],
+        sent_on=date.today(),
+    )
+
+
+def referral_new_kwargs(world: World, scope: str) -> dict[str, object]:
+    referral: Any = _matrix_referral(world, scope)
+    return {"pk": referral.enrolment.child_id, "service_id": referral.service_id}
+
+
+def child_referral_kwargs(world: World, scope: str) -> dict[str, object]:
+    referral: Any = _matrix_referral(world, scope)
+    return {"pk": referral.enrolment.child_id, "referral_pk": referral.pk}
+
+
+def api_referral_kwargs(world: World, scope: str) -> dict[str, object]:
+    referral: Any = _matrix_referral(world, scope)
+    return {"referral_id": referral.pk}
+
+
+REFERRAL_READERS = CHILD_ROLES | {Role.DELIVERY_PRACTITIONER}
+
+
+def partner_referral_kwargs(world: World, scope: str) -> dict[str, object]:
+    referral: Any = _matrix_referral(world, scope)
+    return {"pk": referral.pk}
 
 
 def confirmed_entry_kwargs(world: World, scope: str) -> dict[str, object]:
@@ -316,6 +426,55 @@ ROUTES: dict[str, Route] = {
             "other_area": NONE,
         },
     ),
+    # The plan: read by everyone who may see the child; changed by their Link Worker and the team manager.
+    "cases:plan": Route(kwargs=enrolment_kwargs, allowed=only_own(CHILD_ROLES)),
+    "cases:plan_history": Route(kwargs=plan_page_kwargs(), allowed=only_own(CHILD_ROLES)),
+    "cases:plan_version": Route(kwargs=plan_page_kwargs("number"), allowed=only_own(CHILD_ROLES)),
+    "cases:plan_print": Route(kwargs=plan_page_kwargs(), allowed=only_own(CHILD_ROLES)),
+    "cases:plan_goal_new": Route(
+        kwargs=enrolment_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
+    ),
+    "cases:plan_goal_edit": Route(
+        kwargs=plan_page_kwargs("goal_pk"),
+        allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER})),
+    ),
+    "cases:plan_action_new": Route(
+        kwargs=plan_page_kwargs("goal_pk"),
+        allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER})),
+    ),
+    "cases:plan_action_edit": Route(
+        kwargs=plan_page_kwargs("action_pk"),
+        allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER})),
+    ),
+    "cases:plan_words": Route(
+        kwargs=enrolment_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
+    ),
+    "cases:plan_review": Route(
+        kwargs=enrolment_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
+    ),
+    # Referrals: the child's Link Worker and the team manager refer and follow them; a delivery practitioner
+    # sees only those sent to their organisation in their borough, and never the child's record.
+    "cases:referral_new": Route(
+        kwargs=referral_new_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
+    ),
+    "cases:referral": Route(
+        kwargs=child_referral_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
+    ),
+    "cases:referral_move": Route(
+        method="post",
+        kwargs=child_referral_kwargs,
+        allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER})),
+    ),
+    "partner:referrals": Route(allowed=same_everywhere(frozenset({Role.DELIVERY_PRACTITIONER}))),
+    "partner:referral": Route(
+        kwargs=partner_referral_kwargs, allowed=only_own(frozenset({Role.DELIVERY_PRACTITIONER}))
+    ),
+    "partner:referral_move": Route(
+        method="post", kwargs=partner_referral_kwargs, allowed=only_own(frozenset({Role.DELIVERY_PRACTITIONER}))
+    ),
+    "partner:session_new": Route(
+        method="post", kwargs=partner_referral_kwargs, allowed=only_own(frozenset({Role.DELIVERY_PRACTITIONER}))
+    ),
     "audit:search": Route(allowed=same_everywhere(ADMIN)),
     "audit:verify": Route(method="post", allowed=same_everywhere(ADMIN)),
     "manage:organisations": Route(allowed=same_everywhere(ADMIN)),
@@ -335,6 +494,12 @@ ROUTES: dict[str, Route] = {
     ),
     "manage:person_unlock": Route(
         method="post", kwargs=person_kwargs, allowed={"own": ADMIN, "other_org": ADMIN, "other_area": NONE}
+    ),
+    # API tokens for partner systems: administrators manage those acting in their own borough.
+    "manage:api_tokens": Route(allowed=same_everywhere(ADMIN)),
+    "manage:api_token_add": Route(allowed=same_everywhere(ADMIN)),
+    "manage:api_token_revoke": Route(
+        method="post", kwargs=api_token_kwargs, allowed={"own": ADMIN, "other_org": ADMIN, "other_area": NONE}
     ),
     # The directory is open to every role; its management is for the borough's data lead.
     "directory:search": Route(allowed=same_everywhere(ALL)),
@@ -416,6 +581,22 @@ ROUTES: dict[str, Route] = {
     "api:contacts": Route(api=True, kwargs=child_kwargs("child_id"), allowed=only_own(CHILD_ROLES)),
     # The same path as api:contacts (its GET); who may POST is tested in tests/cases/test_api.py.
     "api:contact_create": Route(api=True, kwargs=child_kwargs("child_id"), allowed=only_own(CHILD_ROLES)),
+    "api:plan": Route(api=True, kwargs=plan_kwargs, allowed=only_own(CHILD_ROLES)),
+    "api:child_referrals": Route(api=True, kwargs=child_kwargs("child_id"), allowed=only_own(CHILD_ROLES)),
+    # Referrals by themselves: those of the children a person may see, or, for a delivery partner (person or
+    # system), those sent to it in its borough. Which moves each may make is tested in tests/cases.
+    "api:referrals": Route(api=True, allowed=same_everywhere(ALL)),
+    "api:referral": Route(api=True, kwargs=api_referral_kwargs, allowed=only_own(REFERRAL_READERS)),
+    "api:referral_status": Route(
+        api=True, kwargs=api_referral_kwargs, body={"status": "accepted"}, allowed=only_own(REFERRAL_READERS)
+    ),
+    "api:referral_sessions": Route(api=True, kwargs=api_referral_kwargs, allowed=only_own(REFERRAL_READERS)),
+    "api:referral_session_create": Route(
+        api=True,
+        kwargs=api_referral_kwargs,
+        body={"happened_on": "2026-11-20", "attendance": "attended"},
+        allowed=only_own(REFERRAL_READERS),
+    ),
 }
 
 
@@ -446,7 +627,10 @@ def test_every_route_is_in_the_matrix() -> None:
 
 
 def request(client: Client, route: Route, url: str) -> int:
-    response = client.post(url) if route.method == "post" else client.get(url)
+    if route.body is not None:
+        response = client.post(url, json.dumps(route.body), content_type="application/json")
+    else:
+        response = client.post(url) if route.method == "post" else client.get(url)
     if response.status_code == 302:
         # Being sent to sign in again is a refusal, not a success.
         assert not response["Location"].startswith(reverse("accounts:sign_in")) or route.method == "post"
@@ -461,17 +645,24 @@ def test_matrix(world: World, name: str, role: Role, scope: str) -> None:
     route = ROUTES[name]
     url = reverse(name, kwargs=route.kwargs(world, scope))
     status = request(world.client_for(role), route, url)
+    reached = (200, 302) if route.body is None else (200, 201, 400)
     if role in route.allowed[scope]:
-        assert status in (200, 302), f"{role.label} should reach {name} ({scope}) but got {status}"
+        assert status in reached, f"{role.label} should reach {name} ({scope}) but got {status}"
     else:
         assert status in (403, 404), f"{role.label} must be refused {name} ({scope}) but got {status}"
+
+
+def request_anonymous(route: Route, url: str) -> Any:
+    if route.body is not None:
+        return Client().post(url, json.dumps(route.body), content_type="application/json")
+    return Client().post(url) if route.method == "post" else Client().get(url)
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_anonymous_is_refused_everything_but_public_routes(world: World, name: str) -> None:
     route = ROUTES[name]
     url = reverse(name, kwargs=route.kwargs(world, "own"))
-    response = Client().post(url) if route.method == "post" else Client().get(url)
+    response = request_anonymous(route, url)
     if route.public:
         assert response.status_code == (200 if route.allowed["own"] else 404)
     elif route.api:

@@ -140,6 +140,20 @@ def referral_status_set(*, actor: Membership, referral: Referral, status: str, o
     return referral
 
 
+def referral_moves(actor: Membership, referral: Referral) -> list[str]:
+    """The statuses ``actor`` may move ``referral`` to now, in life-cycle order: the buttons a page offers."""
+    moves: list[str] = []
+    for status in Status.values:
+        if status not in TRANSITIONS.get(referral.status, frozenset()):
+            continue
+        try:
+            _check_mover(actor, referral, status)
+        except ValidationError:
+            continue
+        moves.append(status)
+    return moves
+
+
 def _check_mover(actor: Membership, referral: Referral, status: str) -> None:
     """The programme sends and withdraws; the service, or the Link Worker for a service not in Joinedup, answers."""
     partner = referral.partner_organisation_id

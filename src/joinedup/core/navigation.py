@@ -43,6 +43,13 @@ SECTIONS: tuple[Section, ...] = (
         "Find local services that work and that a family can reach.",
     ),
     Section(
+        "referrals",
+        "Referrals",
+        "partner:referrals",
+        frozenset({Role.DELIVERY_PRACTITIONER}),
+        "The referrals sent to your organisation: answer them, record sessions, close the loop.",
+    ),
+    Section(
         "identification",
         "Identification",
         "identification:home",

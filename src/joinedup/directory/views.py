@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 
 from joinedup.accounts.models import Role
 from joinedup.cases.access import access_child
+from joinedup.cases.models import Child, Enrolment
 from joinedup.core.access import actor_of, roles_required
-from joinedup.core.domains import IDENTIFICATION_DOMAINS, NeedDomain
+from joinedup.core.domains import IDENTIFICATION_DOMAINS, RISK_AREA_NEEDS, NeedDomain
 from joinedup.core.jobs import job_start
 from joinedup.core.uploads import upload_keep
 from joinedup.directory.forms import GapReportForm, ImportForm, ServiceProfileForm, ServiceSearchForm
@@ -40,6 +41,8 @@ from joinedup.directory.services import profile_for, service_profile_update, ser
 from joinedup.directory.tasks import directory_import_task
 
 GAP_ROLES = (Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER)
+# Who refers a child from the search: the child's Link Worker and their team manager.
+REFERRERS = (Role.LINK_WORKER, Role.TEAM_MANAGER)
 DEFAULT_BAND = "8-11"  # most of the programme's children are in primary school
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -73,12 +76,29 @@ def search(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     data = request.GET.copy()
     child = None
+    refer: dict[str, object] = {}
     if "child" in data:
         child = access_child(actor, data.pop("child")[0])
+        if "postcode" not in data:
+            # Arriving from the record (not a search already made): start from the areas at risk too.
+            data.setlist("need", _child_needs(child))
         data.setdefault("age", str(child.age_on(date.today())))
         data.setdefault("postcode", child.home_postcode)
+        if actor.role in REFERRERS and child.enrolments.exclude(stage=Enrolment.Stage.CLOSED).exists():
+            # From the plan, a goal comes along to the referral form.
+            goal = data.pop("goal", [""])[0]
+            refer = {"child": child, "goal": goal if goal.isdigit() else ""}
     form = ServiceSearchForm(data)
-    return _search_page(request, template="directory/search.html", form=form, child=child)
+    return _search_page(request, template="directory/search.html", form=form, child=child, refer=refer)
+
+
+def _child_needs(child: Child) -> list[str]:
+    """The needs a child's open enrolment starts from: its areas at risk, as need domains."""
+    enrolment = child.enrolments.exclude(stage=Enrolment.Stage.CLOSED).first()
+    domains = enrolment.at_risk_domains if enrolment else []
+    needs = {RISK_AREA_NEEDS[domain].value for domain in domains if domain in RISK_AREA_NEEDS}
+    needs |= {domain for domain in domains if domain in NeedDomain.values}
+    return sorted(needs)
 
 
 def service(request: HttpRequest, pk: str) -> HttpResponse:

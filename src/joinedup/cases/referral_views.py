@@ -1,0 +1,265 @@
+"""Referral pages for the child's Link Worker and their team manager: refer from the directory or the plan,
+follow the referral until the loop is closed.
+
+Each page goes through the gate: ``access_child`` for a new referral, ``access_referral`` for one that exists
+(both audited, both the same 404 for a missing or a forbidden record).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from joinedup.accounts.models import Membership
+from joinedup.cases.access import access_child, access_referral
+from joinedup.cases.consent import ConsentCheck, consent_check
+from joinedup.cases.models import Child, Consent, Enrolment, Goal, PartnerSession, Referral, ReferralEvent
+from joinedup.cases.referral_forms import FamilyConsentForm, ReferralForm, ReferralMoveForm
+from joinedup.cases.referrals import referral_create, referral_moves, referral_status_set
+from joinedup.cases.services import consent_record
+from joinedup.cases.views import CASE_WORKERS
+from joinedup.core.access import actor_of, roles_required
+from joinedup.directory.models import Service, ServiceProfile
+
+Status = Referral.Status
+Attendance = PartnerSession.Attendance
+
+# The button for each move, in the words of the person pressing it.
+MOVE_LABELS: dict[str, str] = {
+    Status.SENT: "Send the referral",
+    Status.ACCEPTED: "Accept",
+    Status.DECLINED: "Decline",
+    Status.STARTED: "Mark as started",
+    Status.COMPLETED: "Mark as completed",
+    Status.WITHDRAWN: "Withdraw",
+}
+
+
+# -- reads (shared with the partner's pages) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    """How the child engaged with the sessions offered under one referral."""
+
+    total: int
+    attended: int
+    did_not_attend: int
+    cancelled_by_provider: int
+    cancelled_by_family: int
+
+    @classmethod
+    def of(cls, sessions: list[PartnerSession]) -> AttendanceSummary:
+        counts = Counter(session.attendance for session in sessions)
+        return cls(
+            total=len(sessions),
+            attended=counts[Attendance.ATTENDED],
+            did_not_attend=counts[Attendance.DID_NOT_ATTEND],
+            cancelled_by_provider=counts[Attendance.CANCELLED_PROVIDER],
+            cancelled_by_family=counts[Attendance.CANCELLED_FAMILY],
+        )
+
+
+def referral_events(referral: Referral) -> QuerySet[ReferralEvent]:
+    return referral.events.select_related("by", "by_organisation")
+
+
+def referral_sessions(referral: Referral) -> list[PartnerSession]:
+    return list(referral.sessions.all())
+
+
+def moves_offered(actor: Membership, referral: Referral) -> list[tuple[str, str]]:
+    """The buttons for the moves this person may make now: (status, label)."""
+    return [(status, MOVE_LABELS[status]) for status in referral_moves(actor, referral)]
+
+
+def open_enrolment(child: Child) -> Enrolment:
+    enrolment = child.enrolments.exclude(stage=Enrolment.Stage.CLOSED).first()
+    if enrolment is None:
+        raise Http404("This child has no open enrolment.")
+    return enrolment
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+@roles_required(*CASE_WORKERS)
+def referral_new(request: HttpRequest, pk: int, service_id: str) -> HttpResponse:
+    """Refer the child to a directory service: the message, what to share, draft or send now.
+
+    When the family's consent to a referral to this service is not on record, the form says so and takes it,
+    recorded in the same transaction as the referral, so a refused send leaves nothing behind.
+    """
+    actor = actor_of(request)
+    child = access_child(actor, pk)
+    enrolment = open_enrolment(child)
+    service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
+    profile = ServiceProfile.objects.filter(service=service).select_related("delivery_partner").first()
+    goals = Goal.objects.filter(plan__enrolment=enrolment, status=Goal.Status.ACTIVE)
+    check = consent_check(child, Consent.Purpose.REFERRAL, service_id=service.id)
+    initial: dict[str, Any] = {
+        "shared": [Referral.Shared.MESSAGE],
+        "given_by": Consent.GivenBy.PARENT,
+        "obtained": Consent.Obtained.IN_PERSON,
+        "given_on": date.today(),
+    }
+    goal_id = request.GET.get("goal", "")
+    if goal_id.isdigit() and goals.filter(pk=goal_id).exists():
+        initial.update(goal=int(goal_id), shared=[Referral.Shared.GOAL, Referral.Shared.MESSAGE])
+    form = ReferralForm(request.POST if request.method == "POST" else None, goals=goals, initial=initial)
+    if not check.ok:
+        # The refusal to send is about consent: the error summary leads to where it is recorded.
+        form.error_anchor = "id_record_consent"  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                _consent_take(actor, child, service, form, check, shared=form.shared_items)
+                referral = referral_create(
+                    actor=actor,
+                    enrolment=enrolment,
+                    service=service,
+                    reason=data["reason"],
+                    shared=form.shared_items,
+                    goal=data["goal"],
+                    send=form.send,
+                )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            if referral.status == Status.SENT:
+                to = profile.delivery_partner.name if profile and profile.delivery_partner else service.name
+                messages.success(request, f"Sent the referral to {to}.")
+            else:
+                messages.success(request, f"Saved the referral to {service.name} as a draft. It has not been sent.")
+            return redirect("cases:referral", pk=child.pk, referral_pk=referral.pk)
+    return render(
+        request,
+        "cases/referral_new.html",
+        {
+            "child": child,
+            "enrolment": enrolment,
+            "service": service,
+            "profile": profile,
+            "form": form,
+            "consent": check,
+            "today": date.today(),
+        },
+    )
+
+
+def _consent_take(
+    actor: Membership,
+    child: Child,
+    service: Service,
+    form: FamilyConsentForm,
+    check: ConsentCheck,
+    *,
+    shared: list[str],
+) -> Consent | None:
+    """Record the family's consent typed into the form, when none is on record; inside the caller's transaction."""
+    arguments = form.consent_arguments()
+    if check.ok or arguments is None:
+        return None
+    labels = "; ".join(str(Referral.Shared(item).label).lower() for item in shared)
+    return consent_record(
+        actor=actor,
+        child=child,
+        purpose=Consent.Purpose.REFERRAL,
+        basis=Consent.Basis.CONSENT,
+        service_id=service.id,
+        scope=f"Referral to {service.name}, sharing {labels}"[:500],
+        **arguments,
+    )
+
+
+def _child_referral(request: HttpRequest, pk: int, referral_pk: int) -> tuple[Membership, Referral]:
+    """The referral, through the gate (audited), if it is about the child in the address."""
+    actor = actor_of(request)
+    referral = access_referral(actor, referral_pk)
+    if referral.enrolment.child_id != pk:
+        raise Http404("No referral found.")
+    return actor, referral
+
+
+@roles_required(*CASE_WORKERS)
+def referral_detail(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
+    actor, referral = _child_referral(request, pk, referral_pk)
+    return _detail_page(request, actor, referral, _move_form(None))
+
+
+@roles_required(*CASE_WORKERS)
+@require_POST
+def referral_move(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
+    """Move the referral on (send, withdraw, or record a service's answer); errors show on the referral page."""
+    actor, referral = _child_referral(request, pk, referral_pk)
+    form = _move_form(request.POST)
+    child = referral.enrolment.child
+    check = consent_check(child, Consent.Purpose.REFERRAL, service_id=referral.service_id)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if data["status"] == Status.SENT:
+                    _consent_take(actor, child, referral.service, form, check, shared=referral.shared)
+                referral_status_set(
+                    actor=actor, referral=referral, status=data["status"], on=data["on"], reason=data["reason"]
+                )
+        except ValidationError as error:
+            # The referral object may hold the refused values; the page shows it as stored.
+            referral.refresh_from_db()
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"The referral is now {referral.get_status_display().lower()}.")
+            return redirect("cases:referral", pk=child.pk, referral_pk=referral.pk)
+    return _detail_page(request, actor, referral, form)
+
+
+def _move_form(data: Any) -> ReferralMoveForm:
+    form = ReferralMoveForm(
+        data,
+        initial={
+            "on": date.today(),
+            "given_by": Consent.GivenBy.PARENT,
+            "obtained": Consent.Obtained.IN_PERSON,
+            "given_on": date.today(),
+        },
+    )
+    form.error_anchor = "id_reason"  # type: ignore[attr-defined]
+    return form
+
+
+def _detail_page(request: HttpRequest, actor: Membership, referral: Referral, form: ReferralMoveForm) -> HttpResponse:
+    child = referral.enrolment.child
+    sessions = referral_sessions(referral)
+    check = None
+    if referral.status == Status.DRAFT:
+        check = consent_check(child, Consent.Purpose.REFERRAL, service_id=referral.service_id)
+        if not check.ok:
+            form.error_anchor = "id_record_consent"  # type: ignore[attr-defined]
+    return render(
+        request,
+        "cases/referral_detail.html",
+        {
+            "child": child,
+            "referral": referral,
+            "events": referral_events(referral),
+            "sessions": sessions,
+            "attendance": AttendanceSummary.of(sessions),
+            "shared": [Referral.Shared(item).label for item in referral.shared if item in Referral.Shared.values],
+            "moves": moves_offered(actor, referral),
+            "consent": check,
+            "form": form,
+            "today": date.today(),
+        },
+    )
