@@ -231,7 +231,11 @@ def build(children: int, sessions: int) -> list[Any]:
                 for a in range(6)
             ),
         )
-        snapshot: dict[str, Any] = {"family_words": "We want mornings to be calmer.", "next_review_on": None, "goals": []}
+        snapshot: dict[str, Any] = {
+            "family_words": "We want mornings to be calmer.",
+            "next_review_on": None,
+            "goals": [],
+        }
         raw_insert(
             PlanVersion,
             (

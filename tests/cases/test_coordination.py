@@ -274,3 +274,52 @@ def test_goals_start_from_the_plan_version_that_was_seen(case: Case) -> None:
         goal_add(actor=case.worker, plan=case.plan, seen_version=1, domain="health", goal="Sleep", success="8 hours")
     assert "Link Worker changed this plan" in str(refused.value)
     assert not Goal.objects.filter(goal="Sleep").exists()
+
+
+def test_the_record_and_chronology_cost_the_same_queries_however_long_the_case(
+    case: Case, django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = case.world.client_for(Role.LINK_WORKER)
+    client.get("/")
+
+    def cost() -> tuple[int, int]:
+        counts = []
+        for url in (f"/children/{case.child.pk}/", f"/children/{case.child.pk}/chronology/"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+        return counts[0], counts[1]
+
+    before = cost()
+    for n in range(6):
+        service = Service.objects.create(id=f"c0000000-0000-4000-8000-0000000001{n:02d}", name=f"Service {n}")
+        Consent.objects.create(
+            child=case.child, purpose="referral", given_by="parent", given_on=START, service_id=service.id
+        )
+        referral = referral_create(
+            actor=case.worker, enrolment=case.enrolment, service=service, reason="Help", shared=["child"], send=True
+        )
+        referral_status_set(actor=case.worker, referral=referral, status="accepted", on=date.today())
+        partner_session_record(actor=case.worker, referral=referral, happened_on=date.today(), attendance="attended")
+        plan = case.plan
+        plan.refresh_from_db()
+        goal = goal_add(
+            actor=case.worker, plan=plan, seen_version=plan.version, domain="health", goal=f"Goal {n}", success="Yes"
+        )
+        action_add(actor=case.worker, goal=goal, seen_version=plan.version, action=f"Step {n}", owner="family")
+        Contact.objects.create(enrolment=case.enrolment, kind="phone", happened_on=date.today(), notes=f"Call {n}")
+    assert cost() == before
+
+
+def test_school_staff_do_not_see_why_a_referral_was_withdrawn(case: Case) -> None:
+    referral_status_set(
+        actor=case.worker, referral=case.referral, status="withdrawn", on=date.today(), reason="Family moved"
+    )
+    school = case.world.client_for(Role.SCHOOL_STAFF).get(f"/children/{case.child.pk}/chronology/").text
+    assert "withdrawn" in school
+    assert "Family moved" not in school
+    worker = case.world.client_for(Role.LINK_WORKER).get(f"/children/{case.child.pk}/chronology/").text
+    assert "Family moved" in worker

@@ -328,6 +328,12 @@ class Plan(TrackedModel):
     def __str__(self) -> str:
         return f"Plan for {self.enrolment.child}, version {self.version}"
 
+    @property
+    def open_actions(self) -> list[PlanAction]:
+        """Actions not done yet, soonest due first, those with no date last (uses prefetched actions)."""
+        waiting = [action for action in self.actions.all() if action.done_on is None]
+        return sorted(waiting, key=lambda action: (action.due_on is None, action.due_on or date.min, action.pk))
+
 
 class Goal(TrackedModel):
     """One thing the child and family want to change, in one need domain."""

@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from joinedup.accounts.models import Membership, Role, User
 from joinedup.cases.access import children_visible_to
@@ -34,6 +34,20 @@ def child_list(actor: Membership, *, search: str = "") -> QuerySet[Child]:
             Q(forenames__icontains=word) | Q(surname__icontains=word) | Q(preferred_name__icontains=word)
         )
     return children.order_by("surname", "forenames", "pk")
+
+
+def record_enrolments(child: Child) -> list[Enrolment]:
+    """The child's enrolments for their record, each with its plan (goals, actions) and referrals (with services).
+
+    A fixed number of queries, whatever the plan or the referrals hold.
+    """
+    return list(
+        child.enrolments.select_related("link_worker", "school", "plan").prefetch_related(
+            "plan__goals",
+            Prefetch("plan__actions", queryset=PlanAction.objects.order_by("due_on", "pk")),
+            Prefetch("referrals", queryset=Referral.objects.select_related("service").order_by("-created_at", "-pk")),
+        )
+    )
 
 
 def link_workers(actor: Membership) -> QuerySet[User]:
@@ -328,7 +342,7 @@ def chronology(child: Child, *, viewer_role: str, kind: str = "") -> list[Chrono
                     change.on,
                     "referral",
                     f"Referral to {change.referral.service.name}: {change.get_status_display().lower()}",
-                    change.note,
+                    change.note if notes or not change.note else NOTES_WITHHELD,
                     f"{_name(change.by)} ({change.by_organisation.name})",
                 )
             )

@@ -29,6 +29,7 @@ from joinedup.cases.selectors import (
     chronology,
     engagement,
     link_workers,
+    record_enrolments,
     team_caseloads,
 )
 from joinedup.cases.services import (
@@ -68,7 +69,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "child": child,
             "members": child.family.members.all(),
             "siblings": siblings,
-            "enrolments": child.enrolments.select_related("link_worker", "school"),
+            "enrolments": record_enrolments(child),
             "consents": child.consents.select_related("organisation"),
             "can_record_consent": request.actor.role in CASE_WORKERS,  # type: ignore[attr-defined]
             "engagement": engagement(child),
