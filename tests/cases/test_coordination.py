@@ -221,7 +221,7 @@ def test_a_partner_system_answers_referrals_with_its_token_and_sees_only_what_wa
     assert shared["child_name"] == case.child.display_name
     assert shared["needs"] == ["Attendance", "Maths"]
     assert shared["goal"] == "Get to school on time"
-    assert shared["carer_phone"] is None  # contact details were not shared
+    assert shared["carers"] is None  # contact details were not shared
     assert shared["message"] is None
     assert system.get(f"/api/children/{case.child.pk}", headers=auth).status_code == 404
     url = f"/api/referrals/{case.referral.pk}"

@@ -268,17 +268,24 @@ def child_referrals(request: HttpRequest, child_id: int) -> QuerySet[Referral]:
 referrals_router = Router(tags=["referrals"])
 
 
+class CarerOut(Schema):
+    name: str
+    relationship: str
+    phone: str
+    email: str
+
+
 class SharedDetailsOut(Schema):
-    """Only what the referral shared; a detail not shared is null."""
+    """Only what the referral shared: the child's name, age and school always; a detail not shared is null."""
 
     child_name: str
+    full_name: str
     age: int
     school: str
-    carer_name: str | None
-    carer_phone: str | None
-    carer_email: str | None
+    carers: list[CarerOut] | None = Field(description="Parents and carers with parental responsibility.")
     needs: list[str] | None
     goal: str | None
+    success: str | None = Field(description="What success looks like for the goal.")
     message: str | None
 
 

@@ -22,19 +22,14 @@ from joinedup.accounts.models import Membership, Role
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 from joinedup.cases.access import Purpose, access_referral, referrals_for_partner
-from joinedup.cases.models import FamilyMember, PartnerSession, Referral
+from joinedup.cases.models import PartnerSession, Referral
 from joinedup.cases.referral_forms import PartnerSessionForm, ReferralMoveForm
-from joinedup.cases.referral_views import (
-    AttendanceSummary,
-    moves_offered,
-    referral_events,
-    referral_sessions,
-)
+from joinedup.cases.referral_views import moves_offered
 from joinedup.cases.referrals import partner_session_record, referral_status_set
+from joinedup.cases.selectors import AttendanceSummary, referral_events, referral_sessions, referral_shared_details
 from joinedup.core.access import actor_of, roles_required
 
 Status = Referral.Status
-Shared = Referral.Shared
 
 # The list's filters: what each shows, in the partner's words.
 FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -176,20 +171,10 @@ def _context(
     actor: Membership, found: Referral, *, move_form: ReferralMoveForm, session_form: PartnerSessionForm
 ) -> dict[str, Any]:
     """Only what the referral shared: the child's name, age and school always; the rest as chosen."""
-    child = found.enrolment.child
-    shared = set(found.shared)
     sessions = referral_sessions(found)
     return {
         "referral": found,
-        "child": child,
-        "contacts": (
-            list(FamilyMember.objects.filter(family_id=child.family_id, parental_responsibility=True))
-            if Shared.CONTACT in shared
-            else None
-        ),
-        "needs": found.enrolment.at_risk_domains if Shared.NEEDS in shared else None,
-        "goal": found.goal if Shared.GOAL in shared else None,
-        "message": found.reason if Shared.MESSAGE in shared else "",
+        "shared": referral_shared_details(found),
         # The draft is the programme's own: the partner's history starts when it was sent.
         "events": list(referral_events(found).exclude(status=Status.DRAFT)),
         "sessions": sessions,

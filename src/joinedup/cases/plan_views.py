@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,10 +53,10 @@ from joinedup.cases.plans import (
     plan_review,
     plan_start,
 )
+from joinedup.cases.selectors import at_risk_needs, latest_version, plan_goals
 from joinedup.cases.views import CASE_WORKERS
 from joinedup.core.access import actor_of, roles_required
-from joinedup.core.domains import FAMILY_LABELS, RISK_AREA_NEEDS, NeedDomain
-from joinedup.rules import DOMAIN_NAMES
+from joinedup.core.domains import FAMILY_LABELS, NeedDomain
 
 CLOSED_MESSAGE = "This child's enrolment is closed, so the plan is a record and cannot change."
 
@@ -75,9 +75,6 @@ FAMILY_OWNERS = {
     PlanAction.Owner.EXTERNAL_SERVICE: "Another service",
     PlanAction.Owner.OTHER_PROFESSIONAL: "Another professional",
 }
-
-
-# Reads. (They belong with the other case selectors; kept here while cases/selectors.py is being reworked.)
 
 
 @dataclass
@@ -124,34 +121,6 @@ def plan_page(actor: Membership, pk: int, *, start: bool = False) -> PlanPage:
     if plan is not None:
         plan.enrolment = enrolment
     return PlanPage(child, enrolment, plan)
-
-
-def plan_goals(plan: Plan) -> list[Goal]:
-    """The plan's goals with their actions (dated ones by due date, then the rest): two queries, whatever the size."""
-    actions = PlanAction.objects.order_by(F("due_on").asc(nulls_last=True), "pk")
-    return list(plan.goals.prefetch_related(Prefetch("actions", queryset=actions)).order_by("pk"))
-
-
-def latest_version(plan: Plan) -> PlanVersion | None:
-    return plan.versions.select_related("changed_by").defer("snapshot").first()
-
-
-def at_risk_needs(at_risk_domains: list[str]) -> tuple[list[NeedDomain], list[str]]:
-    """The needs a plan starts from, for an enrolment's areas at risk, and the areas that are no need.
-
-    Identification names areas by its rules ("reading", "peer_relationships"); plans name
-    needs. Several areas can be one need (reading and maths are both attainment), so each need
-    comes once, in the order identification found them; behaviour has no need of its own.
-    """
-    needs: list[NeedDomain] = []
-    others: list[str] = []
-    for area in at_risk_domains:
-        need = RISK_AREA_NEEDS.get(area) or (NeedDomain(area) if area in NeedDomain.values else None)
-        if need is None:
-            others.append(DOMAIN_NAMES.get(area, area))
-        elif need not in needs:
-            needs.append(need)
-    return needs, others
 
 
 def editable(request: HttpRequest, pk: int) -> tuple[Membership, PlanPage] | HttpResponse:

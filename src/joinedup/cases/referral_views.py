@@ -7,15 +7,12 @@ Each page goes through the gate: ``access_child`` for a new referral, ``access_r
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -23,9 +20,10 @@ from django.views.decorators.http import require_POST
 from joinedup.accounts.models import Membership
 from joinedup.cases.access import access_child, access_referral
 from joinedup.cases.consent import ConsentCheck, consent_check
-from joinedup.cases.models import Child, Consent, Enrolment, Goal, PartnerSession, Referral, ReferralEvent
+from joinedup.cases.models import Child, Consent, Enrolment, Goal, PartnerSession, Referral
 from joinedup.cases.referral_forms import FamilyConsentForm, ReferralForm, ReferralMoveForm
 from joinedup.cases.referrals import referral_create, referral_moves, referral_status_set
+from joinedup.cases.selectors import AttendanceSummary, referral_events, referral_sessions
 from joinedup.cases.services import consent_record
 from joinedup.cases.views import CASE_WORKERS
 from joinedup.core.access import actor_of, roles_required
@@ -43,39 +41,6 @@ MOVE_LABELS: dict[str, str] = {
     Status.COMPLETED: "Mark as completed",
     Status.WITHDRAWN: "Withdraw",
 }
-
-
-# -- reads (shared with the partner's pages) -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AttendanceSummary:
-    """How the child engaged with the sessions offered under one referral."""
-
-    total: int
-    attended: int
-    did_not_attend: int
-    cancelled_by_provider: int
-    cancelled_by_family: int
-
-    @classmethod
-    def of(cls, sessions: list[PartnerSession]) -> AttendanceSummary:
-        counts = Counter(session.attendance for session in sessions)
-        return cls(
-            total=len(sessions),
-            attended=counts[Attendance.ATTENDED],
-            did_not_attend=counts[Attendance.DID_NOT_ATTEND],
-            cancelled_by_provider=counts[Attendance.CANCELLED_PROVIDER],
-            cancelled_by_family=counts[Attendance.CANCELLED_FAMILY],
-        )
-
-
-def referral_events(referral: Referral) -> QuerySet[ReferralEvent]:
-    return referral.events.select_related("by", "by_organisation")
-
-
-def referral_sessions(referral: Referral) -> list[PartnerSession]:
-    return list(referral.sessions.all())
 
 
 def moves_offered(actor: Membership, referral: Referral) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from joinedup.accounts.models import Membership, Role, User
 from joinedup.cases.access import children_visible_to
@@ -15,6 +15,8 @@ from joinedup.cases.models import (
     Consent,
     Contact,
     Enrolment,
+    FamilyMember,
+    Goal,
     PartnerSession,
     Plan,
     PlanAction,
@@ -23,6 +25,7 @@ from joinedup.cases.models import (
     Referral,
     ReferralEvent,
 )
+from joinedup.core.domains import RISK_AREA_NEEDS, NeedDomain
 from joinedup.rules.scoring import DOMAIN_NAMES
 
 
@@ -444,46 +447,119 @@ def engagement(child: Child) -> list[TermEngagement]:
 
 
 @dataclass(frozen=True)
+class Carer:
+    """A parent or carer's contact details, as a referral shares them."""
+
+    name: str
+    relationship: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
 class SharedDetails:
     """What a referral passed to the service: all a delivery partner ever sees of the child.
 
-    Each field is filled only if the referral shared it (``Referral.shared``).
+    The name, age and school always; each other field only if the referral shared it
+    (``Referral.shared``), and ``None`` if it did not.
     """
 
     child_name: str
+    full_name: str
     age: int
     school: str
-    carer_name: str | None
-    carer_phone: str | None
-    carer_email: str | None
+    carers: list[Carer] | None
     needs: list[str] | None
     goal: str | None
+    success: str | None
     message: str | None
 
 
 def referral_shared_details(referral: Referral) -> SharedDetails:
-    """The details a referral shared, read from the record as it stands (one query for the family contact)."""
+    """The details a referral shared, read from the record as it stands (one query for the family's carers)."""
     shared = set(referral.shared)
     child = referral.enrolment.child
-    carer = None
+    carers = None
     if Referral.Shared.CONTACT in shared:
-        carer = (
-            child.family.members.order_by("-parental_responsibility", "pk").first()
-            if child.family_id is not None
-            else None
-        )
+        carers = [
+            Carer(member.full_name, member.get_relationship_display(), member.phone, member.email)
+            for member in FamilyMember.objects.filter(family_id=child.family_id, parental_responsibility=True)
+        ]
+    goal = referral.goal if Referral.Shared.GOAL in shared else None
     return SharedDetails(
         child_name=child.display_name,
+        full_name=f"{child.forenames} {child.surname}"
+        + (f" (known as {child.preferred_name})" if child.preferred_name else ""),
         age=child.age_on(date.today()),
         school=child.school.name,
-        carer_name=carer.full_name if carer else None,
-        carer_phone=(carer.phone or None) if carer else None,
-        carer_email=(carer.email or None) if carer else None,
+        carers=carers,
         needs=(
             [DOMAIN_NAMES.get(domain, domain).capitalize() for domain in referral.enrolment.at_risk_domains]
             if Referral.Shared.NEEDS in shared
             else None
         ),
-        goal=referral.goal.goal if referral.goal is not None and Referral.Shared.GOAL in shared else None,
+        goal=goal.goal if goal is not None else None,
+        success=goal.success if goal is not None else None,
         message=referral.reason if Referral.Shared.MESSAGE in shared else None,
     )
+
+
+def plan_goals(plan: Plan) -> list[Goal]:
+    """The plan's goals with their actions (dated ones by due date, then the rest): two queries, whatever the size."""
+    actions = PlanAction.objects.order_by(F("due_on").asc(nulls_last=True), "pk")
+    return list(plan.goals.prefetch_related(Prefetch("actions", queryset=actions)).order_by("pk"))
+
+
+def latest_version(plan: Plan) -> PlanVersion | None:
+    return plan.versions.select_related("changed_by").defer("snapshot").first()
+
+
+def at_risk_needs(at_risk_domains: list[str]) -> tuple[list[NeedDomain], list[str]]:
+    """The needs a plan starts from, for an enrolment's areas at risk, and the areas that are no need.
+
+    Identification names areas by its rules ("reading", "peer_relationships"); plans name
+    needs. Several areas can be one need (reading and maths are both attainment), so each need
+    comes once, in the order identification found them; behaviour has no need of its own.
+    """
+    needs: list[NeedDomain] = []
+    others: list[str] = []
+    for area in at_risk_domains:
+        need = RISK_AREA_NEEDS.get(area) or (NeedDomain(area) if area in NeedDomain.values else None)
+        if need is None:
+            others.append(DOMAIN_NAMES.get(area, area))
+        elif need not in needs:
+            needs.append(need)
+    return needs, others
+
+
+Attendance = PartnerSession.Attendance
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    """How the child engaged with the sessions offered under one referral."""
+
+    total: int
+    attended: int
+    did_not_attend: int
+    cancelled_by_provider: int
+    cancelled_by_family: int
+
+    @classmethod
+    def of(cls, sessions: list[PartnerSession]) -> AttendanceSummary:
+        counts = Counter(session.attendance for session in sessions)
+        return cls(
+            total=len(sessions),
+            attended=counts[Attendance.ATTENDED],
+            did_not_attend=counts[Attendance.DID_NOT_ATTEND],
+            cancelled_by_provider=counts[Attendance.CANCELLED_PROVIDER],
+            cancelled_by_family=counts[Attendance.CANCELLED_FAMILY],
+        )
+
+
+def referral_events(referral: Referral) -> QuerySet[ReferralEvent]:
+    return referral.events.select_related("by", "by_organisation")
+
+
+def referral_sessions(referral: Referral) -> list[PartnerSession]:
+    return list(referral.sessions.all())
