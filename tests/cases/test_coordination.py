@@ -323,3 +323,20 @@ def test_school_staff_do_not_see_why_a_referral_was_withdrawn(case: Case) -> Non
     assert "Family moved" not in school
     worker = case.world.client_for(Role.LINK_WORKER).get(f"/children/{case.child.pk}/chronology/").text
     assert "Family moved" in worker
+
+
+def test_the_team_manager_sees_each_caseloads_counts_and_flags(case: Case) -> None:
+    from joinedup.cases.selectors import team_caseloads
+
+    [row] = [row for row in team_caseloads(case.world.members[Role.TEAM_MANAGER]) if row.worker == case.worker.user]
+    assert (row.children, row.contact_overdue, row.review_overdue, row.action_overdue, row.open_referrals) == (
+        1,
+        1,  # no contact since enrolment 200 days ago
+        1,  # never reviewed, termly cadence
+        1,  # the action was due three days ago
+        1,
+    )
+    assert not row.over_target
+    page = case.world.client_for(Role.TEAM_MANAGER).get("/children/caseload/").text
+    assert "Review overdue" in page
+    assert case.worker.user.full_name in page

@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from joinedup.accounts.models import Membership, Role, User
 from joinedup.cases.access import children_visible_to
@@ -101,33 +102,10 @@ def caseload(
     """
     settings = CaseSettings.for_area(actor.area_id)
     today = date.today()
-    next_action = PlanAction.objects.filter(
-        plan__enrolment=OuterRef("pk"), done_on__isnull=True, due_on__isnull=False
-    ).order_by("due_on", "pk")
-    open_referrals = (
-        Referral.objects.filter(enrolment=OuterRef("pk"), status__in=OPEN_REFERRAL_STATUSES)
-        .order_by()
-        .values("enrolment")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     enrolments = (
-        Enrolment.objects.filter(child__in=children_visible_to(actor), link_worker_id=worker_id)
-        .exclude(stage=Enrolment.Stage.CLOSED)
+        _open_enrolments_with_what_is_due(actor)
+        .filter(link_worker_id=worker_id)
         .select_related("child", "school", "plan")
-        .annotate(
-            last_contact=Subquery(
-                Contact.objects.filter(enrolment=OuterRef("pk")).order_by("-happened_on").values("happened_on")[:1]
-            ),
-            next_action=Subquery(next_action.values("action")[:1]),
-            next_action_due=Subquery(next_action.values("due_on")[:1]),
-            open_referrals=Subquery(open_referrals),
-            last_review=Subquery(
-                PlanReview.objects.filter(plan__enrolment=OuterRef("pk"))
-                .order_by("-reviewed_on")
-                .values("reviewed_on")[:1]
-            ),
-        )
         .order_by(*CASELOAD_ORDERS.get(order, CASELOAD_ORDERS["name"]), "pk")
     )
     if stage:
@@ -142,7 +120,7 @@ def caseload(
         overdue = (today - (last or enrolment.start_date)) > every
         if overdue_only and not overdue:
             continue
-        next_review = _next_review(enrolment, enrolment.last_review, review)
+        next_review = _next_review(enrolment.start_date, enrolment.set_review, enrolment.last_review, review)
         rows.append(
             CaseloadRow(
                 enrolment,
@@ -160,39 +138,89 @@ def caseload(
     return rows
 
 
-def _next_review(enrolment: Enrolment, last_review: date | None, every: timedelta) -> date:
-    """The review date the last review set or, with none set, the borough's cadence on from the last review."""
-    plan: Plan | None = getattr(enrolment, "plan", None)
-    if plan is not None and plan.next_review_on is not None:
-        return plan.next_review_on
-    return (last_review or enrolment.start_date) + every
-
-
-def team_caseloads(actor: Membership) -> list[dict[str, object]]:
-    """For a manager: each Link Worker of the programme in the borough, with their counts and flags."""
-    settings = CaseSettings.for_area(actor.area_id)
-    cutoff = date.today() - timedelta(days=settings.contact_every_days)
-    children: Counter[int] = Counter()
-    overdue: Counter[int] = Counter()
-    open_enrolments = (
+def _open_enrolments_with_what_is_due(actor: Membership) -> QuerySet[Any]:
+    """Open enrolments the actor may see, each annotated with its last contact, next action due, open
+    referrals and last review: what the caseload and the team's caseloads flag. One query."""
+    next_action = PlanAction.objects.filter(
+        plan__enrolment=OuterRef("pk"), done_on__isnull=True, due_on__isnull=False
+    ).order_by("due_on", "pk")
+    open_referrals = (
+        Referral.objects.filter(enrolment=OuterRef("pk"), status__in=OPEN_REFERRAL_STATUSES)
+        .order_by()
+        .values("enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
         Enrolment.objects.filter(child__in=children_visible_to(actor))
         .exclude(stage=Enrolment.Stage.CLOSED)
-        .annotate(last=Max("contacts__happened_on"))
-        .values_list("link_worker", "last", "start_date")
+        .annotate(
+            last_contact=Subquery(
+                Contact.objects.filter(enrolment=OuterRef("pk")).order_by("-happened_on").values("happened_on")[:1]
+            ),
+            next_action=Subquery(next_action.values("action")[:1]),
+            next_action_due=Subquery(next_action.values("due_on")[:1]),
+            open_referrals=Subquery(open_referrals),
+            last_review=Subquery(
+                PlanReview.objects.filter(plan__enrolment=OuterRef("pk"))
+                .order_by("-reviewed_on")
+                .values("reviewed_on")[:1]
+            ),
+            set_review=F("plan__next_review_on"),
+        )
     )
-    for worker_id, last, started in open_enrolments:
-        children[worker_id] += 1
-        overdue[worker_id] += (last or started) < cutoff
-    workers = link_workers(actor).order_by("full_name")
-    return [
-        {
-            "worker": worker,
-            "children": children[worker.pk],
-            "overdue": overdue[worker.pk],
-            "over_target": children[worker.pk] > settings.target_caseload,
-        }
-        for worker in workers
-    ]
+
+
+def _next_review(start: date, set_review: date | None, last_review: date | None, every: timedelta) -> date:
+    """The review date the last review set or, with none set, the borough's cadence on from the last review."""
+    return set_review or (last_review or start) + every
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """One Link Worker's caseload, counted, for their manager."""
+
+    worker: User
+    children: int
+    contact_overdue: int
+    review_overdue: int
+    action_overdue: int
+    open_referrals: int
+    over_target: bool
+
+
+def team_caseloads(actor: Membership) -> list[TeamRow]:
+    """For a manager: each Link Worker of the programme in the borough, with their counts and flags. Two queries."""
+    settings = CaseSettings.for_area(actor.area_id)
+    today = date.today()
+    contact_every = timedelta(days=settings.contact_every_days)
+    review_every = timedelta(weeks=settings.review_every_weeks)
+    counts: dict[int, Counter[str]] = {}
+    rows = _open_enrolments_with_what_is_due(actor).values_list(
+        "link_worker", "start_date", "last_contact", "set_review", "last_review", "next_action_due", "open_referrals"
+    )
+    for worker_id, start, last_contact, set_review, last_review, action_due, referrals in rows:
+        count = counts.setdefault(worker_id, Counter())
+        count["children"] += 1
+        count["contact_overdue"] += today - (last_contact or start) > contact_every
+        count["review_overdue"] += _next_review(start, set_review, last_review, review_every) < today
+        count["action_overdue"] += action_due is not None and action_due < today
+        count["open_referrals"] += referrals or 0
+    team = []
+    for worker in link_workers(actor).order_by("full_name"):
+        count = counts.get(worker.pk, Counter())
+        team.append(
+            TeamRow(
+                worker=worker,
+                children=count["children"],
+                contact_overdue=count["contact_overdue"],
+                review_overdue=count["review_overdue"],
+                action_overdue=count["action_overdue"],
+                open_referrals=count["open_referrals"],
+                over_target=count["children"] > settings.target_caseload,
+            )
+        )
+    return team
 
 
 @dataclass(frozen=True)
