@@ -528,3 +528,11 @@ def test_the_childs_record_sums_up_the_plan(world: World, django_assert_max_num_
     assert "Overdue" in summary
     assert f"Next review: {TODAY + timedelta(days=30):%-d %B %Y}" in summary
     assert f'href="/children/{enrolment.child_id}/plan/"' in summary
+
+
+def test_each_goal_being_worked_on_leads_to_a_service_search_for_its_need(world: World) -> None:
+    enrolment = enrolled(world)
+    goal = with_goal(world, enrolment)
+    page = world.client_for(Role.LINK_WORKER).get(url(enrolment)).text
+    child = enrolment.child_id
+    assert f"/directory/?child={child}&amp;goal={goal.pk}&amp;need={goal.domain}" in page

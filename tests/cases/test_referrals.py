@@ -535,6 +535,10 @@ def test_the_directory_from_a_child_starts_with_their_needs_and_offers_to_refer(
     # A search made (postcode sent) keeps the needs the person chose, even none.
     again = worker.get(f"/directory/?child={setting.child.pk}&postcode=NW10&age=9").text
     assert 'value="relationships" checked' not in again
+    # From a goal on the plan, the search starts from the goal's need alone.
+    from_goal = worker.get(f"/directory/?child={setting.child.pk}&goal=1&need=attendance").text
+    assert 'value="attendance" checked' in from_goal
+    assert 'value="relationships" checked' not in from_goal
     # School staff may search for the child, but do not refer.
     assert (
         "Each service has a link to refer"

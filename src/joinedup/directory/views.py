@@ -79,8 +79,9 @@ def search(request: HttpRequest) -> HttpResponse:
     refer: dict[str, object] = {}
     if "child" in data:
         child = access_child(actor, data.pop("child")[0])
-        if "postcode" not in data:
+        if "postcode" not in data and "need" not in data:
             # Arriving from the record (not a search already made): start from the areas at risk too.
+            # From a goal on the plan, the goal's need comes with it instead.
             data.setlist("need", _child_needs(child))
         data.setdefault("age", str(child.age_on(date.today())))
         data.setdefault("postcode", child.home_postcode)
