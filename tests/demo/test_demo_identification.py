@@ -58,3 +58,41 @@ def test_the_demo_enrols_its_children_with_consent_and_contacts(db: None) -> Non
     assert set(Enrolment.objects.values_list("stage", flat=True)) >= {"relationship", "active_plan"}
     # Loading again adds nothing.
     assert demo_cases_load(data, as_of=date(2026, 11, 26)).enrolments == 0
+
+
+def test_each_demo_case_has_a_plan_reviews_referrals_at_every_status_and_sessions(db: None) -> None:
+    from datetime import date
+
+    from joinedup.cases.models import Enrolment, PartnerSession, Plan, PlanVersion, Referral, ReferralEvent
+    from joinedup.cases.selectors import chronology
+    from joinedup.demo.cases import demo_cases_load
+    from joinedup.demo.directory import demo_directory_build, demo_directory_load
+    from joinedup.demo.plans import demo_plans_load, demo_plans_loaded
+
+    data = demo_data_build(seed=2026, children=400)
+    demo_data_load(data)
+    demo_directory_load(demo_directory_build(data))
+    demo_cases_load(data, as_of=date(2026, 11, 26))
+    summary = demo_plans_load(seed=2026, as_of=date(2026, 11, 26))
+    assert demo_plans_loaded()
+    assert summary.plans == Plan.objects.count() == Enrolment.objects.count()
+    # Every plan's versions run 1, 2, 3 ... up to the plan's version, and each review names one.
+    for plan in Plan.objects.prefetch_related("versions", "reviews"):
+        assert sorted(version.number for version in plan.versions.all()) == list(range(1, plan.version + 1))
+        assert all(1 <= review.plan_version <= plan.version for review in plan.reviews.all())
+    assert set(Referral.objects.values_list("status", flat=True)) == set(Referral.Status.values)
+    assert Referral.objects.filter(partner_organisation__isnull=False).exists()
+    # Each referral's history ends where it stands; sessions only once started, never in the future.
+    for referral in Referral.objects.prefetch_related("events"):
+        assert list(referral.events.all())[-1].status == referral.status
+    assert not PartnerSession.objects.filter(referral__started_on__isnull=True).exists()
+    assert not PartnerSession.objects.filter(happened_on__gt=date(2026, 11, 26)).exists()
+    assert not ReferralEvent.objects.filter(on__gt=date(2026, 11, 26)).exists()
+    assert summary.sessions == PartnerSession.objects.count() > summary.referrals
+    assert PlanVersion.objects.filter(summary__startswith="Goals agreed").exists()
+    # A case reads in order: enrolment, the plan, referrals, sessions.
+    child = Referral.objects.filter(status="completed").first().enrolment.child  # type: ignore[union-attr]
+    kinds = {event.kind for event in chronology(child, viewer_role=Role.LINK_WORKER)}
+    assert kinds >= {"consent", "enrolment", "plan", "referral", "contact", "session"}
+    # Loading again adds nothing.
+    assert demo_plans_load(seed=2026, as_of=date(2026, 11, 26)).plans == 0

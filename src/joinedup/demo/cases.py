@@ -28,6 +28,18 @@ _NOTES = (
     "Met with the class teacher about homework support.",
     "Phone call with dad about the counselling referral.",
 )
+# Who else was there, by kind of contact; and a follow-up now and then.
+_ATTENDEES = {
+    Contact.Kind.FAMILY: ("Mum", "Dad", "Mum and grandmother"),
+    Contact.Kind.SCHOOL_MEETING: ("Class teacher", "Class teacher and SENCo", "Head of year"),
+    Contact.Kind.GROUP: ("Friendship group, 6 pupils",),
+    Contact.Kind.PHONE: ("Mum", "Dad"),
+}
+_FOLLOW_UPS = (
+    "Link Worker to check in with the class teacher on Friday.",
+    "Mum to bring the uniform fund form to the office.",
+    "Book the next family meeting before half term.",
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,7 @@ def demo_cases_load(data: DemoData, *, as_of: date) -> CasesLoadSummary:
                 else start + timedelta(days=730),
                 stage=stage,
                 at_risk_domains=[area for area in DOMAINS if area in areas],
+                created_by_id=worker_id,
             )
         )
         consents.append(
@@ -88,6 +101,7 @@ def demo_cases_load(data: DemoData, *, as_of: date) -> CasesLoadSummary:
                 review_on=start.replace(year=start.year + 1)
                 if (start.month, start.day) != (2, 29)
                 else start + timedelta(days=365),
+                created_by_id=worker_id,
             )
         )
         plans.append((len(enrolments) - 1, start))
@@ -101,16 +115,20 @@ def demo_cases_load(data: DemoData, *, as_of: date) -> CasesLoadSummary:
             day = start
             last = as_of - timedelta(days=rng.randint(20, 40) if rng.random() < 0.1 else rng.randint(0, 10))
             while day <= last:
+                kind = rng.choice(
+                    [Contact.Kind.ONE_TO_ONE] * 5
+                    + [Contact.Kind.FAMILY, Contact.Kind.PHONE, Contact.Kind.SCHOOL_MEETING, Contact.Kind.GROUP]
+                )
                 contacts.append(
                     Contact(
                         enrolment=enrolment,
-                        kind=rng.choice(
-                            [Contact.Kind.ONE_TO_ONE] * 5
-                            + [Contact.Kind.FAMILY, Contact.Kind.PHONE, Contact.Kind.SCHOOL_MEETING, Contact.Kind.GROUP]
-                        ),
+                        kind=kind,
                         happened_on=day,
                         minutes=rng.choice([20, 30, 30, 45, 60]),
+                        attendees=rng.choice(_ATTENDEES.get(kind, ("",))),
                         notes=rng.choice(_NOTES),
+                        follow_up=rng.choice(_FOLLOW_UPS) if rng.random() < 0.15 else "",
+                        created_by_id=enrolment.link_worker_id,
                     )
                 )
                 day += timedelta(days=rng.randint(6, 15))
