@@ -91,7 +91,7 @@ def test_each_demo_case_has_a_plan_reviews_referrals_at_every_status_and_session
     assert summary.sessions == PartnerSession.objects.count() > summary.referrals
     assert PlanVersion.objects.filter(summary__startswith="Goals agreed").exists()
     # A case reads in order: enrolment, the plan, referrals, sessions.
-    child = Referral.objects.filter(status="completed").first().enrolment.child  # type: ignore[union-attr]
+    child = Referral.objects.filter(status="completed").first().enrolment.child
     kinds = {event.kind for event in chronology(child, viewer_role=Role.LINK_WORKER)}
     assert kinds >= {"consent", "enrolment", "plan", "referral", "contact", "session"}
     # Loading again adds nothing.
