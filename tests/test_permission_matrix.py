@@ -338,7 +338,7 @@ def api_referral_kwargs(world: World, scope: str) -> dict[str, object]:
     return {"referral_id": referral.pk}
 
 
-REFERRAL_READERS = CHILD_ROLES | {Role.DELIVERY_PRACTITIONER}
+REFERRAL_READERS = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DELIVERY_PRACTITIONER})
 
 
 def partner_referral_kwargs(world: World, scope: str) -> dict[str, object]:
@@ -582,7 +582,9 @@ ROUTES: dict[str, Route] = {
     # The same path as api:contacts (its GET); who may POST is tested in tests/cases/test_api.py.
     "api:contact_create": Route(api=True, kwargs=child_kwargs("child_id"), allowed=only_own(CHILD_ROLES)),
     "api:plan": Route(api=True, kwargs=plan_kwargs, allowed=only_own(CHILD_ROLES)),
-    "api:child_referrals": Route(api=True, kwargs=child_kwargs("child_id"), allowed=only_own(CHILD_ROLES)),
+    "api:child_referrals": Route(
+        api=True, kwargs=child_kwargs("child_id"), allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
+    ),
     # Referrals by themselves: those of the children a person may see, or, for a delivery partner (person or
     # system), those sent to it in its borough. Which moves each may make is tested in tests/cases.
     "api:referrals": Route(api=True, allowed=same_everywhere(ALL)),

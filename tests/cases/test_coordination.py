@@ -314,13 +314,15 @@ def test_the_record_and_chronology_cost_the_same_queries_however_long_the_case(
     assert cost() == before
 
 
-def test_school_staff_do_not_see_why_a_referral_was_withdrawn(case: Case) -> None:
+def test_school_staff_do_not_see_referrals_or_why_one_ended(case: Case) -> None:
     referral_status_set(
         actor=case.worker, referral=case.referral, status="withdrawn", on=date.today(), reason="Family moved"
     )
     school = case.world.client_for(Role.SCHOOL_STAFF).get(f"/children/{case.child.pk}/chronology/").text
-    assert "withdrawn" in school
+    assert "Counselling" not in school  # referrals are for those who work the case
     assert "Family moved" not in school
+    assert "Partner sessions" not in school  # nor offered as a filter
+    assert case.world.client_for(Role.SCHOOL_STAFF).get(f"/api/children/{case.child.pk}/referrals").status_code == 403
     worker = case.world.client_for(Role.LINK_WORKER).get(f"/children/{case.child.pk}/chronology/").text
     assert "Family moved" in worker
 

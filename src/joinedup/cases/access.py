@@ -39,6 +39,8 @@ PURPOSES_BY_ROLE: dict[Role, tuple[Purpose, ...]] = {
 
 # Roles that can see some children's records at all.
 CHILD_ROLES = frozenset(PURPOSES_BY_ROLE)
+# Roles that work a case: they see its notes and its referrals.
+REFERRAL_ROLES = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER})
 
 
 def visible_children_filter(actor: Membership) -> Q:
@@ -125,9 +127,12 @@ def referrals_for_partner(actor: Membership) -> QuerySet[Referral]:
 
 
 def referrals_visible_to(actor: Membership) -> QuerySet[Referral]:
-    """Referrals of the children the actor may see, or, for a delivery partner, those sent to them."""
+    """Referrals of the children the actor works with (Link Worker, team manager), or, for a delivery
+    partner, those sent to them. Referrals are for those who make and answer them: no one else sees them."""
     if actor.role == Role.DELIVERY_PRACTITIONER:
         return referrals_for_partner(actor)
+    if actor.role not in REFERRAL_ROLES:
+        return Referral.objects.none()
     return Referral.objects.filter(enrolment__child__in=children_visible_to(actor))
 
 

@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from joinedup.accounts.models import Role
-from joinedup.cases.access import access_child, access_referral, referrals_visible_to
+from joinedup.cases.access import REFERRAL_ROLES, access_child, access_referral, referrals_visible_to
 from joinedup.cases.models import (
     Child,
     Contact,
@@ -253,13 +253,21 @@ REFERRAL_RELATED = ("service", "partner_organisation")
 REFERRAL_PREFETCH = ("events__by", "events__by_organisation")
 
 
-@router.get("/{child_id}/referrals", response=list[ReferralOut], summary="A child's referrals (audited)")
-def child_referrals(request: HttpRequest, child_id: int) -> QuerySet[Referral]:
-    found = access_child(request.auth, child_id)  # type: ignore[attr-defined]
-    return (
+@router.get(
+    "/{child_id}/referrals",
+    response={200: list[ReferralOut], 403: Problem},
+    summary="A child's referrals, for their Link Worker and team manager (audited)",
+)
+def child_referrals(request: HttpRequest, child_id: int) -> Status[object]:
+    actor = request.auth  # type: ignore[attr-defined]
+    found = access_child(actor, child_id)
+    if actor.role not in REFERRAL_ROLES:
+        return Status(403, {"detail": "A child's referrals are for their Link Worker and team manager."})
+    return Status(
+        200,
         Referral.objects.filter(enrolment__child=found)
         .select_related(*REFERRAL_RELATED)
-        .prefetch_related(*REFERRAL_PREFETCH)
+        .prefetch_related(*REFERRAL_PREFETCH),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from joinedup.accounts.models import Membership, Role, User
-from joinedup.cases.access import children_visible_to
+from joinedup.cases.access import REFERRAL_ROLES, children_visible_to
 from joinedup.cases.models import (
     OPEN_REFERRAL_STATUSES,
     CaseSettings,
@@ -245,19 +245,23 @@ CHRONOLOGY_KINDS = {
 }
 
 # Case notes are for the people who work the case; others see that a contact happened, not what was said.
-NOTES_ROLES = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER})
 NOTES_WITHHELD = "Notes are shown to the child's Link Worker and team manager."
+# Referrals and partner sessions are for them too (and, of its own referrals, the partner).
+CASE_ONLY_KINDS = frozenset({"referral", "session"})
 
 
 def chronology(child: Child, *, viewer_role: str, kind: str = "") -> list[ChronologyEvent]:
     """Everything about the child in time order, newest first: what the viewer may see of the record.
 
-    Each kind is one query, whatever the length of the case. Case notes (of contacts, partner
-    sessions and reviews) are shown only to those who work the case (``NOTES_ROLES``).
+    Each kind is one query, whatever the length of the case. Case notes (of contacts and reviews),
+    referrals and partner sessions are shown only to those who work the case (``REFERRAL_ROLES``).
     """
-    notes = viewer_role in NOTES_ROLES
+    notes = viewer_role in REFERRAL_ROLES
     events: list[ChronologyEvent] = []
-    wanted = (lambda name: name == kind) if kind else (lambda name: True)
+
+    def wanted(name: str) -> bool:
+        return (not kind or name == kind) and (notes or name not in CASE_ONLY_KINDS)
+
     enrolments = list(child.enrolments.select_related("cohort_entry__cohort__run", "link_worker", "created_by"))
     if wanted("identification"):
         for enrolment in enrolments:

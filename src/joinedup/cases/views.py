@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from joinedup.accounts.models import Membership, Organisation, Role, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
-from joinedup.cases.access import CHILD_ROLES, PURPOSES_BY_ROLE, access_child, children_visible_to
+from joinedup.cases.access import CHILD_ROLES, PURPOSES_BY_ROLE, REFERRAL_ROLES, access_child, children_visible_to
 from joinedup.cases.forms import (
     CaseSettingsForm,
     ConsentForm,
@@ -23,6 +23,7 @@ from joinedup.cases.forms import (
 )
 from joinedup.cases.models import CaseSettings, Child, Consent, Contact, Enrolment
 from joinedup.cases.selectors import (
+    CASE_ONLY_KINDS,
     CHRONOLOGY_KINDS,
     caseload,
     child_list,
@@ -320,8 +321,13 @@ def chronology_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The child's chronology, filterable by kind; as CSV, an export written to the audit log."""
     actor = actor_of(request)
     child = access_child(actor, pk)
+    kinds = {
+        name: label
+        for name, label in CHRONOLOGY_KINDS.items()
+        if actor.role in REFERRAL_ROLES or name not in CASE_ONLY_KINDS
+    }
     kind = request.GET.get("kind", "")
-    kind = kind if kind in CHRONOLOGY_KINDS else ""
+    kind = kind if kind in kinds else ""
     events = chronology(child, kind=kind, viewer_role=actor.role)
     if request.GET.get("format") == "csv":
         audit_record(
@@ -346,9 +352,7 @@ def chronology_view(request: HttpRequest, pk: int) -> HttpResponse:
                 ]
             )
         return response
-    return render(
-        request, "cases/chronology.html", {"child": child, "events": events, "kind": kind, "kinds": CHRONOLOGY_KINDS}
-    )
+    return render(request, "cases/chronology.html", {"child": child, "events": events, "kind": kind, "kinds": kinds})
 
 
 def spreadsheet_safe(text: str) -> str:
