@@ -342,3 +342,35 @@ def test_the_team_manager_sees_each_caseloads_counts_and_flags(case: Case) -> No
     page = case.world.client_for(Role.TEAM_MANAGER).get("/children/caseload/").text
     assert "Review overdue" in page
     assert case.worker.user.full_name in page
+
+
+def test_case_notes_are_for_those_who_work_the_case_on_every_page_and_in_the_api(case: Case) -> None:
+    Contact.objects.create(
+        enrolment=case.enrolment, kind="family", happened_on=date.today(), notes="Dad lost his job", attendees="Dad"
+    )
+    plan_review(
+        actor=case.worker,
+        plan=case.plan,
+        seen_version=3,
+        reviewed_on=date.today(),
+        attendees="Mum",
+        summary="Money worries at home",
+        next_steps="Benefits check",
+        next_review_on=None,
+        progress={case.goal.pk: Progress("some", "Late twice this week")},
+    )
+    child = case.child.pk
+    pages = (f"/children/{child}/", f"/children/{child}/plan/history/")
+    apis = (f"/api/children/{child}/contacts", f"/api/children/{child}/plan")
+    secrets = ("Dad lost his job", "Money worries at home", "Benefits check", "Late twice this week")
+    for role in (Role.SCHOOL_STAFF, Role.DATA_LEAD):
+        client = case.world.client_for(role)
+        for url in (*pages, *apis):
+            response = client.get(url)
+            assert response.status_code == 200, (role, url)
+            assert not [secret for secret in secrets if secret in response.text], (role, url)
+    assert case.world.client_for(Role.SCHOOL_STAFF).get(apis[0]).json()["items"][0]["notes"] is None
+    worker = case.world.client_for(Role.LINK_WORKER)
+    assert "Dad lost his job" in worker.get(pages[0]).text
+    assert "Money worries at home" in worker.get(pages[1]).text
+    assert worker.get(apis[1]).json()["reviews"][0]["progress"][0]["note"] == "Late twice this week"

@@ -39,8 +39,10 @@ PURPOSES_BY_ROLE: dict[Role, tuple[Purpose, ...]] = {
 
 # Roles that can see some children's records at all.
 CHILD_ROLES = frozenset(PURPOSES_BY_ROLE)
-# Roles that work a case: they see its notes and its referrals.
-REFERRAL_ROLES = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER})
+# Those who work a case: they record consent, contacts, the plan and referrals, enrol, transfer, and
+# alone read the case notes (of contacts and reviews) and the referrals. Others who may see the child
+# (school staff, data leads) see that things happened, not what was said.
+CASE_WORKERS = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER})
 
 
 def visible_children_filter(actor: Membership) -> Q:
@@ -131,7 +133,7 @@ def referrals_visible_to(actor: Membership) -> QuerySet[Referral]:
     partner, those sent to them. Referrals are for those who make and answer them: no one else sees them."""
     if actor.role == Role.DELIVERY_PRACTITIONER:
         return referrals_for_partner(actor)
-    if actor.role not in REFERRAL_ROLES:
+    if actor.role not in CASE_WORKERS:
         return Referral.objects.none()
     return Referral.objects.filter(enrolment__child__in=children_visible_to(actor))
 

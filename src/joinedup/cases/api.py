@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -10,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from joinedup.accounts.models import Role
-from joinedup.cases.access import REFERRAL_ROLES, access_child, access_referral, referrals_visible_to
+from joinedup.cases.access import CASE_WORKERS, access_child, access_referral, referrals_visible_to
 from joinedup.cases.models import (
     Child,
     Contact,
@@ -83,15 +84,36 @@ class EnrolmentOut(Schema):
     at_risk_domains: list[str]
 
 
+NOTES_WITHHELD = "Case notes are null unless you are the child's Link Worker or their team manager."
+
+
+def _case_note(context: dict[str, Any], text: str) -> str | None:
+    """A case note, for those who work the case; ``None`` (withheld) for anyone else who may see the child."""
+    actor = context["request"].auth
+    return text if actor.role in CASE_WORKERS else None
+
+
 class ContactOut(Schema):
     id: int
     enrolment_id: int
     kind: str
     happened_on: date
     minutes: int | None
-    attendees: str
-    notes: str
-    follow_up: str
+    attendees: str | None = Field(description=NOTES_WITHHELD)
+    notes: str | None = Field(description=NOTES_WITHHELD)
+    follow_up: str | None = Field(description=NOTES_WITHHELD)
+
+    @staticmethod
+    def resolve_attendees(contact: Contact, context: dict[str, Any]) -> str | None:
+        return _case_note(context, contact.attendees)
+
+    @staticmethod
+    def resolve_notes(contact: Contact, context: dict[str, Any]) -> str | None:
+        return _case_note(context, contact.notes)
+
+    @staticmethod
+    def resolve_follow_up(contact: Contact, context: dict[str, Any]) -> str | None:
+        return _case_note(context, contact.follow_up)
 
 
 class ContactIn(Schema):
@@ -164,16 +186,28 @@ class GoalOut(Schema):
 class GoalProgressOut(Schema):
     goal_id: int
     rating: str
-    note: str
+    note: str | None = Field(description=NOTES_WITHHELD)
+
+    @staticmethod
+    def resolve_note(progress: GoalProgress, context: dict[str, Any]) -> str | None:
+        return _case_note(context, progress.note)
 
 
 class ReviewOut(Schema):
     id: int
     reviewed_on: date
-    summary: str
-    next_steps: str
+    summary: str | None = Field(description=NOTES_WITHHELD)
+    next_steps: str | None = Field(description=NOTES_WITHHELD)
     plan_version: int
     progress: list[GoalProgressOut]
+
+    @staticmethod
+    def resolve_summary(review: PlanReview, context: dict[str, Any]) -> str | None:
+        return _case_note(context, review.summary)
+
+    @staticmethod
+    def resolve_next_steps(review: PlanReview, context: dict[str, Any]) -> str | None:
+        return _case_note(context, review.next_steps)
 
     @staticmethod
     def resolve_progress(review: PlanReview) -> list[GoalProgress]:
@@ -261,7 +295,7 @@ REFERRAL_PREFETCH = ("events__by", "events__by_organisation")
 def child_referrals(request: HttpRequest, child_id: int) -> Status[object]:
     actor = request.auth  # type: ignore[attr-defined]
     found = access_child(actor, child_id)
-    if actor.role not in REFERRAL_ROLES:
+    if actor.role not in CASE_WORKERS:
         return Status(403, {"detail": "A child's referrals are for their Link Worker and team manager."})
     return Status(
         200,

@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from joinedup.accounts.models import Membership
-from joinedup.cases.access import access_child
+from joinedup.cases.access import CASE_WORKERS, access_child
 from joinedup.cases.models import (
     CaseSettings,
     Child,
@@ -54,7 +54,6 @@ from joinedup.cases.plans import (
     plan_start,
 )
 from joinedup.cases.selectors import at_risk_needs, latest_version, plan_goals
-from joinedup.cases.views import CASE_WORKERS
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.domains import FAMILY_LABELS, NeedDomain
 
@@ -95,6 +94,8 @@ class PlanPage:
             "enrolment": self.enrolment,
             "plan": self.plan,
             "can_change": not self.read_only and actor.role in CASE_WORKERS and self.plan is not None,
+            # Review notes are case notes: for those who work the case.
+            "reads_notes": actor.role in CASE_WORKERS,
             "today": date.today(),
             **more,
         }

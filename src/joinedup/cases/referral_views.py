@@ -18,14 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from joinedup.accounts.models import Membership
-from joinedup.cases.access import access_child, access_referral
+from joinedup.cases.access import CASE_WORKERS, access_child, access_referral
 from joinedup.cases.consent import ConsentCheck, consent_check
 from joinedup.cases.models import Child, Consent, Enrolment, Goal, PartnerSession, Referral
 from joinedup.cases.referral_forms import FamilyConsentForm, ReferralForm, ReferralMoveForm
 from joinedup.cases.referrals import referral_create, referral_moves, referral_status_set
 from joinedup.cases.selectors import AttendanceSummary, referral_events, referral_sessions
 from joinedup.cases.services import consent_record
-from joinedup.cases.views import CASE_WORKERS
 from joinedup.core.access import actor_of, roles_required
 from joinedup.directory.models import Service, ServiceProfile
 

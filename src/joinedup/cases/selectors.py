@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from joinedup.accounts.models import Membership, Role, User
-from joinedup.cases.access import REFERRAL_ROLES, children_visible_to
+from joinedup.cases.access import CASE_WORKERS, children_visible_to
 from joinedup.cases.models import (
     OPEN_REFERRAL_STATUSES,
     CaseSettings,
@@ -254,9 +254,9 @@ def chronology(child: Child, *, viewer_role: str, kind: str = "") -> list[Chrono
     """Everything about the child in time order, newest first: what the viewer may see of the record.
 
     Each kind is one query, whatever the length of the case. Case notes (of contacts and reviews),
-    referrals and partner sessions are shown only to those who work the case (``REFERRAL_ROLES``).
+    referrals and partner sessions are shown only to those who work the case (``CASE_WORKERS``).
     """
-    notes = viewer_role in REFERRAL_ROLES
+    notes = viewer_role in CASE_WORKERS
     events: list[ChronologyEvent] = []
 
     def wanted(name: str) -> bool:

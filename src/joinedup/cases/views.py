@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from joinedup.accounts.models import Membership, Organisation, Role, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
-from joinedup.cases.access import CHILD_ROLES, PURPOSES_BY_ROLE, REFERRAL_ROLES, access_child, children_visible_to
+from joinedup.cases.access import CASE_WORKERS, CHILD_ROLES, PURPOSES_BY_ROLE, access_child, children_visible_to
 from joinedup.cases.forms import (
     CaseSettingsForm,
     ConsentForm,
@@ -46,9 +46,6 @@ from joinedup.core.access import actor_of, roles_required
 from joinedup.identification.access import schools_visible
 from joinedup.identification.models import CohortEntry
 
-# Those who work a case: record consent and contacts, enrol, change the stage, transfer.
-CASE_WORKERS = (Role.LINK_WORKER, Role.TEAM_MANAGER)
-
 
 @roles_required(*CHILD_ROLES)
 def children(request: HttpRequest) -> HttpResponse:
@@ -72,7 +69,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "siblings": siblings,
             "enrolments": record_enrolments(child),
             "consents": child.consents.select_related("organisation"),
-            "can_record_consent": request.actor.role in CASE_WORKERS,  # type: ignore[attr-defined]
+            "works_case": request.actor.role in CASE_WORKERS,  # type: ignore[attr-defined]
             "engagement": engagement(child),
             "today": date.today(),
         },
@@ -324,7 +321,7 @@ def chronology_view(request: HttpRequest, pk: int) -> HttpResponse:
     kinds = {
         name: label
         for name, label in CHRONOLOGY_KINDS.items()
-        if actor.role in REFERRAL_ROLES or name not in CASE_ONLY_KINDS
+        if actor.role in CASE_WORKERS or name not in CASE_ONLY_KINDS
     }
     kind = request.GET.get("kind", "")
     kind = kind if kind in kinds else ""
