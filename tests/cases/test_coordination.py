@@ -374,3 +374,32 @@ def test_case_notes_are_for_those_who_work_the_case_on_every_page_and_in_the_api
     assert "Dad lost his job" in worker.get(pages[0]).text
     assert "Money worries at home" in worker.get(pages[1]).text
     assert worker.get(apis[1]).json()["reviews"][0]["progress"][0]["note"] == "Late twice this week"
+
+
+def test_the_caseload_quick_form_keeps_the_answers_and_marks_each_problem(case: Case) -> None:
+    client = case.world.client_for(Role.LINK_WORKER)
+    url = f"/children/{case.child.pk}/contacts/new/"
+    htmx = {"HX-Request": "true"}
+    answers = {
+        "kind": "family",
+        "happened_on": "",
+        "minutes": "abc",
+        "notes": "Talked about mornings",
+        "attendees": "Mum",
+    }
+    row = client.post(url, answers, headers=htmx).text
+    assert 'value="Talked about mornings"' in row
+    assert 'value="Mum"' in row
+    assert 'value="family" selected' in row
+    assert "<details" in row
+    assert " open>" in row  # the part with the minutes is open, to show its problem
+    assert f'id="on-{case.child.pk}-error"' in row
+    assert f'id="minutes-{case.child.pk}-error"' in row
+    assert "govuk-input--error" in row
+    assert row.count("autofocus") >= 1
+    assert not Contact.objects.filter(notes="Talked about mornings").exists()
+    saved = client.post(url, {**answers, "happened_on": date.today().isoformat(), "minutes": "30"}, headers=htmx).text
+    assert "Saved: Family contact on" in saved
+    assert 'role="status"' in saved
+    assert 'value="Talked about mornings"' not in saved  # a fresh form for the next one
+    assert Contact.objects.filter(notes="Talked about mornings", minutes=30, attendees="Mum").exists()

@@ -272,23 +272,26 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     if enrolment is None:
         raise Http404("This child has no open enrolment.")
     form = ContactForm(request.POST if request.method == "POST" else None, initial={"happened_on": date.today()})
-    error = ""
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                contact_record(actor=actor, enrolment=enrolment, **form.cleaned_data)
-            except ValidationError as refused:
-                form.add_service_errors(refused)
-                error = " ".join(refused.messages)
-        else:
-            error = " ".join(str(message) for found in form.errors.values() for message in found)
-        if request.headers.get("HX-Request"):
-            [row] = caseload(actor, worker_id=enrolment.link_worker_id, enrolment_id=enrolment.pk)
-            context = {"row": row, "kinds": Contact.Kind.choices, "today": date.today(), "row_error": error}
-            return render(request, "cases/caseload.html#row", context)
-        if not error:
-            messages.success(request, f"Recorded the contact with {child.display_name}.")
-            return redirect("cases:child_detail", pk=child.pk)
+    saved: Contact | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = contact_record(actor=actor, enrolment=enrolment, **form.cleaned_data)
+        except ValidationError as refused:
+            form.add_service_errors(refused)
+    if request.method == "POST" and request.headers.get("HX-Request"):
+        # The caseload's row, with what was saved, or with the answers kept and each problem at its field.
+        [row] = caseload(actor, worker_id=enrolment.link_worker_id, enrolment_id=enrolment.pk)
+        context = {
+            "row": row,
+            "kinds": Contact.Kind.choices,
+            "today": date.today(),
+            "row_form": None if saved else form,
+            "row_saved": saved,
+        }
+        return render(request, "cases/caseload.html#row", context)
+    if saved is not None:
+        messages.success(request, f"Recorded the contact with {child.display_name}.")
+        return redirect("cases:child_detail", pk=child.pk)
     return render(request, "cases/contact_new.html", {"child": child, "form": form})
 
 

@@ -26,7 +26,7 @@ class GovukForm(forms.Form):
             css = WIDGET_CLASSES.get(type(widget).__name__, "govuk-input")
             widget.attrs["class"] = " ".join(filter(None, [css, widget.attrs.get("class", "")]))
             if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{name}-hint"
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -39,7 +39,7 @@ class GovukForm(forms.Form):
             if error_class not in css:
                 widget.attrs["class"] = f"{css} {error_class}"
             described = widget.attrs.get("aria-describedby", "")
-            widget.attrs["aria-describedby"] = " ".join(filter(None, [described, f"id_{name}-error"]))
+            widget.attrs["aria-describedby"] = " ".join(filter(None, [described, f"{self[name].auto_id}-error"]))
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's ``ValidationError`` against the fields it names."""
