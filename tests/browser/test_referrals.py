@@ -51,7 +51,7 @@ def test_a_referral_from_the_directory_is_sent_accepted_and_started(page: Page, 
     page.get_by_label("Reason for the referral").fill("Amara would like help making friends.")
     page.get_by_label("How to contact the family").check()
     page.get_by_role("button", name="Send now").click()
-    expect(page.get_by_role("alert")).to_contain_text("There is no consent to referral to a named service on record")
+    expect(page.get_by_role("alert")).to_contain_text("There is no consent to a referral to this service on record")
     assert_accessible(page)
     page.get_by_label("The family agreed to this referral: record their consent").check()
     page.get_by_label("Parent or carer", exact=True).check()

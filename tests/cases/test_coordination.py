@@ -403,3 +403,9 @@ def test_the_caseload_quick_form_keeps_the_answers_and_marks_each_problem(case: 
     assert 'role="status"' in saved
     assert 'value="Talked about mornings"' not in saved  # a fresh form for the next one
     assert Contact.objects.filter(notes="Talked about mornings", minutes=30, attendees="Mum").exists()
+
+
+def test_each_consent_on_the_record_names_its_service_and_can_be_withdrawn_by_name(case: Case) -> None:
+    page = case.world.client_for(Role.LINK_WORKER).get(f"/children/{case.child.pk}/").text
+    assert "Referral to a named service (Young People&#x27;s Counselling)" in page
+    assert 'Record a withdrawal<span class="govuk-visually-hidden"> of consent to referral' in page

@@ -27,7 +27,7 @@ from tests.conftest import World
 from tests.factories import ChildFactory, FamilyMemberFactory, MembershipFactory, OrganisationFactory
 
 TODAY = date.today()
-NO_CONSENT = "There is no consent to referral to a named service on record. Record the family's consent first."
+NO_CONSENT = "There is no consent to a referral to this service on record. Record the family's consent first."
 
 
 @dataclass

@@ -49,7 +49,11 @@ def consent_check(
         if record.in_force(on):
             return ConsentCheck(record, "")
         lapsed = lapsed or record
-    label = Consent.Purpose(purpose).label.lower()
+    specific: dict[str, str] = {
+        Consent.Purpose.REFERRAL: "a referral to this service",
+        Consent.Purpose.SHARING: "sharing with this organisation",
+    }
+    label = specific.get(purpose, Consent.Purpose(purpose).label.lower())
     if lapsed is not None and lapsed.withdrawn_on is not None and lapsed.withdrawn_on <= on:
         return ConsentCheck(
             None,

@@ -27,6 +27,7 @@ from joinedup.cases.models import (
     ReferralEvent,
 )
 from joinedup.core.domains import RISK_AREA_NEEDS, NeedDomain
+from joinedup.directory.models import Service
 from joinedup.rules.scoring import DOMAIN_NAMES
 
 
@@ -52,6 +53,17 @@ def record_enrolments(child: Child) -> list[Enrolment]:
             Prefetch("referrals", queryset=Referral.objects.select_related("service").order_by("-created_at", "-pk")),
         )
     )
+
+
+def consents_described(child: Child) -> list[Consent]:
+    """The child's consents, each with ``about``: the organisation or service it names, if any. Two queries."""
+    consents = list(child.consents.select_related("organisation"))
+    services = dict(
+        Service.objects.filter(id__in={c.service_id for c in consents if c.service_id}).values_list("id", "name")
+    )
+    for consent in consents:
+        consent.about = consent.organisation.name if consent.organisation else services.get(consent.service_id, "")  # type: ignore[attr-defined]
+    return consents
 
 
 def link_workers(actor: Membership) -> QuerySet[User]:

@@ -28,6 +28,7 @@ from joinedup.cases.selectors import (
     caseload,
     child_list,
     chronology,
+    consents_described,
     engagement,
     link_workers,
     record_enrolments,
@@ -68,7 +69,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": child.family.members.all(),
             "siblings": siblings,
             "enrolments": record_enrolments(child),
-            "consents": child.consents.select_related("organisation"),
+            "consents": consents_described(child),
             "works_case": request.actor.role in CASE_WORKERS,  # type: ignore[attr-defined]
             "engagement": engagement(child),
             "today": date.today(),
