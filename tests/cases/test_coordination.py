@@ -272,8 +272,25 @@ def test_goals_start_from_the_plan_version_that_was_seen(case: Case) -> None:
 
     with pytest.raises(PlanChanged) as refused:
         goal_add(actor=case.worker, plan=case.plan, seen_version=1, domain="health", goal="Sleep", success="8 hours")
-    assert "Link Worker changed this plan" in str(refused.value)
+    assert "You changed this plan in another tab or window" in str(refused.value)  # the same person, twice
     assert not Goal.objects.filter(goal="Sleep").exists()
+    manager = case.world.members[Role.TEAM_MANAGER]
+    with pytest.raises(PlanChanged) as refused:
+        goal_add(actor=manager, plan=case.plan, seen_version=1, domain="health", goal="Sleep", success="8 hours")
+    assert "Link Worker changed this plan" in str(refused.value)
+
+
+def test_a_goal_or_action_with_several_problems_hears_of_all_of_them(case: Case) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        goal_add(actor=case.worker, plan=case.plan, seen_version=3, domain="", goal=" ", success="")
+    assert set(refused.value.message_dict) == {"domain", "goal", "success"}
+    with pytest.raises(ValidationError) as refused:
+        action_add(
+            actor=case.worker, goal=case.goal, seen_version=3, action="", owner="", due_on=START - timedelta(days=1)
+        )
+    assert set(refused.value.message_dict) == {"action", "owner", "due_on"}
 
 
 def test_the_record_and_chronology_cost_the_same_queries_however_long_the_case(

@@ -199,7 +199,7 @@ def test_two_people_change_the_same_plan_and_the_second_is_told_nothing_was_save
     assert second.status_code == 200
     summary = error_summary(second.text)
     assert "Link Worker changed this plan at" in summary
-    assert "Goal changed (goal): Get to school by 8.45" in summary
+    assert "Goal reworded: Get to school by 8.45" in summary
     assert "Your change was not saved" in summary
     # Their answers are kept, the goal as it is now is shown, and the form now carries the current version.
     assert "Walk to school with a friend</textarea>" in second.text
@@ -360,7 +360,7 @@ def test_the_history_lists_every_version_and_shows_the_plan_as_it_stood(world: W
     history = client.get(url(enrolment, "history/")).text
     numbers = [int(n) for n in re.findall(r">Version (\d+)</a>", history)]
     assert numbers == [3, 2, 1]
-    assert "Goal changed (goal): Read with mum every evening" in history
+    assert "Goal reworded: Read with mum every evening" in history
     old = client.get(url(enrolment, "history/2/")).text
     assert "Read every evening" in old
     assert "Read with mum every evening" not in old

@@ -28,16 +28,20 @@ from joinedup.rules.scoring import DOMAIN_NAMES
 class PlanChanged(Exception):
     """The plan changed after the person opened it; their change was not saved."""
 
-    def __init__(self, latest: PlanVersion | None) -> None:
+    def __init__(self, latest: PlanVersion | None, user_id: int | None = None) -> None:
         self.latest = latest
         if latest is None:
             message = "Someone else changed this plan while you were editing it."
         else:
             when = timezone.localtime(latest.changed_at)
+            who = (
+                "You changed this plan in another tab or window"
+                if latest.changed_by_id == user_id
+                else f"{latest.changed_by.full_name} changed this plan"
+            )
             message = (
-                f"{latest.changed_by.full_name} changed this plan at {when:%H:%M on %-d %B}"
-                f" while you were editing it ({latest.summary}). Your change was not saved: "
-                "check the plan as it is now, then make your change again."
+                f"{who} at {when:%H:%M on %-d %B} while you were editing it ({latest.summary}). "
+                "Your change was not saved: check the plan as it is now, then make your change again."
             )
         super().__init__(message)
         self.message = message
@@ -74,7 +78,7 @@ def plan_change(
         )
         if not moved:
             latest = plan.versions.select_related("changed_by").first()
-            raise PlanChanged(latest)
+            raise PlanChanged(latest, actor.user_id)
         plan.refresh_from_db(fields=["version", "modified_at", "modified_by", "family_words", "next_review_on"])
         change(plan)
         PlanVersion.objects.create(
@@ -122,18 +126,52 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _text(value: str, field: str, message: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
+GOAL_MESSAGES = {
+    "domain": "Choose the area of the child's life this goal is about.",
+    "goal": "Say what the child and family want to change.",
+    "success": "Say what success looks like.",
+    "status": "Choose where this goal stands.",
+}
+ACTION_MESSAGES = {
+    "action": "Say what will be done.",
+    "owner": "Choose who will do it.",
+}
+# What a change to a goal touched, in the words of the plan's history.
+GOAL_PARTS = {"goal": "reworded", "success": "what success looks like changed", "status": "status changed"}
+
+
+def _checked(
+    plan: Plan,
+    *,
+    texts: dict[str, str],
+    choices: dict[str, tuple[str, list[str]]],
+    messages: dict[str, str],
+    due_on: date | None = None,
+    done_on: date | None = None,
+) -> dict[str, str]:
+    """Every problem with a goal's or an action's answers at once (``ValidationError``), or the texts, stripped.
+
+    ``texts`` must not be blank; each of ``choices`` is (the answer, the values allowed).
+    """
+    errors = {field: messages[field] for field, value in texts.items() if not value.strip()}
+    errors |= {field: messages[field] for field, (value, allowed) in choices.items() if value not in allowed}
+    if due_on is not None and due_on < plan.enrolment.start_date:
+        errors["due_on"] = "The due date is before the child's enrolment started."
+    if done_on is not None and done_on > date.today():
+        errors["done_on"] = "The date it was done cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    return {field: value.strip() for field, value in texts.items()}
 
 
 def goal_add(*, actor: Membership, plan: Plan, seen_version: int, domain: str, goal: str, success: str) -> Goal:
-    if domain not in NeedDomain.values:
-        raise ValidationError({"domain": "Choose the area of the child's life this goal is about."})
-    goal = _text(goal, "goal", "Say what the child and family want to change.")
-    success = _text(success, "success", "Say what success looks like.")
+    texts = _checked(
+        plan,
+        texts={"goal": goal, "success": success},
+        choices={"domain": (domain, NeedDomain.values)},
+        messages=GOAL_MESSAGES,
+    )
+    goal, success = texts["goal"], texts["success"]
     made: list[Goal] = []
 
     def change(plan: Plan) -> None:
@@ -144,13 +182,16 @@ def goal_add(*, actor: Membership, plan: Plan, seen_version: int, domain: str, g
 
 
 def goal_update(*, actor: Membership, goal: Goal, seen_version: int, text: str, success: str, status: str) -> Goal:
-    if status not in Goal.Status.values:
-        raise ValidationError({"status": "Choose where this goal stands."})
-    text = _text(text, "goal", "Say what the child and family want to change.")
-    success = _text(success, "success", "Say what success looks like.")
+    texts = _checked(
+        goal.plan,
+        texts={"goal": text, "success": success},
+        choices={"status": (status, Goal.Status.values)},
+        messages=GOAL_MESSAGES,
+    )
+    text, success = texts["goal"], texts["success"]
     changed = [
-        label
-        for label, before, after in (
+        GOAL_PARTS[part]
+        for part, before, after in (
             ("goal", goal.goal, text),
             ("success", goal.success, success),
             ("status", goal.status, status),
@@ -159,21 +200,19 @@ def goal_update(*, actor: Membership, goal: Goal, seen_version: int, text: str, 
     ]
     if not changed:
         raise ValidationError("Nothing was changed.")
+    reopened = goal.status != Goal.Status.ACTIVE and status == Goal.Status.ACTIVE
 
     def change(plan: Plan) -> None:
         goal.goal, goal.success, goal.status, goal.modified_by = text, success, status, actor.user
         goal.save()
 
-    summary = f"Goal changed ({', '.join(changed)}): {text}"
-    if status != Goal.Status.ACTIVE and "status" in changed:
+    summary = f"Goal {' and '.join(changed)}: {text}"
+    if status != Goal.Status.ACTIVE and GOAL_PARTS["status"] in changed:
         summary = f"Goal marked {Goal.Status(status).label.lower()}: {text}"
+    elif reopened:
+        summary = f"Goal being worked on again: {text}"
     plan_change(actor=actor, plan=goal.plan, seen_version=seen_version, summary=summary, change=change)
     return goal
-
-
-def _check_due(plan: Plan, due_on: date | None) -> None:
-    if due_on is not None and due_on < plan.enrolment.start_date:
-        raise ValidationError({"due_on": "The due date is before the child's enrolment started."})
 
 
 def action_add(
@@ -186,10 +225,13 @@ def action_add(
     owner_name: str = "",
     due_on: date | None = None,
 ) -> PlanAction:
-    action = _text(action, "action", "Say what will be done.")
-    if owner not in PlanAction.Owner.values:
-        raise ValidationError({"owner": "Choose who will do it."})
-    _check_due(goal.plan, due_on)
+    action = _checked(
+        goal.plan,
+        texts={"action": action},
+        choices={"owner": (owner, PlanAction.Owner.values)},
+        messages=ACTION_MESSAGES,
+        due_on=due_on,
+    )["action"]
     made: list[PlanAction] = []
 
     def change(plan: Plan) -> None:
@@ -222,12 +264,14 @@ def action_update(
     due_on: date | None,
     done_on: date | None,
 ) -> PlanAction:
-    text = _text(text, "action", "Say what will be done.")
-    if owner not in PlanAction.Owner.values:
-        raise ValidationError({"owner": "Choose who will do it."})
-    _check_due(action.plan, due_on)
-    if done_on is not None and done_on > date.today():
-        raise ValidationError({"done_on": "The date it was done cannot be in the future."})
+    text = _checked(
+        action.plan,
+        texts={"action": text},
+        choices={"owner": (owner, PlanAction.Owner.values)},
+        messages=ACTION_MESSAGES,
+        due_on=due_on,
+        done_on=done_on,
+    )["action"]
     before = (action.action, action.owner, action.owner_name, action.due_on, action.done_on)
     if before == (text, owner, owner_name.strip(), due_on, done_on):
         raise ValidationError("Nothing was changed.")
