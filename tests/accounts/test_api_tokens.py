@@ -263,6 +263,15 @@ def test_an_administrator_issues_a_token_and_sees_the_key_once(world: World) -> 
     assert key not in listed.text
 
 
+def test_a_token_acts_only_in_a_role_its_kind_of_organisation_has(world: World) -> None:
+    with pytest.raises(ValidationError) as refused:
+        issue(world, organisation=world.school, role=Role.DELIVERY_PRACTITIONER)
+    assert refused.value.message_dict["organisation"] == [
+        "Harrow Road Primary is a school: a delivery partner practitioner works for a delivery partner."
+    ]
+    assert not ApiToken.objects.exists()
+
+
 def test_the_form_shows_why_a_token_cannot_be_issued(world: World) -> None:
     client = world.client_for(Role.ADMINISTRATOR)
     partner = world.members[Role.DELIVERY_PRACTITIONER].organisation

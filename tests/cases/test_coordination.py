@@ -426,3 +426,43 @@ def test_each_consent_on_the_record_names_its_service_and_can_be_withdrawn_by_na
     page = case.world.client_for(Role.LINK_WORKER).get(f"/children/{case.child.pk}/").text
     assert "Referral to a named service (Young People&#x27;s Counselling)" in page
     assert 'Record a withdrawal<span class="govuk-visually-hidden"> of consent to referral' in page
+
+
+def test_case_settings_out_of_range_are_refused_with_the_setting_named(world: World) -> None:
+    client = world.client_for(Role.TEAM_MANAGER)
+    answers = {
+        "target_caseload": "0",
+        "contact_every_days": "14",
+        "review_every_weeks": "13",
+        "high_engagement_contacts": "6",
+        "high_engagement_attendance": "140",
+    }
+    page = client.post("/children/settings/", answers).text
+    assert "The target caseload must be a whole number from 1 to 100." in page
+    assert "The attendance for high engagement must be a whole number from 1 to 100." in page
+    assert not CaseSettings.objects.exists()
+    assert "Back to team caseloads" in page
+
+
+def test_the_caseload_sorts_by_stage_in_the_order_a_case_moves(case: Case) -> None:
+    from joinedup.cases.selectors import caseload
+    from tests.factories import ChildFactory
+
+    for stage in ("review", "closing", "active_plan"):  # the case itself is still building the relationship
+        child = ChildFactory.create(
+            area=case.world.area,
+            school=case.world.school,
+            programme_organisation=case.world.programme,
+            link_worker=case.worker.user,
+        )
+        Enrolment.objects.create(
+            child=child,
+            programme_organisation=case.world.programme,
+            school=case.world.school,
+            link_worker=case.worker.user,
+            start_date=START,
+            planned_end_date=START + timedelta(days=730),
+            stage=stage,
+        )
+    rows = caseload(case.worker, worker_id=case.worker.user.pk, order="stage")
+    assert [row.enrolment.stage for row in rows] == ["relationship", "active_plan", "review", "closing"]

@@ -360,6 +360,18 @@ def two_factor_reset(*, actor: Membership, user: User) -> None:
 # Systems do the work of partner organisations' practitioners; the work of Link Workers and
 # their managers is done by people, so no token acts in those roles (decision 0013).
 API_TOKEN_ROLES = frozenset({Role.DELIVERY_PRACTITIONER, Role.PARTNER_PROFESSIONAL})
+# The kinds of organisation whose systems may act in each of those roles.
+API_TOKEN_KINDS: dict[str, frozenset[str]] = {
+    Role.DELIVERY_PRACTITIONER: frozenset({Organisation.Kind.DELIVERY_PARTNER}),
+    Role.PARTNER_PROFESSIONAL: frozenset(
+        {
+            Organisation.Kind.EARLY_HELP,
+            Organisation.Kind.SOCIAL_CARE,
+            Organisation.Kind.HEALTH,
+            Organisation.Kind.VOLUNTARY,
+        }
+    ),
+}
 # Recording every call would write to the database on every request; once a minute is enough
 # to tell an administrator whether a token is still in use.
 API_TOKEN_LAST_USED_EVERY = timedelta(minutes=1)
@@ -393,6 +405,12 @@ def api_token_issue(
     if not organisation.areas.filter(pk=actor.area_id).exists():
         errors["organisation"] = (
             f"{organisation} does not work in {actor.area}. Choose an organisation in your borough."
+        )
+    elif role in API_TOKEN_KINDS and organisation.kind not in API_TOKEN_KINDS[role]:
+        kinds = " or ".join(sorted(str(Organisation.Kind(kind).label).lower() for kind in API_TOKEN_KINDS[role]))
+        errors["organisation"] = (
+            f"{organisation} is a {organisation.get_kind_display().lower()}: a {Role(role).label.lower()} "
+            f"works for a {kinds}."
         )
     if expires_on is not None and expires_on <= timezone.localdate():
         errors["expires_on"] = "The expiry date must be in the future"

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 
 from joinedup.accounts.models import Organisation, User
@@ -168,3 +169,22 @@ class CaseSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "high_engagement_contacts": "High engagement: Link Worker contacts in a term, at least",
             "high_engagement_attendance": "High engagement: partner sessions attended, at least this per cent",
         }
+
+    # The sensible range of each setting, so a slip (0, or 400 weeks) is caught with a message that names it.
+    RANGES = {
+        "target_caseload": (1, 100, "The target caseload"),
+        "contact_every_days": (1, 90, "The days between contacts"),
+        "review_every_weeks": (1, 52, "The weeks between reviews"),
+        "high_engagement_contacts": (1, 60, "The contacts in a term for high engagement"),
+        "high_engagement_attendance": (1, 100, "The attendance for high engagement"),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (low, high, what) in self.RANGES.items():
+            field = self.fields[name]
+            field.min_value, field.max_value = low, high  # type: ignore[attr-defined]
+            field.validators = [MinValueValidator(low), MaxValueValidator(high)]
+            message = f"{what} must be a whole number from {low} to {high}."
+            field.error_messages.update(min_value=message, max_value=message, invalid=message, required=message)
+            field.widget.attrs.update(min=low, max=high)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 
 from joinedup.accounts.models import Membership, Role, User
 from joinedup.cases.access import CASE_WORKERS, children_visible_to
@@ -94,7 +94,7 @@ class CaseloadRow:
 
 CASELOAD_ORDERS = {
     "name": ("child__surname", "child__forenames"),
-    "stage": ("stage", "child__surname"),
+    "stage": ("stage_order", "child__surname"),
     "next_action": ("next_action_due", "child__surname"),
 }
 
@@ -118,6 +118,8 @@ def caseload(
         _open_enrolments_with_what_is_due(actor)
         .filter(link_worker_id=worker_id)
         .select_related("child", "school", "plan")
+        # Stages in the order a case moves through them, not alphabetically.
+        .alias(stage_order=Case(*(When(stage=stage, then=n) for n, stage in enumerate(Enrolment.Stage.values))))
         .order_by(*CASELOAD_ORDERS.get(order, CASELOAD_ORDERS["name"]), "pk")
     )
     if stage:
