@@ -20,14 +20,28 @@ from joinedup.rules import DOMAINS
 
 # Areas at risk a demo child starts from: economic disadvantage more often than not, as in the programme.
 _AREAS = [domain for domain in DOMAINS if domain not in ("behaviour", "english", "writing")]
-_NOTES = (
-    "Talked about the week at school; feeling more settled in class.",
-    "Worked on a plan for mornings with mum, to get in on time.",
-    "Reading together; chose a book to take home.",
-    "Checked in after a difficult lunchtime; agreed who to go to next time.",
-    "Met with the class teacher about homework support.",
-    "Phone call with dad about the counselling referral.",
-)
+# What a Link Worker writes after each kind of contact.
+_NOTES: dict[str, tuple[str, ...]] = {
+    Contact.Kind.ONE_TO_ONE: (
+        "Talked about the week at school; feeling more settled in class.",
+        "Reading together; chose a book to take home.",
+        "Checked in after a difficult lunchtime; agreed who to go to next time.",
+        "Practised the calming plan; used it once this week without a reminder.",
+    ),
+    Contact.Kind.FAMILY: (
+        "Worked on a plan for mornings with mum, to get in on time.",
+        "Home visit: talked through the plan together; dad keen to come to the next review.",
+    ),
+    Contact.Kind.PHONE: (
+        "Phone call with dad about the counselling referral.",
+        "Called mum to check how the first tutoring session went.",
+    ),
+    Contact.Kind.SCHOOL_MEETING: (
+        "Met with the class teacher about homework support.",
+        "Attendance meeting with the head of year; agreed a gate check-in.",
+    ),
+    Contact.Kind.GROUP: ("Friendship group: took turns leading a game; joined in well.",),
+}
 # Who else was there, by kind of contact; and a follow-up now and then.
 _ATTENDEES = {
     Contact.Kind.FAMILY: ("Mum", "Dad", "Mum and grandmother"),
@@ -126,7 +140,7 @@ def demo_cases_load(data: DemoData, *, as_of: date) -> CasesLoadSummary:
                         happened_on=day,
                         minutes=rng.choice([20, 30, 30, 45, 60]),
                         attendees=rng.choice(_ATTENDEES.get(kind, ("",))),
-                        notes=rng.choice(_NOTES),
+                        notes=rng.choice(_NOTES[kind]),
                         follow_up=rng.choice(_FOLLOW_UPS) if rng.random() < 0.15 else "",
                         created_by_id=enrolment.link_worker_id,
                     )

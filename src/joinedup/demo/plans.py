@@ -83,6 +83,17 @@ _GOALS: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {
         ),
     ),
 }
+# What the Link Worker tells a service about why the child is referred, by need.
+_REFERRAL_MESSAGES: dict[str, str] = {
+    NeedDomain.ATTENDANCE: "Mornings are hard at home and attendance has slipped; the family would like help with "
+    "routines and getting in on time.",
+    NeedDomain.ATTAINMENT: "Behind with reading and losing confidence; responds well to 1:1 attention and praise.",
+    NeedDomain.EMOTIONAL_WELLBEING: "Worries a lot and finds big feelings hard to manage; has asked to talk to "
+    "someone outside the family.",
+    NeedDomain.RELATIONSHIPS: "Finds friendships hard and has fallen out often this term; would enjoy a small group.",
+    NeedDomain.ECONOMIC_DISADVANTAGE: "The family are struggling with costs since a change at work and would like "
+    "advice on what they are entitled to.",
+}
 _FAMILY_WORDS = (
     "We want school to be a good place again. Mornings are the hardest bit for us.",
     "I want to be good at reading like my friends. Mum wants me to be happier.",
@@ -160,6 +171,9 @@ def demo_plans_load(*, seed: int, as_of: date) -> PlansLoadSummary:
             case.add_reviews()
             reviews += case.reviews
         PlanReview.objects.bulk_create(reviews, batch_size=1000)
+        PlanAction.objects.bulk_update(
+            [action for case in cases for action in case.actions], ["done_on"], batch_size=1000
+        )
         for case in cases:
             progress += case.progress()
         GoalProgress.objects.bulk_create(progress, batch_size=2000)
@@ -237,7 +251,9 @@ class _Case:
         for goal in self.goals:
             for n, (text, owner) in enumerate(_GOALS[goal.domain][2]):
                 due = self.agreed_on + timedelta(weeks=self.rng.randint(3, 10) + 6 * n)
-                done = due if due < self.as_of and self.rng.random() < 0.8 else None
+                # Long past actions are nearly all done; recent ones are more often still open.
+                done_chance = 0.95 if (self.as_of - due).days > 60 else 0.7
+                done = due if due < self.as_of and self.rng.random() < done_chance else None
                 self.actions.append(
                     PlanAction(
                         plan=self.plan,
@@ -254,6 +270,9 @@ class _Case:
         """A review each term after the goals are agreed, with progress that mostly improves."""
         day = self.agreed_on + _REVIEW_EVERY
         while day <= self.as_of and self.goals:
+            if self.as_of - day < _REVIEW_EVERY and self.rng.random() < 0.12:
+                break  # this term's review has slipped: it shows as overdue
+
             stage = min(len(self.reviews), len(_RATINGS_OVER_TIME) - 1)
             ratings: dict[int, str] = {}
             for goal in self.goals:
@@ -265,6 +284,9 @@ class _Case:
                 if ratings[goal.pk] == GoalProgress.Rating.ACHIEVED:
                     self.achieved_on[goal.pk] = day
                     goal.status = Goal.Status.ACHIEVED
+                    for action in self.actions:  # an achieved goal's steps are done, or no longer needed
+                        if action.goal is goal and action.done_on is None:
+                            action.done_on = min(day, action.due_on or day)
             self.reviews.append(
                 PlanReview(
                     plan=self.plan,
@@ -438,7 +460,7 @@ def _referrals(
                         partner_organisation_id=partner_id,
                         goal=goal,
                         status=status,
-                        reason=f"{goal.goal} The family would like support with this and are keen to start.",
+                        reason=_REFERRAL_MESSAGES[goal.domain],
                         shared=list(Referral.Shared.values),
                         sent_on=sent,
                         answered_on=answered,
