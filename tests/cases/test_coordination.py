@@ -466,3 +466,26 @@ def test_the_caseload_sorts_by_stage_in_the_order_a_case_moves(case: Case) -> No
         )
     rows = caseload(case.worker, worker_id=case.worker.user.pk, order="stage")
     assert [row.enrolment.stage for row in rows] == ["relationship", "active_plan", "review", "closing"]
+
+
+def test_a_session_the_child_missed_has_no_length(case: Case) -> None:
+    from django.core.exceptions import ValidationError
+
+    referral_status_set(actor=case.partner, referral=case.referral, status="accepted", on=date.today())
+    with pytest.raises(ValidationError) as refused:
+        partner_session_record(
+            actor=case.partner,
+            referral=case.referral,
+            happened_on=date.today(),
+            attendance="did_not_attend",
+            minutes=45,
+        )
+    assert "leave the minutes blank" in refused.value.message_dict["minutes"][0]
+    assert not PartnerSession.objects.exists()
+
+
+def test_the_partners_session_form_describes_its_fields_by_their_own_ids(case: Case) -> None:
+    referral_status_set(actor=case.partner, referral=case.referral, status="accepted", on=date.today())
+    page = case.world.client_for(Role.DELIVERY_PRACTITIONER).get(f"/partner/referrals/{case.referral.pk}/").text
+    assert 'aria-describedby="id_session-note-hint"' in page
+    assert 'id="id_session-note-hint"' in page

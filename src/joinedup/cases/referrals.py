@@ -190,6 +190,8 @@ def partner_session_record(
         errors["happened_on"] = f"The date is before the referral was sent ({referral.sent_on:%-d %B %Y})."
     if minutes is not None and not 1 <= minutes <= 600:
         errors["minutes"] = "Give the length in minutes, between 1 and 600."
+    elif minutes is not None and attendance != PartnerSession.Attendance.ATTENDED:
+        errors["minutes"] = "Only a session the child attended has a length: leave the minutes blank."
     if len(note) > 500:
         errors["note"] = "Keep the note short: 500 characters at most."
     if errors:
