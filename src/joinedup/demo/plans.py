@@ -234,7 +234,8 @@ class _Case:
         self.family_words = rng.choice(_FAMILY_WORDS)
         needs = sorted({RISK_AREA_NEEDS[area] for area in enrolment.at_risk_domains if area in RISK_AREA_NEEDS})
         self.goals: list[Goal] = []
-        if self.agreed_on <= as_of:
+        # Goals are agreed once the relationship is built: not while the enrolment is still at that stage.
+        if self.agreed_on <= as_of and enrolment.stage != Enrolment.Stage.RELATIONSHIP:
             for need in needs:
                 goal, success, _ = _GOALS[need]
                 self.goals.append(
