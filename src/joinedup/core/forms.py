@@ -26,7 +26,15 @@ class GovukForm(forms.Form):
             css = WIDGET_CLASSES.get(type(widget).__name__, "govuk-input")
             widget.attrs["class"] = " ".join(filter(None, [css, widget.attrs.get("class", "")]))
             if field.help_text:
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
+                widget.attrs["aria-describedby"] = f"{self.field_id(name)}-hint"
+
+    def field_id(self, name: str) -> str:
+        """The id Django gives the field's input (with the form's prefix), without making its bound field yet:
+        a subclass may still change the field (its label, say) after this form's ``__init__``."""
+        auto_id = self.auto_id
+        if isinstance(auto_id, str) and "%s" in auto_id:
+            return auto_id % self.add_prefix(name)
+        return self.add_prefix(name)
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -39,7 +47,7 @@ class GovukForm(forms.Form):
             if error_class not in css:
                 widget.attrs["class"] = f"{css} {error_class}"
             described = widget.attrs.get("aria-describedby", "")
-            widget.attrs["aria-describedby"] = " ".join(filter(None, [described, f"{self[name].auto_id}-error"]))
+            widget.attrs["aria-describedby"] = " ".join(filter(None, [described, f"{self.field_id(name)}-error"]))
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's ``ValidationError`` against the fields it names."""
