@@ -124,6 +124,13 @@ def plan_page(actor: Membership, pk: int, *, start: bool = False) -> PlanPage:
     return PlanPage(child, enrolment, plan)
 
 
+def goal_in(plan: Plan, goal_pk: int) -> Goal:
+    goal = plan.goals.filter(pk=goal_pk).first()
+    if goal is None:
+        raise Http404("No such goal in this plan.")
+    return goal
+
+
 def editable(request: HttpRequest, pk: int) -> tuple[Membership, PlanPage] | HttpResponse:
     """The plan page for a change, or the way back to the plan if it cannot change."""
     actor = actor_of(request)
@@ -228,9 +235,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     actor, page = found
     plan = page.plan
     assert plan is not None
-    goal = plan.goals.filter(pk=goal_pk).first()
-    if goal is None:
-        raise Http404("No such goal in this plan.")
+    goal = goal_in(plan, goal_pk)
     form = GoalChangeForm(
         request.POST if request.method == "POST" else None,
         initial={"version": plan.version, "goal": goal.goal, "success": goal.success, "status": goal.status},
@@ -263,9 +268,7 @@ def action_new(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     actor, page = found
     plan = page.plan
     assert plan is not None
-    goal = plan.goals.filter(pk=goal_pk).first()
-    if goal is None:
-        raise Http404("No such goal in this plan.")
+    goal = goal_in(plan, goal_pk)
     form = ActionForm(request.POST if request.method == "POST" else None, initial={"version": plan.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
