@@ -460,6 +460,10 @@ ROUTES: dict[str, Route] = {
     "cases:referral": Route(
         kwargs=child_referral_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
     ),
+    # A draft, before it is sent: the child's Link Worker and the team manager (a sent one redirects to its page).
+    "cases:referral_edit": Route(
+        kwargs=child_referral_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}))
+    ),
     "cases:referral_move": Route(
         method="post",
         kwargs=child_referral_kwargs,

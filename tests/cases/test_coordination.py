@@ -489,3 +489,26 @@ def test_the_partners_session_form_describes_its_fields_by_their_own_ids(case: C
     page = case.world.client_for(Role.DELIVERY_PRACTITIONER).get(f"/partner/referrals/{case.referral.pk}/").text
     assert 'aria-describedby="id_session-note-hint"' in page
     assert 'id="id_session-note-hint"' in page
+
+
+def test_a_draft_referral_is_changed_then_sent_and_a_sent_one_no_longer_changes(case: Case) -> None:
+    draft = referral_create(
+        actor=case.worker, enrolment=case.enrolment, service=case.service, reason="First thoughts", shared=["child"]
+    )
+    client = case.world.client_for(Role.LINK_WORKER)
+    url = f"/children/{case.child.pk}/referrals/{draft.pk}/edit/"
+    assert "First thoughts</textarea>" in client.get(url).text
+    blank = client.post(url, {"reason": "", "action": "draft"})
+    assert "Say why this service" in blank.text
+    saved = client.post(url, {"reason": "Worries at home", "shared": ["needs"], "action": "draft"})
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.reason, draft.shared, draft.status) == ("Worries at home", ["child", "needs"], "draft")
+    sent = client.post(
+        url, {"reason": "Worries at home", "shared": ["needs", "goal"], "goal": case.goal.pk, "action": "send"}
+    )
+    assert sent.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.goal_id) == ("sent", case.goal.pk)
+    assert client.get(url).status_code == 302  # sent: it is a record now
+    assert AuditEvent.objects.filter(record_type="referral", record_id=draft.pk, action="change").exists()

@@ -22,7 +22,7 @@ from joinedup.cases.access import CASE_WORKERS, access_child, access_referral
 from joinedup.cases.consent import ConsentCheck, consent_check
 from joinedup.cases.models import Child, Consent, Enrolment, Goal, PartnerSession, Referral
 from joinedup.cases.referral_forms import FamilyConsentForm, ReferralForm, ReferralMoveForm
-from joinedup.cases.referrals import referral_create, referral_moves, referral_status_set
+from joinedup.cases.referrals import referral_create, referral_draft_change, referral_moves, referral_status_set
 from joinedup.cases.selectors import AttendanceSummary, referral_events, referral_sessions
 from joinedup.cases.services import consent_record
 from joinedup.core.access import actor_of, roles_required
@@ -117,6 +117,61 @@ def referral_new(request: HttpRequest, pk: int, service_id: str) -> HttpResponse
             "profile": profile,
             "form": form,
             "consent": check,
+            "today": date.today(),
+        },
+    )
+
+
+@roles_required(*CASE_WORKERS)
+def referral_edit(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
+    """Change a draft referral (the message, what to share, the goal), then save it or send it."""
+    actor, referral = _child_referral(request, pk, referral_pk)
+    if referral.status != Status.DRAFT:
+        messages.info(request, "This referral has been sent, so it no longer changes.")
+        return redirect("cases:referral", pk=pk, referral_pk=referral.pk)
+    child = referral.enrolment.child
+    service = referral.service
+    profile = ServiceProfile.objects.filter(service=service).select_related("delivery_partner").first()
+    goals = Goal.objects.filter(plan__enrolment=referral.enrolment, status=Goal.Status.ACTIVE)
+    check = consent_check(child, Consent.Purpose.REFERRAL, service_id=service.id)
+    initial: dict[str, Any] = {
+        "goal": referral.goal_id,
+        "reason": referral.reason,
+        "shared": [item for item in referral.shared if item != Referral.Shared.CHILD],
+        "given_by": Consent.GivenBy.PARENT,
+        "obtained": Consent.Obtained.IN_PERSON,
+        "given_on": date.today(),
+    }
+    form = ReferralForm(request.POST if request.method == "POST" else None, goals=goals, initial=initial)
+    if not check.ok:
+        form.error_anchor = "id_record_consent"  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                referral_draft_change(
+                    actor=actor, referral=referral, reason=data["reason"], shared=form.shared_items, goal=data["goal"]
+                )
+                if form.send:
+                    _consent_take(actor, child, service, form, check, shared=form.shared_items)
+                    referral_status_set(actor=actor, referral=referral, status=Status.SENT, on=date.today())
+        except ValidationError as error:
+            referral.refresh_from_db()
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Sent the referral." if form.send else "Saved the draft. It has not been sent.")
+            return redirect("cases:referral", pk=pk, referral_pk=referral.pk)
+    return render(
+        request,
+        "cases/referral_new.html",
+        {
+            "child": child,
+            "enrolment": referral.enrolment,
+            "service": service,
+            "profile": profile,
+            "form": form,
+            "consent": check,
+            "referral": referral,
             "today": date.today(),
         },
     )

@@ -18,6 +18,7 @@ from django.db import transaction
 from joinedup.accounts.models import Membership, Role
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
+from joinedup.cases.access import CASE_WORKERS
 from joinedup.cases.consent import consent_check
 from joinedup.cases.models import Consent, Enrolment, Goal, PartnerSession, Referral, ReferralEvent
 from joinedup.directory.models import Service, ServiceProfile
@@ -36,7 +37,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 PROGRAMME_MOVES = frozenset({Status.SENT, Status.WITHDRAWN})
 SERVICE_MOVES = frozenset({Status.ACCEPTED, Status.DECLINED, Status.STARTED, Status.COMPLETED})
 NEEDS_REASON = frozenset({Status.DECLINED, Status.WITHDRAWN})
-CASE_ROLES = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER})
 PARTNER_ROLES = frozenset({Role.DELIVERY_PRACTITIONER})
 
 
@@ -51,22 +51,7 @@ def referral_create(
     send: bool = False,
 ) -> Referral:
     """A draft referral from the child's plan; sent at once if ``send`` (and consent allows it)."""
-    errors: dict[str, str] = {}
-    if actor.role not in CASE_ROLES:
-        errors["__all__"] = "Only the child's Link Worker or their team manager refers a child."
-    if enrolment.stage == Enrolment.Stage.CLOSED:
-        errors["__all__"] = "This child's enrolment is closed."
-    if not reason.strip():
-        errors["reason"] = "Say why this service, and what the child and family hope for from it."
-    unknown = [item for item in shared if item not in Referral.Shared.values]
-    if unknown or Referral.Shared.CHILD not in shared:
-        errors["shared"] = "A referral shares at least the child's name, age and school; choose from the list."
-    if goal is not None and goal.plan.enrolment_id != enrolment.pk:
-        errors["goal"] = "Choose one of this child's goals."
-    if service.status != Service.Status.ACTIVE:
-        errors["service"] = "This service is no longer in the directory."
-    if errors:
-        raise ValidationError(errors)
+    _check_referral(actor, enrolment, service, reason=reason, shared=shared, goal=goal)
     profile = ServiceProfile.objects.filter(service=service).select_related("delivery_partner").first()
     with transaction.atomic():
         referral = Referral.objects.create(
@@ -90,6 +75,52 @@ def referral_create(
         if send:
             referral_status_set(actor=actor, referral=referral, status=Status.SENT, on=date.today())
     return referral
+
+
+def referral_draft_change(
+    *, actor: Membership, referral: Referral, reason: str, shared: list[str], goal: Goal | None = None
+) -> Referral:
+    """Change a draft before it is sent: the message, what to share, the goal. A sent referral is a record."""
+    if referral.status != Status.DRAFT:
+        raise ValidationError("Only a draft can be changed; this referral has been sent.")
+    _check_referral(actor, referral.enrolment, referral.service, reason=reason, shared=shared, goal=goal)
+    with transaction.atomic():
+        referral.reason = reason.strip()
+        referral.shared = [item for item in Referral.Shared.values if item in shared]
+        referral.goal = goal
+        referral.modified_by = actor.user
+        referral.save(update_fields=["reason", "shared", "goal", "modified_by", "modified_at"])
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="referral",
+            record_id=referral.pk,
+            child_id=referral.enrolment.child_id,
+            detail={"shared": referral.shared},
+        )
+    return referral
+
+
+def _check_referral(
+    actor: Membership, enrolment: Enrolment, service: Service, *, reason: str, shared: list[str], goal: Goal | None
+) -> None:
+    """Every problem with a referral's answers at once (``ValidationError``)."""
+    errors: dict[str, str] = {}
+    if actor.role not in CASE_WORKERS:
+        errors["__all__"] = "Only the child's Link Worker or their team manager refers a child."
+    if enrolment.stage == Enrolment.Stage.CLOSED:
+        errors["__all__"] = "This child's enrolment is closed."
+    if not reason.strip():
+        errors["reason"] = "Say why this service, and what the child and family hope for from it."
+    unknown = [item for item in shared if item not in Referral.Shared.values]
+    if unknown or Referral.Shared.CHILD not in shared:
+        errors["shared"] = "A referral shares at least the child's name, age and school; choose from the list."
+    if goal is not None and goal.plan.enrolment_id != enrolment.pk:
+        errors["goal"] = "Choose one of this child's goals."
+    if service.status != Service.Status.ACTIVE:
+        errors["service"] = "This service is no longer in the directory."
+    if errors:
+        raise ValidationError(errors)
 
 
 def referral_status_set(*, actor: Membership, referral: Referral, status: str, on: date, reason: str = "") -> Referral:
@@ -157,14 +188,14 @@ def referral_moves(actor: Membership, referral: Referral) -> list[str]:
 def _check_mover(actor: Membership, referral: Referral, status: str) -> None:
     """The programme sends and withdraws; the service, or the Link Worker for a service not in Joinedup, answers."""
     partner = referral.partner_organisation_id
-    if status in PROGRAMME_MOVES and actor.role not in CASE_ROLES:
+    if status in PROGRAMME_MOVES and actor.role not in CASE_WORKERS:
         raise ValidationError("Only the child's Link Worker or their team manager sends or withdraws a referral.")
     if status in SERVICE_MOVES:
         if partner is not None and not (actor.role in PARTNER_ROLES and actor.organisation_id == partner):
             raise ValidationError(
                 "This service's practitioners answer its referrals in Joinedup; they will see it when it is sent."
             )
-        if partner is None and actor.role not in CASE_ROLES:
+        if partner is None and actor.role not in CASE_WORKERS:
             raise ValidationError("Only the child's Link Worker records the answer of a service not in Joinedup.")
 
 
