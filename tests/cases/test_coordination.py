@@ -512,3 +512,26 @@ def test_a_draft_referral_is_changed_then_sent_and_a_sent_one_no_longer_changes(
     assert (draft.status, draft.goal_id) == ("sent", case.goal.pk)
     assert client.get(url).status_code == 302  # sent: it is a record now
     assert AuditEvent.objects.filter(record_type="referral", record_id=draft.pk, action="change").exists()
+
+
+def test_a_blank_action_with_a_wrong_date_hears_of_every_problem_each_named_at_its_field(case: Case) -> None:
+    client = case.world.client_for(Role.LINK_WORKER)
+    url = f"/children/{case.child.pk}/plan/goals/{case.goal.pk}/actions/new/"
+    page = client.post(url, {"version": 3, "action": "", "owner": "", "due_on": "31/2/2026"}).text
+    for message in ("Say what will be done.", "Choose who will do it."):
+        assert message in page
+    assert 'aria-describedby="id_action-error"' in page
+    blank = client.post(url, {"version": 3, "action": "", "owner": ""}).text  # no wrong date: the plan's checks
+    assert "Say what will be done." in blank
+    assert "Choose who will do it." in blank
+    assert 'aria-describedby="id_action-error"' in blank  # a service's refusal names the field too
+
+
+def test_case_settings_hints_and_errors_are_linked_to_their_fields(world: World) -> None:
+    client = world.client_for(Role.TEAM_MANAGER)
+    page = client.get("/children/settings/").text
+    assert 'aria-describedby="id_review_every_weeks-hint"' in page
+    assert 'id="id_review_every_weeks-hint"' in page
+    refused = client.post("/children/settings/", {"target_caseload": "0"}).text
+    assert 'aria-describedby="id_target_caseload-hint id_target_caseload-error"' in refused
+    assert 'id="id_target_caseload-error"' in refused

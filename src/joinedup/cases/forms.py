@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from joinedup.accounts.models import Organisation, User
 from joinedup.cases.models import CaseSettings, Child, Consent, Contact, Enrolment, FamilyMember, postcode_validator
-from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, GovukForm
+from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, GovukForm, GovukModelForm
 
 
 class EnrolForm(GovukForm):
@@ -152,7 +152,7 @@ class ContactForm(GovukForm):
     follow_up = forms.CharField(label="Follow-up (optional)", required=False, max_length=300)
 
 
-class CaseSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class CaseSettingsForm(GovukModelForm):
     class Meta:
         model = CaseSettings
         fields = [
@@ -164,10 +164,10 @@ class CaseSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         ]
         labels = {
             "target_caseload": "Target caseload (children per Link Worker)",
-            "contact_every_days": "Flag a child with no contact for more than this many days",
-            "review_every_weeks": "Review each plan every this many weeks",
-            "high_engagement_contacts": "High engagement: Link Worker contacts in a term, at least",
-            "high_engagement_attendance": "High engagement: partner sessions attended, at least this per cent",
+            "contact_every_days": "Days without contact before a child is flagged",
+            "review_every_weeks": "Weeks between plan reviews",
+            "high_engagement_contacts": "Link Worker contacts in a term for high engagement",
+            "high_engagement_attendance": "Partner sessions attended for high engagement, per cent",
         }
 
     # The sensible range of each setting, so a slip (0, or 400 weeks) is caught with a message that names it.

@@ -267,7 +267,7 @@ class CaseSettings(models.Model):
     contact_every_days = models.PositiveSmallIntegerField(
         default=14, help_text="A child with no contact for longer is flagged."
     )
-    review_every_weeks = models.PositiveSmallIntegerField(default=13, help_text="Plan reviews: termly by default.")
+    review_every_weeks = models.PositiveSmallIntegerField(default=13, help_text="13 weeks is about once a term.")
     high_engagement_contacts = models.PositiveSmallIntegerField(
         default=6, help_text="Link Worker contacts in a term that count towards high engagement."
     )

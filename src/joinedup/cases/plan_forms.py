@@ -17,6 +17,7 @@ from django.forms import BoundField
 from django.http import QueryDict
 
 from joinedup.cases.models import Goal, GoalProgress, PlanAction
+from joinedup.cases.plans import ACTION_MESSAGES
 from joinedup.core.domains import NeedDomain
 from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, GovukForm
 
@@ -104,12 +105,7 @@ class ActionForm(PlanVersionForm):
     action = forms.CharField(
         label="What will be done", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    owner = forms.ChoiceField(
-        label="Who will do it",
-        choices=PlanAction.Owner.choices,
-        widget=Radios,
-        error_messages={"required": "Choose who will do it."},
-    )
+    owner = forms.ChoiceField(label="Who will do it", choices=PlanAction.Owner.choices, widget=Radios, required=False)
     owner_name = forms.CharField(
         label="Their name (optional)",
         help_text="The person or organisation, for example Ms Patel, the class teacher.",
@@ -117,6 +113,15 @@ class ActionForm(PlanVersionForm):
         required=False,
     )
     due_on = date_field("By when (optional)")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A wrong date stops the form before the plan's own checks run: report the blanks with it, in their words.
+        if self.errors:
+            for field, message in ACTION_MESSAGES.items():
+                if not str(data.get(field) or "").strip() and field not in self.errors:
+                    self.add_error(field, message)
+        return data
 
 
 class ActionChangeForm(ActionForm):

@@ -15,12 +15,17 @@ DATE_FORMAT_ERROR = "Enter the date as day, month and year, like 27/3/2026"
 WIDGET_CLASSES = {"Select": "govuk-select", "Textarea": "govuk-textarea", "CheckboxInput": "govuk-checkboxes__input"}
 
 
-class GovukForm(forms.Form):
-    """Adds the GOV.UK classes, error states and hint/error descriptions to each widget."""
+class GovukFields:
+    """Adds the GOV.UK classes, error states and hint/error descriptions to each widget of a form.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+    Mixed into ``GovukForm`` and ``GovukModelForm``. A field's error is marked whenever it is added,
+    during validation or after it (a service's refusal), so its input always names its error.
+    """
+
+    fields: dict[str, forms.Field]
+    auto_id: Any
+
+    def govuk_setup(self) -> None:
         for name, field in self.fields.items():
             widget = field.widget
             css = WIDGET_CLASSES.get(type(widget).__name__, "govuk-input")
@@ -32,22 +37,16 @@ class GovukForm(forms.Form):
         """The id Django gives the field's input (with the form's prefix), without making its bound field yet:
         a subclass may still change the field (its label, say) after this form's ``__init__``."""
         auto_id = self.auto_id
+        name = self.add_prefix(name)  # type: ignore[attr-defined]
         if isinstance(auto_id, str) and "%s" in auto_id:
-            return auto_id % self.add_prefix(name)
-        return self.add_prefix(name)
+            return auto_id % name
+        return str(name)
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            css = widget.attrs.get("class", "")
-            error_class = css.split(" ")[0] + "--error"
-            if error_class not in css:
-                widget.attrs["class"] = f"{css} {error_class}"
-            described = widget.attrs.get("aria-describedby", "")
-            widget.attrs["aria-describedby"] = " ".join(filter(None, [described, f"{self.field_id(name)}-error"]))
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)  # type: ignore[misc]
+        for name in self._errors or ():  # type: ignore[attr-defined]
+            if name in self.fields:
+                self.mark_error(name)
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's ``ValidationError`` against the fields it names."""
@@ -56,3 +55,28 @@ class GovukForm(forms.Form):
                 self.add_error(field if field in self.fields else None, messages)
         else:
             self.add_error(None, error.messages)
+
+    def mark_error(self, name: str) -> None:
+        widget = self.fields[name].widget
+        css = widget.attrs.get("class", "")
+        error_class = css.split(" ")[0] + "--error"
+        if error_class not in css:
+            widget.attrs["class"] = f"{css} {error_class}"
+        described = widget.attrs.get("aria-describedby", "")
+        error_id = f"{self.field_id(name)}-error"
+        if error_id not in described.split():
+            widget.attrs["aria-describedby"] = " ".join(filter(None, [described, error_id]))
+
+
+class GovukForm(GovukFields, forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.govuk_setup()
+
+
+class GovukModelForm(GovukFields, forms.ModelForm):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.govuk_setup()
