@@ -413,7 +413,9 @@ def test_the_caseload_quick_form_keeps_the_answers_and_marks_each_problem(case: 
     assert f'id="on-{case.child.pk}-error"' in row
     assert f'id="minutes-{case.child.pk}-error"' in row
     assert "govuk-input--error" in row
-    assert row.count("autofocus") >= 1
+    assert row.count("autofocus") == 1  # on the first answer with a problem: the date
+    assert f'name="happened_on" type="date" value="" aria-describedby="on-{case.child.pk}-error" autofocus' in row
+    assert "Enter the date of the contact." in row
     assert not Contact.objects.filter(notes="Talked about mornings").exists()
     saved = client.post(url, {**answers, "happened_on": date.today().isoformat(), "minutes": "30"}, headers=htmx).text
     assert "Saved: Family contact on" in saved

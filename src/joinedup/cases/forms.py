@@ -144,9 +144,19 @@ class EnrolmentForm(GovukForm):
 class ContactForm(GovukForm):
     kind = forms.ChoiceField(label="What", choices=Contact.Kind.choices)
     happened_on = forms.DateField(
-        label="When", input_formats=DATE_INPUT_FORMATS, error_messages={"invalid": DATE_FORMAT_ERROR}
+        label="When",
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"invalid": DATE_FORMAT_ERROR, "required": "Enter the date of the contact."},
     )
-    minutes = forms.IntegerField(label="Minutes (optional)", required=False, min_value=1, max_value=600)
+    minutes = forms.IntegerField(
+        label="Minutes (optional)",
+        required=False,
+        min_value=1,
+        max_value=600,
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"), "Give the length in minutes, between 1 and 600, like 30."
+        ),
+    )
     attendees = forms.CharField(label="Who else was there (optional)", required=False, max_length=300)
     notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     follow_up = forms.CharField(label="Follow-up (optional)", required=False, max_length=300)

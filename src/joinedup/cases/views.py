@@ -288,6 +288,8 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
             "today": date.today(),
             "row_form": None if saved else form,
             "row_saved": saved,
+            # Focus goes to the first answer with a problem (one element only may have autofocus).
+            "row_first_error": next((name for name in form.fields if name in form.errors), ""),
         }
         return render(request, "cases/caseload.html#row", context)
     if saved is not None:
