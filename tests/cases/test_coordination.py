@@ -537,3 +537,11 @@ def test_case_settings_hints_and_errors_are_linked_to_their_fields(world: World)
     refused = client.post("/children/settings/", {"target_caseload": "0"}).text
     assert 'aria-describedby="id_target_caseload-hint id_target_caseload-error"' in refused
     assert 'id="id_target_caseload-error"' in refused
+
+
+def test_the_caseload_is_a_section_of_its_own_in_the_header(world: World) -> None:
+    page = world.client_for(Role.LINK_WORKER).get("/children/caseload/").text
+    assert page.count('aria-current="true"') == 1
+    assert '<a class="govuk-service-navigation__link" href="/children/caseload/" aria-current="true">' in page
+    school = world.client_for(Role.SCHOOL_STAFF).get("/children/").text
+    assert 'href="/children/caseload/"' not in school

@@ -12,10 +12,11 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     actor = getattr(request, "actor", None)
     if actor is None:
         return {"actor": None, "nav_items": []}
-    items = [
-        {"text": section.title, "href": section.href, "current": request.path.startswith(section.href)}
-        for section in sections_for(actor.role)
-    ]
+    sections = sections_for(actor.role)
+    # The section the page is in: the one whose address is the longest start of the page's
+    # (/children/caseload/ is in Caseload, not in Children).
+    here = max((section.href for section in sections if request.path.startswith(section.href)), key=len, default="")
+    items = [{"text": section.title, "href": section.href, "current": section.href == here} for section in sections]
     return {
         "actor": actor,
         "nav_items": items,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from joinedup.accounts.models import Role
-from joinedup.cases.access import CHILD_ROLES
+from joinedup.cases.access import CASE_WORKERS, CHILD_ROLES
 
 ALL_ROLES = frozenset(Role)
 
@@ -35,6 +35,8 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("children", "Children", "cases:child_list", CHILD_ROLES),
+    # A Link Worker's day starts here; a team manager's shows the team's caseloads.
+    Section("caseload", "Caseload", "cases:caseload", CASE_WORKERS),
     Section(
         "directory",
         "Directory",
