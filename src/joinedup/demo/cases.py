@@ -33,8 +33,8 @@ _NOTES: dict[str, tuple[str, ...]] = {
         "Home visit: talked through the plan together; dad keen to come to the next review.",
     ),
     Contact.Kind.PHONE: (
-        "Phone call with dad about the counselling referral.",
-        "Called mum to check how the first tutoring session went.",
+        "Phone call with dad to see how the week went at home.",
+        "Called mum to agree a time for the next family meeting.",
     ),
     Contact.Kind.SCHOOL_MEETING: (
         "Met with the class teacher about homework support.",

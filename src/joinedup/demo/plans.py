@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from joinedup.accounts.models import Membership, Role
@@ -35,7 +36,7 @@ from joinedup.cases.models import (
     ReferralEvent,
 )
 from joinedup.core.domains import RISK_AREA_NEEDS, NeedDomain
-from joinedup.directory.models import Service, ServiceProfile
+from joinedup.directory.models import SearchEntry, Service, ServiceProfile
 from joinedup.rules.scoring import DOMAIN_NAMES
 
 Owner = PlanAction.Owner
@@ -99,7 +100,7 @@ _FAMILY_WORDS = (
     "I want to be good at reading like my friends. Mum wants me to be happier.",
     "Things have been tough since we moved. We'd like help so the kids feel settled.",
     "I want to stop getting into trouble at lunch. Dad says he wants to be more involved with school.",
-    "We want her to enjoy learning and feel confident to speak up in class.",
+    "We'd love school to feel easier, and to feel confident speaking up in class.",
 )
 _REVIEW_SUMMARIES = (
     "Met with mum and the class teacher. Mornings are better; reading still a struggle but improving.",
@@ -108,9 +109,9 @@ _REVIEW_SUMMARIES = (
     "Attendance up, fewer worries. Family feel the plan is working and want to keep going.",
 )
 _SESSION_NOTES = (
-    "Engaged well; worked on fractions.",
-    "Quiet today but joined in by the end.",
-    "Talked about worries at home; practised breathing.",
+    "Engaged well today.",
+    "Quiet at first but joined in by the end.",
+    "Good session; agreed what to work on next time.",
     "",
     "",
 )
@@ -205,18 +206,35 @@ def demo_plans_load(*, seed: int, as_of: date) -> PlansLoadSummary:
     return PlansLoadSummary(len(plans), len(reviews), len(referrals), len(sessions))
 
 
-def _services_by_area_and_need() -> dict[tuple[int, str], list[tuple[Service, int | None]]]:
-    """Active services by borough and need, each with its delivery partner (partners first)."""
-    found: dict[tuple[int, str], list[tuple[Service, int | None]]] = defaultdict(list)
+@dataclass(frozen=True)
+class _Offer:
+    """A service a child might be referred to: who answers it, and the ages it is for."""
+
+    service: Service
+    partner_id: int | None
+    youngest: int
+    oldest: int
+
+
+def _services_by_area_and_need() -> dict[tuple[int, str], list[_Offer]]:
+    """Active services by borough and need, each with its delivery partner and ages (partners first)."""
+    ages = {
+        row["service_id"]: (row["youngest"], row["oldest"])
+        for row in SearchEntry.objects.values("service_id").annotate(
+            youngest=Min("minimum_age"), oldest=Max("maximum_age")
+        )
+    }
+    found: dict[tuple[int, str], list[_Offer]] = defaultdict(list)
     profiles = ServiceProfile.objects.filter(service__status=Service.Status.ACTIVE).select_related("service")
     for profile in profiles.order_by("service_id"):
         area_id = profile.service.area_id
         if area_id is None:
             continue
+        youngest, oldest = ages.get(profile.service_id, (0, 200))
         for need in profile.need_domains:
-            found[(area_id, need)].append((profile.service, profile.delivery_partner_id))
-    for choices in found.values():
-        choices.sort(key=lambda pair: (pair[1] is None, pair[0].id))
+            found[(area_id, need)].append(_Offer(profile.service, profile.delivery_partner_id, youngest, oldest))
+    for offers in found.values():
+        offers.sort(key=lambda offer: (offer.partner_id is None, offer.service.id))
     return found
 
 
@@ -344,9 +362,11 @@ class _Case:
         """The plan as it stood on ``day``."""
         if first or day < self.agreed_on:
             return {"family_words": "", "next_review_on": None, "goals": []}
+        upcoming = [review.reviewed_on for review in self.reviews if review.reviewed_on > day]
+        next_review = upcoming[0] if upcoming else self.next_review
         return {
             "family_words": self.family_words,
-            "next_review_on": None,
+            "next_review_on": next_review.isoformat() if next_review else None,
             "goals": [
                 {
                     "id": goal.pk,
@@ -387,7 +407,7 @@ class _Made:
 def _referrals(
     rng: random.Random,
     cases: list[_Case],
-    services: dict[tuple[int, str], list[tuple[Service, int | None]]],
+    services: dict[tuple[int, str], list[_Offer]],
     as_of: date,
 ) -> list[_Made]:
     """One to three referrals per child with agreed goals, to local services that meet a goal's need."""
@@ -399,12 +419,14 @@ def _referrals(
         goals = list(case.goals)
         case.rng.shuffle(goals)
         for goal in goals[: rng.randint(1, 3)]:
-            choices = services.get((child.area_id, goal.domain), [])
-            if not choices:
-                continue
-            partners = [pair for pair in choices if pair[1] is not None]
-            service, partner_id = rng.choice(partners if partners and rng.random() < 0.7 else choices)
             made = case.agreed_on + timedelta(days=rng.randint(0, 30))
+            age = child.age_on(made)
+            offers = [o for o in services.get((child.area_id, goal.domain), []) if o.youngest <= age <= o.oldest]
+            if not offers:
+                continue
+            partners = [offer for offer in offers if offer.partner_id is not None]
+            offer = rng.choice(partners if partners and rng.random() < 0.7 else offers)
+            service, partner_id = offer.service, offer.partner_id
             if made > as_of:
                 continue
             days_open = (as_of - made).days
