@@ -156,7 +156,12 @@ class ApiTokenIssueForm(GovukForm):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        field: Any = self.fields["organisation"]
+        # Only partner organisations' systems take tokens; each is named with its kind.
+        field.queryset = organisations.filter(kind__in=set().union(*services.API_TOKEN_KINDS.values())).order_by(
+            "kind", "name"
+        )
+        field.label_from_instance = lambda organisation: f"{organisation.name} ({organisation.get_kind_display()})"
 
 
 @roles_required(Role.ADMINISTRATOR)
