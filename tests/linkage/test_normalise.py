@@ -111,3 +111,17 @@ def test_postcodes_in_their_standard_form_or_missing(written: str | None, clean:
 )
 def test_dates_of_birth_with_day_month_ambiguity_flagged(written: str | None, read: DateRead) -> None:
     assert date_read(written) == read
+
+
+def test_every_short_form_the_demo_gives_a_child_is_known() -> None:
+    from joinedup.demo.names import DIMINUTIVES
+
+    for name, forms in DIMINUTIVES.items():
+        for form in forms:
+            assert same_given_name(name_clean(name), name_clean(form)), (name, form)
+
+
+def test_spellings_of_one_name_match() -> None:
+    assert same_given_name("Mohamed", "Muhammad")
+    assert same_given_name("mohammed", "mo")
+    assert same_given_name("Jakub", "Kuba")

@@ -1,4 +1,7 @@
-"""Given names and the other forms people use for them: nicknames, diminutives, short forms.
+"""Given names and the other forms people use for them: nicknames, diminutives, short forms, spellings.
+
+The table covers common English names and the names of the communities the programme works with
+(Somali, Arabic, Yoruba, Polish, Portuguese and Spanish short forms and transliterations).
 
 One table, checked into the code: a canonical name and the forms that stand for it. A form can
 stand for more than one name ("Alex" for Alexander and Alexandra; "Sam" for Samuel and Samantha),
@@ -19,10 +22,13 @@ from typing import Final
 
 # canonical: the forms used for it (lower case, as ``normalise.name_clean`` leaves them).
 VARIANTS: Final[dict[str, tuple[str, ...]]] = {
+    "abdirahman": ("abdi", "abdirahmaan", "abdulrahman"),
+    "abdullahi": ("abdi", "abdullah"),
     "abigail": ("abi", "abby", "abbie", "gail"),
     "alexander": ("alex", "alec", "alexi", "sandy", "xander", "zander", "lex"),
     "alexandra": ("alex", "alexa", "lexi", "lexie", "sandra", "sandy", "sasha", "xandra"),
     "alexis": ("alex", "lexi"),
+    "aleksander": ("olek", "alek", "alexander"),
     "alfred": ("alf", "alfie", "fred", "freddie"),
     "andrew": ("andy", "drew", "andre"),
     "angela": ("angie", "angel"),
@@ -37,6 +43,7 @@ VARIANTS: Final[dict[str, tuple[str, ...]]] = {
     "charlotte": ("charlie", "lottie", "lotte", "lotty"),
     "christina": ("chris", "chrissy", "tina", "christine", "kristina"),
     "christopher": ("chris", "kit", "topher", "kris"),
+    "christian": ("chris", "kris"),
     "daniel": ("dan", "danny", "dani"),
     "danielle": ("dani", "elle"),
     "david": ("dave", "davy", "davey", "dai"),
@@ -49,7 +56,9 @@ VARIANTS: Final[dict[str, tuple[str, ...]]] = {
     "elizabeth": ("liz", "lizzie", "lizzy", "beth", "betty", "bet", "eliza", "libby", "elsie", "bess", "lisbeth"),
     "emily": ("em", "emmy", "millie"),
     "emma": ("em", "emmy"),
+    "florence": ("flo", "florrie", "flossie"),
     "frances": ("fran", "frankie", "fanny"),
+    "franciszek": ("franek", "francis"),
     "francis": ("frank", "frankie", "fran"),
     "frederick": ("fred", "freddie", "freddy", "fritz"),
     "gabriel": ("gabe", "gabi"),
@@ -62,7 +71,8 @@ VARIANTS: Final[dict[str, tuple[str, ...]]] = {
     "helen": ("nell", "nellie", "lena"),
     "henry": ("harry", "hal", "hank", "hen"),
     "isabel": ("izzy", "bella", "isa", "issy", "isabella", "isobel", "belle"),
-    "jacob": ("jake", "jay", "coby"),
+    "jacob": ("jake", "jay", "coby", "jakub"),
+    "jakub": ("kuba", "jacob"),
     "james": ("jim", "jimmy", "jamie", "jem", "jay"),
     "jennifer": ("jen", "jenny", "jenni", "jess"),
     "jessica": ("jess", "jessie", "jessy"),
@@ -80,10 +90,14 @@ VARIANTS: Final[dict[str, tuple[str, ...]]] = {
     "matilda": ("tilly", "tilda", "mattie", "maud"),
     "matthew": ("matt", "matty", "mat"),
     "michael": ("mike", "mikey", "mick", "micky", "mickey", "mikhail"),
+    "mikolaj": ("miki", "nicholas"),
+    "muhammad": ("mo", "mohamed", "mohammed", "mohammad", "muhammed", "mohamad", "mohamud", "mahamed"),
     "nathaniel": ("nat", "nate", "nathan"),
     "nicholas": ("nick", "nicky", "nico", "nic", "colin"),
     "nicola": ("nicky", "nikki", "nic", "nicole"),
     "oliver": ("ollie", "olly", "noll"),
+    "oluwadamilare": ("dami", "damilare"),
+    "oluwaseun": ("seun",),
     "olivia": ("liv", "livvy", "ollie", "olive"),
     "patricia": ("pat", "patty", "trish", "tricia", "patsy"),
     "patrick": ("pat", "paddy", "rick"),
@@ -98,15 +112,19 @@ VARIANTS: Final[dict[str, tuple[str, ...]]] = {
     "samantha": ("sam", "sammy", "sammie"),
     "samuel": ("sam", "sammy", "sammie"),
     "sarah": ("sally", "sadie", "sara"),
+    "sebastian": ("seb", "seba", "bastian"),
     "sophia": ("sophie", "soph"),
     "stephen": ("steve", "stevie", "steven", "stef"),
     "susan": ("sue", "susie", "suzy", "suzanne", "susannah"),
+    "temitope": ("temi", "tope"),
     "theodore": ("theo", "ted", "teddy"),
     "thomas": ("tom", "tommy", "thom"),
     "timothy": ("tim", "timmy"),
+    "valentina": ("vale", "tina", "val"),
     "victoria": ("vicky", "vicki", "tori", "vic"),
     "william": ("will", "willie", "willy", "bill", "billy", "liam"),
     "zachary": ("zach", "zack", "zak"),
+    "zuzanna": ("zuzia", "zuza", "susanna"),
 }
 
 
