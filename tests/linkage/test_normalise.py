@@ -125,3 +125,21 @@ def test_spellings_of_one_name_match() -> None:
     assert same_given_name("Mohamed", "Muhammad")
     assert same_given_name("mohammed", "mo")
     assert same_given_name("Jakub", "Kuba")
+
+
+@pytest.mark.parametrize(
+    ("written", "clean"),
+    [
+        ("943 476 5919", "9434765919"),
+        ("943-476-5919", "9434765919"),
+        ("9434765919", "9434765919"),
+        ("943 476 5910", ""),  # wrong check digit
+        ("94347659", ""),  # too short
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_nhs_numbers_are_kept_only_when_their_check_digit_is_right(written: str | None, clean: str) -> None:
+    from joinedup.linkage import nhs_number_clean
+
+    assert nhs_number_clean(written) == clean

@@ -8,7 +8,7 @@ names (``names``).
 from __future__ import annotations
 
 from joinedup.linkage.names import VARIANTS, canonical_given_name, name_groups, same_given_name
-from joinedup.linkage.normalise import DateRead, date_read, first_word, name_clean, postcode_clean
+from joinedup.linkage.normalise import DateRead, date_read, first_word, name_clean, nhs_number_clean, postcode_clean
 
 __all__ = [
     "VARIANTS",
@@ -18,6 +18,7 @@ __all__ = [
     "first_word",
     "name_clean",
     "name_groups",
+    "nhs_number_clean",
     "postcode_clean",
     "same_given_name",
 ]

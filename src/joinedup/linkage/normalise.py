@@ -11,6 +11,8 @@ keeps what it cannot read as missing (``None`` or ""), never guessed.
 DateRead(value=datetime.date(2015, 4, 3), ambiguous=True)
 >>> date_read("2015-04-03"), date_read("31/4/2015")
 (DateRead(value=datetime.date(2015, 4, 3), ambiguous=False), DateRead(value=None, ambiguous=False))
+>>> nhs_number_clean("943 476 5919"), nhs_number_clean("943 476 5910")
+('9434765919', '')
 """
 
 from __future__ import annotations
@@ -124,3 +126,21 @@ def _date_or_none(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+_DIGITS: Final = re.compile(r"\D")
+
+
+def nhs_number_clean(text: str | None) -> str:
+    """An NHS number as its ten digits if its check digit is right (modulus 11), else "".
+
+    A mistyped number is missing, not a different child: used only when both lists have it.
+    """
+    digits = _DIGITS.sub("", text or "")
+    if len(digits) != 10:
+        return ""
+    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return digits if check != 10 and check == int(digits[9]) else ""
