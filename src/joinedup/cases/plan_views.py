@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -131,14 +132,23 @@ def goal_in(plan: Plan, goal_pk: int) -> Goal:
     return goal
 
 
-def editable(request: HttpRequest, pk: int) -> tuple[Membership, PlanPage] | HttpResponse:
-    """The plan page for a change, or the way back to the plan if it cannot change."""
-    actor = actor_of(request)
-    page = plan_page(actor, pk, start=True)
-    if page.read_only or page.plan is None:
-        messages.info(request, CLOSED_MESSAGE)
-        return redirect("cases:plan", pk=page.child.pk)
-    return actor, page
+def changes_the_plan(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page that changes the plan: for those who work the case, given the actor, the plan page and its plan.
+
+    The child comes through the gate (audited); a plan that cannot change sends the person back to it.
+    """
+
+    @roles_required(*CASE_WORKERS)
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+        actor = actor_of(request)
+        page = plan_page(actor, pk, start=True)
+        if page.read_only or page.plan is None:
+            messages.info(request, CLOSED_MESSAGE)
+            return redirect("cases:plan", pk=page.child.pk)
+        return view(request, actor, page, page.plan, **kwargs)
+
+    return wrapper
 
 
 def plan_saved(form: PlanVersionForm, plan: Plan, save: Callable[[], object]) -> bool:
@@ -192,14 +202,8 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*CASE_WORKERS)
-def goal_new(request: HttpRequest, pk: int) -> HttpResponse:
-    found = editable(request, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    actor, page = found
-    plan = page.plan
-    assert plan is not None  # editable() says so
+@changes_the_plan
+def goal_new(request: HttpRequest, actor: Membership, page: PlanPage, plan: Plan) -> HttpResponse:
     domain = request.GET.get("domain", "")
     form = GoalForm(
         request.POST if request.method == "POST" else None,
@@ -227,14 +231,8 @@ def goal_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/plan_goal_form.html", page.context(actor, form=form, goal=None))
 
 
-@roles_required(*CASE_WORKERS)
-def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    found = editable(request, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    actor, page = found
-    plan = page.plan
-    assert plan is not None
+@changes_the_plan
+def goal_edit(request: HttpRequest, actor: Membership, page: PlanPage, plan: Plan, goal_pk: int) -> HttpResponse:
     goal = goal_in(plan, goal_pk)
     form = GoalChangeForm(
         request.POST if request.method == "POST" else None,
@@ -260,14 +258,8 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     return render(request, "cases/plan_goal_form.html", page.context(actor, form=form, goal=goal))
 
 
-@roles_required(*CASE_WORKERS)
-def action_new(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    found = editable(request, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    actor, page = found
-    plan = page.plan
-    assert plan is not None
+@changes_the_plan
+def action_new(request: HttpRequest, actor: Membership, page: PlanPage, plan: Plan, goal_pk: int) -> HttpResponse:
     goal = goal_in(plan, goal_pk)
     form = ActionForm(request.POST if request.method == "POST" else None, initial={"version": plan.version})
     if request.method == "POST" and form.is_valid():
@@ -290,15 +282,9 @@ def action_new(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     return render(request, "cases/plan_action_form.html", page.context(actor, form=form, goal=goal, action=None))
 
 
-@roles_required(*CASE_WORKERS)
-def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+@changes_the_plan
+def action_edit(request: HttpRequest, actor: Membership, page: PlanPage, plan: Plan, action_pk: int) -> HttpResponse:
     """Change an action, or mark it done (the date it was done is today unless changed)."""
-    found = editable(request, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    actor, page = found
-    plan = page.plan
-    assert plan is not None
     action = plan.actions.select_related("goal").filter(pk=action_pk).first()
     if action is None:
         raise Http404("No such action in this plan.")
@@ -340,14 +326,8 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*CASE_WORKERS)
-def family_words_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    found = editable(request, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    actor, page = found
-    plan = page.plan
-    assert plan is not None
+@changes_the_plan
+def family_words_edit(request: HttpRequest, actor: Membership, page: PlanPage, plan: Plan) -> HttpResponse:
     form = FamilyWordsForm(
         request.POST if request.method == "POST" else None,
         initial={"version": plan.version, "words": plan.family_words},
@@ -365,15 +345,9 @@ def family_words_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/plan_words.html", page.context(actor, form=form))
 
 
-@roles_required(*CASE_WORKERS)
-def review_new(request: HttpRequest, pk: int) -> HttpResponse:
+@changes_the_plan
+def review_new(request: HttpRequest, actor: Membership, page: PlanPage, plan: Plan) -> HttpResponse:
     """Review the plan with the child and family: progress on each goal being worked on, and what happens next."""
-    found = editable(request, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    actor, page = found
-    plan = page.plan
-    assert plan is not None
     goals = list(plan.goals.filter(status=Goal.Status.ACTIVE).order_by("pk"))
     today = date.today()
     cadence = CaseSettings.for_area(page.child.area_id).review_every_weeks
