@@ -7,12 +7,14 @@ Each page goes through the gate: ``access_child`` for a new referral, ``access_r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -20,7 +22,7 @@ from django.views.decorators.http import require_POST
 from joinedup.accounts.models import Membership
 from joinedup.cases.access import CASE_WORKERS, access_child, access_referral
 from joinedup.cases.consent import ConsentCheck, consent_check
-from joinedup.cases.models import Child, Consent, Enrolment, Goal, PartnerSession, Referral
+from joinedup.cases.models import Child, Consent, Enrolment, Goal, Referral
 from joinedup.cases.referral_forms import FamilyConsentForm, ReferralForm, ReferralMoveForm
 from joinedup.cases.referrals import referral_create, referral_draft_change, referral_moves, referral_status_set
 from joinedup.cases.selectors import AttendanceSummary, referral_events, referral_sessions
@@ -29,7 +31,6 @@ from joinedup.core.access import actor_of, roles_required
 from joinedup.directory.models import Service, ServiceProfile
 
 Status = Referral.Status
-Attendance = PartnerSession.Attendance
 
 # The button for each move, in the words of the person pressing it.
 MOVE_LABELS: dict[str, str] = {
@@ -54,6 +55,64 @@ def open_enrolment(child: Child) -> Enrolment:
     return enrolment
 
 
+def consent_initial() -> dict[str, Any]:
+    """What the family's consent fields start from: a parent, in person, today."""
+    return {"given_by": Consent.GivenBy.PARENT, "obtained": Consent.Obtained.IN_PERSON, "given_on": date.today()}
+
+
+@dataclass
+class ReferralFormPage:
+    """The referral form (new or a draft) with what it needs: the child's goals and the consent on record."""
+
+    child: Child
+    enrolment: Enrolment
+    service: Service
+    form: ReferralForm
+    check: ConsentCheck
+    goals: QuerySet[Goal]
+    referral: Referral | None = None
+
+    @classmethod
+    def build(
+        cls,
+        request: HttpRequest,
+        *,
+        child: Child,
+        enrolment: Enrolment,
+        service: Service,
+        initial: dict[str, Any],
+        referral: Referral | None = None,
+    ) -> ReferralFormPage:
+        goals = Goal.objects.filter(plan__enrolment=enrolment, status=Goal.Status.ACTIVE)
+        check = consent_check(child, Consent.Purpose.REFERRAL, service_id=service.id)
+        form = ReferralForm(
+            request.POST if request.method == "POST" else None,
+            goals=goals,
+            initial={**consent_initial(), **initial},
+        )
+        if not check.ok:
+            # The refusal to send is about consent: the error summary leads to where it is recorded.
+            form.error_anchor = "id_record_consent"  # type: ignore[attr-defined]
+        return cls(child, enrolment, service, form, check, goals, referral)
+
+    def render(self, request: HttpRequest) -> HttpResponse:
+        profile = ServiceProfile.objects.filter(service=self.service).select_related("delivery_partner").first()
+        return render(
+            request,
+            "cases/referral_new.html",
+            {
+                "child": self.child,
+                "enrolment": self.enrolment,
+                "service": self.service,
+                "profile": profile,
+                "form": self.form,
+                "consent": self.check,
+                "referral": self.referral,
+                "today": date.today(),
+            },
+        )
+
+
 # -- pages -----------------------------------------------------------------------------------
 
 
@@ -68,27 +127,17 @@ def referral_new(request: HttpRequest, pk: int, service_id: str) -> HttpResponse
     child = access_child(actor, pk)
     enrolment = open_enrolment(child)
     service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
-    profile = ServiceProfile.objects.filter(service=service).select_related("delivery_partner").first()
-    goals = Goal.objects.filter(plan__enrolment=enrolment, status=Goal.Status.ACTIVE)
-    check = consent_check(child, Consent.Purpose.REFERRAL, service_id=service.id)
-    initial: dict[str, Any] = {
-        "shared": [Referral.Shared.MESSAGE],
-        "given_by": Consent.GivenBy.PARENT,
-        "obtained": Consent.Obtained.IN_PERSON,
-        "given_on": date.today(),
-    }
+    initial: dict[str, Any] = {"shared": [Referral.Shared.MESSAGE]}
+    page = ReferralFormPage.build(request, child=child, enrolment=enrolment, service=service, initial=initial)
     goal_id = request.GET.get("goal", "")
-    if goal_id.isdigit() and goals.filter(pk=goal_id).exists():
-        initial.update(goal=int(goal_id), shared=[Referral.Shared.GOAL, Referral.Shared.MESSAGE])
-    form = ReferralForm(request.POST if request.method == "POST" else None, goals=goals, initial=initial)
-    if not check.ok:
-        # The refusal to send is about consent: the error summary leads to where it is recorded.
-        form.error_anchor = "id_record_consent"  # type: ignore[attr-defined]
+    if request.method != "POST" and goal_id.isdigit() and page.goals.filter(pk=goal_id).exists():
+        page.form.initial.update(goal=int(goal_id), shared=[Referral.Shared.GOAL, Referral.Shared.MESSAGE])
+    form = page.form
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                _consent_take(actor, child, service, form, check, shared=form.shared_items)
+                _consent_take(actor, child, service, form, page.check, shared=form.shared_items)
                 referral = referral_create(
                     actor=actor,
                     enrolment=enrolment,
@@ -102,24 +151,12 @@ def referral_new(request: HttpRequest, pk: int, service_id: str) -> HttpResponse
             form.add_service_errors(error)
         else:
             if referral.status == Status.SENT:
-                to = profile.delivery_partner.name if profile and profile.delivery_partner else service.name
-                messages.success(request, f"Sent the referral to {to}.")
+                partner = referral.partner_organisation
+                messages.success(request, f"Sent the referral to {partner.name if partner else service.name}.")
             else:
                 messages.success(request, f"Saved the referral to {service.name} as a draft. It has not been sent.")
             return redirect("cases:referral", pk=child.pk, referral_pk=referral.pk)
-    return render(
-        request,
-        "cases/referral_new.html",
-        {
-            "child": child,
-            "enrolment": enrolment,
-            "service": service,
-            "profile": profile,
-            "form": form,
-            "consent": check,
-            "today": date.today(),
-        },
-    )
+    return page.render(request)
 
 
 @roles_required(*CASE_WORKERS)
@@ -131,20 +168,15 @@ def referral_edit(request: HttpRequest, pk: int, referral_pk: int) -> HttpRespon
         return redirect("cases:referral", pk=pk, referral_pk=referral.pk)
     child = referral.enrolment.child
     service = referral.service
-    profile = ServiceProfile.objects.filter(service=service).select_related("delivery_partner").first()
-    goals = Goal.objects.filter(plan__enrolment=referral.enrolment, status=Goal.Status.ACTIVE)
-    check = consent_check(child, Consent.Purpose.REFERRAL, service_id=service.id)
     initial: dict[str, Any] = {
         "goal": referral.goal_id,
         "reason": referral.reason,
         "shared": [item for item in referral.shared if item != Referral.Shared.CHILD],
-        "given_by": Consent.GivenBy.PARENT,
-        "obtained": Consent.Obtained.IN_PERSON,
-        "given_on": date.today(),
     }
-    form = ReferralForm(request.POST if request.method == "POST" else None, goals=goals, initial=initial)
-    if not check.ok:
-        form.error_anchor = "id_record_consent"  # type: ignore[attr-defined]
+    page = ReferralFormPage.build(
+        request, child=child, enrolment=referral.enrolment, service=service, initial=initial, referral=referral
+    )
+    form, check = page.form, page.check
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -161,20 +193,7 @@ def referral_edit(request: HttpRequest, pk: int, referral_pk: int) -> HttpRespon
         else:
             messages.success(request, "Sent the referral." if form.send else "Saved the draft. It has not been sent.")
             return redirect("cases:referral", pk=pk, referral_pk=referral.pk)
-    return render(
-        request,
-        "cases/referral_new.html",
-        {
-            "child": child,
-            "enrolment": referral.enrolment,
-            "service": service,
-            "profile": profile,
-            "form": form,
-            "consent": check,
-            "referral": referral,
-            "today": date.today(),
-        },
-    )
+    return page.render(request)
 
 
 def _consent_take(
@@ -249,9 +268,7 @@ def _move_form(data: Any) -> ReferralMoveForm:
         data,
         initial={
             "on": date.today(),
-            "given_by": Consent.GivenBy.PARENT,
-            "obtained": Consent.Obtained.IN_PERSON,
-            "given_on": date.today(),
+            **consent_initial(),
         },
     )
     form.error_anchor = "id_reason"  # type: ignore[attr-defined]
