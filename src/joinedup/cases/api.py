@@ -10,7 +10,6 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from joinedup.accounts.models import Role
 from joinedup.cases.access import CASE_WORKERS, access_child, access_referral, referrals_visible_to
 from joinedup.cases.models import (
     Child,
@@ -26,7 +25,7 @@ from joinedup.cases.models import (
     ReferralEvent,
 )
 from joinedup.cases.referrals import partner_session_record, referral_status_set
-from joinedup.cases.selectors import SharedDetails, child_list, referral_shared_details
+from joinedup.cases.selectors import SharedDetails, child_list, open_enrolment, referral_shared_details
 from joinedup.cases.services import contact_record
 
 router = Router(tags=["children"])
@@ -150,9 +149,9 @@ def contacts(request: HttpRequest, child_id: int) -> QuerySet[Contact]:
 def contact_create(request: HttpRequest, child_id: int, payload: ContactIn) -> Status[object]:
     actor = request.auth  # type: ignore[attr-defined]
     found = access_child(actor, child_id)
-    if actor.role not in (Role.LINK_WORKER, Role.TEAM_MANAGER):
+    if actor.role not in CASE_WORKERS:
         return Status(403, {"detail": "Only the child's Link Worker or their team manager records contacts."})
-    enrolment = found.enrolments.exclude(stage=Enrolment.Stage.CLOSED).first()
+    enrolment = open_enrolment(found)
     if enrolment is None:
         return Status(400, {"detail": "This child has no open enrolment."})
     try:

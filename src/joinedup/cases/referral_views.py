@@ -27,6 +27,7 @@ from joinedup.cases.referral_forms import FamilyConsentForm, ReferralForm, Refer
 from joinedup.cases.referrals import referral_create, referral_draft_change, referral_moves, referral_status_set
 from joinedup.cases.selectors import AttendanceSummary, referral_events, referral_sessions
 from joinedup.cases.services import consent_record
+from joinedup.cases.views import open_enrolment_or_404
 from joinedup.core.access import actor_of, roles_required
 from joinedup.directory.models import Service, ServiceProfile
 
@@ -46,13 +47,6 @@ MOVE_LABELS: dict[str, str] = {
 def moves_offered(actor: Membership, referral: Referral) -> list[tuple[str, str]]:
     """The buttons for the moves this person may make now: (status, label)."""
     return [(status, MOVE_LABELS[status]) for status in referral_moves(actor, referral)]
-
-
-def open_enrolment(child: Child) -> Enrolment:
-    enrolment = child.enrolments.exclude(stage=Enrolment.Stage.CLOSED).first()
-    if enrolment is None:
-        raise Http404("This child has no open enrolment.")
-    return enrolment
 
 
 def consent_initial() -> dict[str, Any]:
@@ -125,7 +119,7 @@ def referral_new(request: HttpRequest, pk: int, service_id: str) -> HttpResponse
     """
     actor = actor_of(request)
     child = access_child(actor, pk)
-    enrolment = open_enrolment(child)
+    enrolment = open_enrolment_or_404(child)
     service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
     initial: dict[str, Any] = {"shared": [Referral.Shared.MESSAGE]}
     page = ReferralFormPage.build(request, child=child, enrolment=enrolment, service=service, initial=initial)

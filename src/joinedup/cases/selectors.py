@@ -41,6 +41,11 @@ def child_list(actor: Membership, *, search: str = "") -> QuerySet[Child]:
     return children.order_by("surname", "forenames", "pk")
 
 
+def open_enrolment(child: Child) -> Enrolment | None:
+    """The child's enrolment that is not closed (there is at most one), with its Link Worker."""
+    return child.enrolments.exclude(stage=Enrolment.Stage.CLOSED).select_related("link_worker").first()
+
+
 def record_enrolments(child: Child) -> list[Enrolment]:
     """The child's enrolments for their record, each with its plan (goals, actions) and referrals (with services).
 

@@ -31,6 +31,7 @@ from joinedup.cases.selectors import (
     consents_described,
     engagement,
     link_workers,
+    open_enrolment,
     record_enrolments,
     team_caseloads,
 )
@@ -199,9 +200,7 @@ def enrolment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the stage of a child's enrolment, or transfer it to another Link Worker."""
     actor = actor_of(request)
     child = access_child(actor, pk)
-    enrolment = child.enrolments.exclude(stage=Enrolment.Stage.CLOSED).select_related("link_worker").first()
-    if enrolment is None:
-        raise Http404("This child has no open enrolment.")
+    enrolment = open_enrolment_or_404(child)
     form = EnrolmentForm(
         request.POST if request.method == "POST" else None,
         link_workers=link_workers(actor),
@@ -225,6 +224,14 @@ def enrolment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cases:child_detail", pk=child.pk)
             return redirect("cases:child_list")
     return render(request, "cases/enrolment_edit.html", {"child": child, "enrolment": enrolment, "form": form})
+
+
+def open_enrolment_or_404(child: Child) -> Enrolment:
+    """The child's open enrolment, for a page that works on it; 404 if the child has none."""
+    enrolment = open_enrolment(child)
+    if enrolment is None:
+        raise Http404("This child has no open enrolment.")
+    return enrolment
 
 
 def access_still(actor: Membership, child_id: int) -> bool:
@@ -269,9 +276,7 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a session or contact; from the caseload's quick form, answers with the child's updated row."""
     actor = actor_of(request)
     child = access_child(actor, pk)
-    enrolment = child.enrolments.exclude(stage=Enrolment.Stage.CLOSED).first()
-    if enrolment is None:
-        raise Http404("This child has no open enrolment.")
+    enrolment = open_enrolment_or_404(child)
     form = ContactForm(request.POST if request.method == "POST" else None, initial={"happened_on": date.today()})
     saved: Contact | None = None
     if request.method == "POST" and form.is_valid():

@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from joinedup.accounts.models import Role
-from joinedup.cases.access import access_child
-from joinedup.cases.models import Child, Enrolment
+from joinedup.cases.access import CASE_WORKERS, access_child
+from joinedup.cases.models import Child
+from joinedup.cases.selectors import open_enrolment
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.domains import IDENTIFICATION_DOMAINS, RISK_AREA_NEEDS, NeedDomain
 from joinedup.core.jobs import job_start
@@ -41,8 +42,6 @@ from joinedup.directory.services import profile_for, service_profile_update, ser
 from joinedup.directory.tasks import directory_import_task
 
 GAP_ROLES = (Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER)
-# Who refers a child from the search: the child's Link Worker and their team manager.
-REFERRERS = (Role.LINK_WORKER, Role.TEAM_MANAGER)
 DEFAULT_BAND = "8-11"  # most of the programme's children are in primary school
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -85,7 +84,7 @@ def search(request: HttpRequest) -> HttpResponse:
             data.setlist("need", _child_needs(child))
         data.setdefault("age", str(child.age_on(date.today())))
         data.setdefault("postcode", child.home_postcode)
-        if actor.role in REFERRERS and child.enrolments.exclude(stage=Enrolment.Stage.CLOSED).exists():
+        if actor.role in CASE_WORKERS and open_enrolment(child) is not None:
             # From the plan, a goal comes along to the referral form.
             goal = data.pop("goal", [""])[0]
             refer = {"child": child, "goal": goal if goal.isdigit() else ""}
@@ -95,7 +94,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _child_needs(child: Child) -> list[str]:
     """The needs a child's open enrolment starts from: its areas at risk, as need domains."""
-    enrolment = child.enrolments.exclude(stage=Enrolment.Stage.CLOSED).first()
+    enrolment = open_enrolment(child)
     domains = enrolment.at_risk_domains if enrolment else []
     needs = {RISK_AREA_NEEDS[domain].value for domain in domains if domain in RISK_AREA_NEEDS}
     needs |= {domain for domain in domains if domain in NeedDomain.values}
