@@ -75,6 +75,40 @@ class Case:
             send=True,
         )
 
+    def another_child(self, stage: str = "relationship") -> Enrolment:
+        """Another child on the same Link Worker's caseload, enrolled at ``stage``."""
+        from tests.factories import ChildFactory
+
+        child = ChildFactory.create(
+            area=self.world.area,
+            school=self.world.school,
+            programme_organisation=self.world.programme,
+            link_worker=self.worker.user,
+        )
+        return Enrolment.objects.create(
+            child=child,
+            programme_organisation=self.world.programme,
+            school=self.world.school,
+            link_worker=self.worker.user,
+            start_date=START,
+            planned_end_date=START + timedelta(days=730),
+            stage=stage,
+        )
+
+    def review(self, summary: str, next_steps: str, progress: Progress) -> None:
+        """A review today of the case's one goal, from the plan's third version."""
+        plan_review(
+            actor=self.worker,
+            plan=self.plan,
+            seen_version=3,
+            reviewed_on=date.today(),
+            attendees="Mum",
+            summary=summary,
+            next_steps=next_steps,
+            next_review_on=None,
+            progress={self.goal.pk: progress},
+        )
+
 
 @pytest.fixture
 def case(world: World) -> Case:
@@ -90,17 +124,7 @@ def test_the_chronology_tells_plan_changes_reviews_referrals_and_sessions(case: 
     partner_session_record(
         actor=case.partner, referral=case.referral, happened_on=date.today(), attendance="attended", note="Chatty"
     )
-    plan_review(
-        actor=case.worker,
-        plan=case.plan,
-        seen_version=3,
-        reviewed_on=date.today(),
-        attendees="Mum",
-        summary="Mornings are calmer now",
-        next_steps="Keep going",
-        next_review_on=None,
-        progress={case.goal.pk: Progress("good")},
-    )
+    case.review("Mornings are calmer now", "Keep going", Progress("good"))
     page = case.world.client_for(Role.LINK_WORKER).get(f"/children/{case.child.pk}/chronology/").text
     for expected in (
         "Plan version 2",
@@ -166,24 +190,8 @@ def test_the_caseload_flags_the_next_action_open_referrals_and_an_overdue_review
 
 
 def test_the_caseload_costs_the_same_queries_for_many_children(case: Case, django_assert_max_num_queries: Any) -> None:
-    from tests.factories import ChildFactory
-
     for n in range(12):
-        child = ChildFactory.create(
-            area=case.world.area,
-            school=case.world.school,
-            programme_organisation=case.world.programme,
-            link_worker=case.worker.user,
-        )
-        enrolment = Enrolment.objects.create(
-            child=child,
-            programme_organisation=case.world.programme,
-            school=case.world.school,
-            link_worker=case.worker.user,
-            start_date=START,
-            planned_end_date=START + timedelta(days=730),
-        )
-        plan = plan_start(actor=case.worker, enrolment=enrolment)
+        plan = plan_start(actor=case.worker, enrolment=case.another_child())
         goal_add(actor=case.worker, plan=plan, seen_version=1, domain="attendance", goal=f"Goal {n}", success="Yes")
     client = case.world.client_for(Role.LINK_WORKER)
     client.get("/")
@@ -365,17 +373,7 @@ def test_case_notes_are_for_those_who_work_the_case_on_every_page_and_in_the_api
     Contact.objects.create(
         enrolment=case.enrolment, kind="family", happened_on=date.today(), notes="Dad lost his job", attendees="Dad"
     )
-    plan_review(
-        actor=case.worker,
-        plan=case.plan,
-        seen_version=3,
-        reviewed_on=date.today(),
-        attendees="Mum",
-        summary="Money worries at home",
-        next_steps="Benefits check",
-        next_review_on=None,
-        progress={case.goal.pk: Progress("some", "Late twice this week")},
-    )
+    case.review("Money worries at home", "Benefits check", Progress("some", "Late twice this week"))
     child = case.child.pk
     pages = (f"/children/{child}/", f"/children/{child}/plan/history/")
     apis = (f"/api/children/{child}/contacts", f"/api/children/{child}/plan")
@@ -448,24 +446,9 @@ def test_case_settings_out_of_range_are_refused_with_the_setting_named(world: Wo
 
 def test_the_caseload_sorts_by_stage_in_the_order_a_case_moves(case: Case) -> None:
     from joinedup.cases.selectors import caseload
-    from tests.factories import ChildFactory
 
     for stage in ("review", "closing", "active_plan"):  # the case itself is still building the relationship
-        child = ChildFactory.create(
-            area=case.world.area,
-            school=case.world.school,
-            programme_organisation=case.world.programme,
-            link_worker=case.worker.user,
-        )
-        Enrolment.objects.create(
-            child=child,
-            programme_organisation=case.world.programme,
-            school=case.world.school,
-            link_worker=case.worker.user,
-            start_date=START,
-            planned_end_date=START + timedelta(days=730),
-            stage=stage,
-        )
+        case.another_child(stage)
     rows = caseload(case.worker, worker_id=case.worker.user.pk, order="stage")
     assert [row.enrolment.stage for row in rows] == ["relationship", "active_plan", "review", "closing"]
 
