@@ -6,7 +6,8 @@ from django import forms
 from django.db.models import QuerySet
 
 from joinedup.accounts.models import Organisation, Role
-from joinedup.core.forms import EMAIL_FORMAT_ERROR, GovukForm
+from joinedup.accounts.services import API_TOKEN_KINDS, API_TOKEN_ROLES
+from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, EMAIL_FORMAT_ERROR, GovukForm
 
 
 class SignInForm(GovukForm):
@@ -114,3 +115,44 @@ class PersonAddForm(GovukForm):
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class ApiTokenIssueForm(GovukForm):
+    name = forms.CharField(
+        label="Name of the system",
+        help_text="Whose system it is and what it is, like Kinship Mentoring case system.",
+        max_length=150,
+        error_messages={"required": "Enter the name of the system that will use the token"},
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        help_text="The system acts for this organisation, and sees what its members in the role below would see.",
+        queryset=Organisation.objects.none(),
+        empty_label="Choose an organisation",
+        error_messages={
+            "required": "Choose the organisation the system belongs to",
+            "invalid_choice": "Choose one of the organisations listed",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("", "Choose a role"), *((r.value, r.label) for r in Role if r in API_TOKEN_ROLES)],
+        error_messages={
+            "required": "Choose the role the system acts in",
+            "invalid_choice": "Choose one of the roles listed",
+        },
+    )
+    expires_on = forms.DateField(
+        label="Last day it works (optional)",
+        help_text="For example, 31/3/2027. Leave it empty for a token that works until you revoke it.",
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"invalid": DATE_FORMAT_ERROR},
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["organisation"]
+        # Only partner organisations' systems take tokens; each is named with its kind.
+        field.queryset = organisations.filter(kind__in=set().union(*API_TOKEN_KINDS.values())).order_by("kind", "name")
+        field.label_from_instance = lambda organisation: f"{organisation.name} ({organisation.get_kind_display()})"

@@ -6,23 +6,23 @@ reaches nothing outside their own borough."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from joinedup.accounts import services
-from joinedup.accounts.forms import PersonAddForm
-from joinedup.accounts.models import ApiToken, Membership, Organisation, Role
-from joinedup.accounts.selectors import memberships_managed_by, organisations_managed_by, people_managed_by
+from joinedup.accounts.forms import ApiTokenIssueForm, PersonAddForm
+from joinedup.accounts.models import Role
+from joinedup.accounts.selectors import (
+    api_tokens_managed_by,
+    memberships_managed_by,
+    organisations_managed_by,
+    people_managed_by,
+)
 from joinedup.core.access import actor_of, roles_required
-from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, GovukForm
 
 
 @roles_required(Role.ADMINISTRATOR)
@@ -110,60 +110,6 @@ def person_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 # The token selector and form sit beside the only pages that use them; if another page or the
 # API needs them, move them to selectors.py and forms.py.
-def api_tokens_managed_by(actor: Membership) -> QuerySet[ApiToken]:
-    """Tokens of systems acting in the administrator's borough, usable ones first, newest first."""
-    if actor.role != Role.ADMINISTRATOR:
-        return ApiToken.objects.none()
-    return (
-        ApiToken.objects.filter(membership__area_id=actor.area_id)
-        .select_related("membership__organisation", "membership__area", "created_by", "revoked_by")
-        .order_by(F("revoked_at").asc(nulls_first=True), "-created_at")
-    )
-
-
-class ApiTokenIssueForm(GovukForm):
-    name = forms.CharField(
-        label="Name of the system",
-        help_text="Whose system it is and what it is, like Kinship Mentoring case system.",
-        max_length=150,
-        error_messages={"required": "Enter the name of the system that will use the token"},
-    )
-    organisation = forms.ModelChoiceField(
-        label="Organisation",
-        help_text="The system acts for this organisation, and sees what its members in the role below would see.",
-        queryset=Organisation.objects.none(),
-        empty_label="Choose an organisation",
-        error_messages={
-            "required": "Choose the organisation the system belongs to",
-            "invalid_choice": "Choose one of the organisations listed",
-        },
-    )
-    role = forms.ChoiceField(
-        label="Role",
-        choices=[("", "Choose a role"), *((r.value, r.label) for r in Role if r in services.API_TOKEN_ROLES)],
-        error_messages={
-            "required": "Choose the role the system acts in",
-            "invalid_choice": "Choose one of the roles listed",
-        },
-    )
-    expires_on = forms.DateField(
-        label="Last day it works (optional)",
-        help_text="For example, 31/3/2027. Leave it empty for a token that works until you revoke it.",
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        error_messages={"invalid": DATE_FORMAT_ERROR},
-    )
-
-    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["organisation"]
-        # Only partner organisations' systems take tokens; each is named with its kind.
-        field.queryset = organisations.filter(kind__in=set().union(*services.API_TOKEN_KINDS.values())).order_by(
-            "kind", "name"
-        )
-        field.label_from_instance = lambda organisation: f"{organisation.name} ({organisation.get_kind_display()})"
-
-
 @roles_required(Role.ADMINISTRATOR)
 def api_tokens(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)

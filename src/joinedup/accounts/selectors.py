@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from joinedup.accounts.models import Membership, Organisation, Role, User
+from joinedup.accounts.models import ApiToken, Membership, Organisation, Role, User
 
 
 def memberships_for(user: User) -> QuerySet[Membership]:
@@ -46,3 +46,14 @@ def memberships_managed_by(actor: Membership) -> QuerySet[Membership]:
     if actor.role != Role.ADMINISTRATOR:
         return Membership.objects.none()
     return Membership.objects.filter(area_id=actor.area_id, is_active=True).select_related("user", "organisation")
+
+
+def api_tokens_managed_by(actor: Membership) -> QuerySet[ApiToken]:
+    """Tokens of systems acting in the administrator's borough, usable ones first, newest first."""
+    if actor.role != Role.ADMINISTRATOR:
+        return ApiToken.objects.none()
+    return (
+        ApiToken.objects.filter(membership__area_id=actor.area_id)
+        .select_related("membership__organisation", "membership__area", "created_by", "revoked_by")
+        .order_by(F("revoked_at").asc(nulls_first=True), "-created_at")
+    )
