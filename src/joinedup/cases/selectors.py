@@ -269,6 +269,15 @@ NOTES_WITHHELD = "Notes are shown to the child's Link Worker and team manager."
 CASE_ONLY_KINDS = frozenset({"referral", "session"})
 
 
+def chronology_kinds(viewer_role: str) -> dict[str, str]:
+    """The kinds of event a viewer in this role sees in a chronology, with their labels."""
+    return {
+        name: label
+        for name, label in CHRONOLOGY_KINDS.items()
+        if viewer_role in CASE_WORKERS or name not in CASE_ONLY_KINDS
+    }
+
+
 def chronology(child: Child, *, viewer_role: str, kind: str = "") -> list[ChronologyEvent]:
     """Everything about the child in time order, newest first: what the viewer may see of the record.
 
@@ -278,8 +287,10 @@ def chronology(child: Child, *, viewer_role: str, kind: str = "") -> list[Chrono
     notes = viewer_role in CASE_WORKERS
     events: list[ChronologyEvent] = []
 
+    shown = chronology_kinds(viewer_role)
+
     def wanted(name: str) -> bool:
-        return (not kind or name == kind) and (notes or name not in CASE_ONLY_KINDS)
+        return name in shown and (not kind or name == kind)
 
     enrolments = list(child.enrolments.select_related("cohort_entry__cohort__run", "link_worker", "created_by"))
     if wanted("identification"):

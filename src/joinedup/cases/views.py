@@ -23,11 +23,11 @@ from joinedup.cases.forms import (
 )
 from joinedup.cases.models import CaseSettings, Child, Consent, Contact, Enrolment
 from joinedup.cases.selectors import (
-    CASE_ONLY_KINDS,
     CHRONOLOGY_KINDS,
     caseload,
     child_list,
     chronology,
+    chronology_kinds,
     consents_described,
     engagement,
     link_workers,
@@ -329,11 +329,7 @@ def chronology_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The child's chronology, filterable by kind; as CSV, an export written to the audit log."""
     actor = actor_of(request)
     child = access_child(actor, pk)
-    kinds = {
-        name: label
-        for name, label in CHRONOLOGY_KINDS.items()
-        if actor.role in CASE_WORKERS or name not in CASE_ONLY_KINDS
-    }
+    kinds = chronology_kinds(actor.role)
     kind = request.GET.get("kind", "")
     kind = kind if kind in kinds else ""
     events = chronology(child, kind=kind, viewer_role=actor.role)
