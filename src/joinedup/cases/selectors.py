@@ -112,12 +112,13 @@ def caseload(
     overdue_only: bool = False,
     order: str = "name",
     enrolment_id: int | None = None,
+    settings: CaseSettings | None = None,
 ) -> list[CaseloadRow]:
     """A Link Worker's open enrolments that ``actor`` may see, each with its last contact and what is due.
 
-    One query, whatever the number of children.
+    One query, whatever the number of children (and one for the borough's ``settings`` if not given).
     """
-    settings = CaseSettings.for_area(actor.area_id)
+    settings = settings or CaseSettings.for_area(actor.area_id)
     today = date.today()
     enrolments = (
         _open_enrolments_with_what_is_due(actor)

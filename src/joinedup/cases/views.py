@@ -252,7 +252,8 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
     stage = stage if stage in Enrolment.Stage.values else ""
     order = request.GET.get("order", "name")
     overdue_only = request.GET.get("overdue") == "1"
-    rows = caseload(actor, worker_id=worker.pk, stage=stage, overdue_only=overdue_only, order=order)
+    settings = CaseSettings.for_area(actor.area_id)
+    rows = caseload(actor, worker_id=worker.pk, stage=stage, overdue_only=overdue_only, order=order, settings=settings)
     return render(
         request,
         "cases/caseload.html",
@@ -265,7 +266,7 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
             "stages": Enrolment.Stage.choices,
             "kinds": Contact.Kind.choices,
             "today": date.today(),
-            "settings": CaseSettings.for_area(actor.area_id),
+            "settings": settings,
             "is_own": worker == actor.user,
         },
     )
