@@ -502,10 +502,6 @@ class Referral(TrackedModel):
     def __str__(self) -> str:
         return f"Referral of {self.enrolment.child} ({self.get_status_display().lower()})"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_REFERRAL_STATUSES
-
 
 OPEN_REFERRAL_STATUSES = ("draft", "sent", "accepted", "started")
 

@@ -29,7 +29,6 @@ class PlanChanged(Exception):
     """The plan changed after the person opened it; their change was not saved."""
 
     def __init__(self, latest: PlanVersion | None, user_id: int | None = None) -> None:
-        self.latest = latest
         if latest is None:
             message = "Someone else changed this plan while you were editing it."
         else:

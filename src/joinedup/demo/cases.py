@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from joinedup.cases.models import Child, Consent, Contact, Enrolment
+from joinedup.cases.services import PROGRAMME_YEARS, years_on
 from joinedup.demo.generator import DemoData
 from joinedup.rules import DOMAINS
 
@@ -96,9 +97,7 @@ def demo_cases_load(data: DemoData, *, as_of: date) -> CasesLoadSummary:
                 school_id=child.school_id,
                 link_worker_id=worker_id,
                 start_date=start,
-                planned_end_date=start.replace(year=start.year + 2)
-                if (start.month, start.day) != (2, 29)
-                else start + timedelta(days=730),
+                planned_end_date=years_on(start, PROGRAMME_YEARS),
                 stage=stage,
                 at_risk_domains=[area for area in DOMAINS if area in areas],
                 created_by_id=worker_id,
@@ -112,9 +111,7 @@ def demo_cases_load(data: DemoData, *, as_of: date) -> CasesLoadSummary:
                 given_by_name=f"{child.family.family_name} family",
                 obtained=rng.choice(list(Consent.Obtained.values)),
                 given_on=start,
-                review_on=start.replace(year=start.year + 1)
-                if (start.month, start.day) != (2, 29)
-                else start + timedelta(days=365),
+                review_on=years_on(start, 1),
                 created_by_id=worker_id,
             )
         )
