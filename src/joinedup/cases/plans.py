@@ -98,30 +98,35 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
     """The plan as plain data: what a version keeps."""
     actions: dict[int, list[dict[str, Any]]] = {}
     for action in plan.actions.order_by("due_on", "pk"):
-        actions.setdefault(action.goal_id, []).append(
-            {
-                "id": action.pk,
-                "action": action.action,
-                "owner": action.owner,
-                "owner_name": action.owner_name,
-                "due_on": action.due_on.isoformat() if action.due_on else None,
-                "done_on": action.done_on.isoformat() if action.done_on else None,
-            }
-        )
+        actions.setdefault(action.goal_id, []).append(action_data(action, action.done_on))
     return {
         "family_words": plan.family_words,
         "next_review_on": plan.next_review_on.isoformat() if plan.next_review_on else None,
-        "goals": [
-            {
-                "id": goal.pk,
-                "domain": goal.domain,
-                "goal": goal.goal,
-                "success": goal.success,
-                "status": goal.status,
-                "actions": actions.get(goal.pk, []),
-            }
-            for goal in plan.goals.order_by("pk")
-        ],
+        "goals": [goal_data(goal, goal.status, actions.get(goal.pk, [])) for goal in plan.goals.order_by("pk")],
+    }
+
+
+def goal_data(goal: Goal, status: str, actions: list[dict[str, Any]]) -> dict[str, Any]:
+    """A goal as a plan version keeps it, with ``status`` as it stood then."""
+    return {
+        "id": goal.pk,
+        "domain": goal.domain,
+        "goal": goal.goal,
+        "success": goal.success,
+        "status": status,
+        "actions": actions,
+    }
+
+
+def action_data(action: PlanAction, done_on: date | None) -> dict[str, Any]:
+    """An action as a plan version keeps it, done on ``done_on`` as it stood then."""
+    return {
+        "id": action.pk,
+        "action": action.action,
+        "owner": action.owner,
+        "owner_name": action.owner_name,
+        "due_on": action.due_on.isoformat() if action.due_on else None,
+        "done_on": done_on.isoformat() if done_on else None,
     }
 
 

@@ -35,6 +35,7 @@ from joinedup.cases.models import (
     Referral,
     ReferralEvent,
 )
+from joinedup.cases.plans import action_data, goal_data
 from joinedup.core.domains import RISK_AREA_NEEDS, NeedDomain
 from joinedup.directory.models import SearchEntry, Service, ServiceProfile
 from joinedup.rules.scoring import DOMAIN_NAMES
@@ -368,27 +369,15 @@ class _Case:
             "family_words": self.family_words,
             "next_review_on": next_review.isoformat() if next_review else None,
             "goals": [
-                {
-                    "id": goal.pk,
-                    "domain": goal.domain,
-                    "goal": goal.goal,
-                    "success": goal.success,
-                    "status": Goal.Status.ACHIEVED
-                    if self.achieved_on.get(goal.pk, date.max) <= day
-                    else Goal.Status.ACTIVE,
-                    "actions": [
-                        {
-                            "id": action.pk,
-                            "action": action.action,
-                            "owner": action.owner,
-                            "owner_name": action.owner_name,
-                            "due_on": action.due_on.isoformat() if action.due_on else None,
-                            "done_on": action.done_on.isoformat() if action.done_on and action.done_on <= day else None,
-                        }
+                goal_data(
+                    goal,
+                    Goal.Status.ACHIEVED if self.achieved_on.get(goal.pk, date.max) <= day else Goal.Status.ACTIVE,
+                    [
+                        action_data(action, action.done_on if action.done_on and action.done_on <= day else None)
                         for action in self.actions
                         if action.goal is goal
                     ],
-                }
+                )
                 for goal in self.goals
             ],
         }
