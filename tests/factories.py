@@ -8,7 +8,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from joinedup.accounts.models import Area, Membership, Organisation, Role, User
-from joinedup.cases.models import Child, Family, FamilyMember
+from joinedup.cases.models import Child, Enrolment, Family, FamilyMember
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -97,3 +97,17 @@ class ChildFactory(DjangoModelFactory[Child]):
     home_postcode = "NW10 4AB"
     programme_organisation = factory.SubFactory(OrganisationFactory)
     link_worker = None
+
+
+class EnrolmentFactory(DjangoModelFactory[Enrolment]):
+    """A child's open enrolment with their Link Worker, programme and school, two years from ``start_date``."""
+
+    class Meta:
+        model = Enrolment
+
+    child = factory.SubFactory(ChildFactory)
+    programme_organisation = factory.SelfAttribute("child.programme_organisation")
+    school = factory.SelfAttribute("child.school")
+    link_worker = factory.SelfAttribute("child.link_worker")
+    start_date = dt.date(2026, 9, 1)
+    planned_end_date = factory.LazyAttribute(lambda enrolment: enrolment.start_date + dt.timedelta(days=730))

@@ -19,6 +19,7 @@ from joinedup.accounts.models import Role
 from joinedup.core.models import Job
 from joinedup.directory.models import DirectoryFeed, DirectoryImport, Service
 from tests.conftest import World
+from tests.factories import EnrolmentFactory
 
 ALL = frozenset(Role)
 NONE: frozenset[Role] = frozenset()
@@ -240,17 +241,11 @@ def enrolment_kwargs(world: World, scope: str) -> dict[str, object]:
     """The child in that scope, with an open enrolment."""
     from datetime import date
 
-    from joinedup.cases.models import Enrolment
-
     child = world.children[scope]
     assert child.link_worker is not None
-    Enrolment.objects.create(
+    EnrolmentFactory.create(
         child=child,
-        programme_organisation=child.programme_organisation,
-        school=child.school,
-        link_worker=child.link_worker,
         start_date=date(2026, 9, 1),
-        planned_end_date=date(2028, 9, 1),
     )
     return {"pk": child.pk}
 

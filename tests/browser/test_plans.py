@@ -7,23 +7,20 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 from joinedup.accounts.models import Role
-from joinedup.cases.models import Enrolment, Goal, PlanAction
+from joinedup.cases.models import Goal, PlanAction
 from joinedup.cases.plans import plan_start
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World
+from tests.factories import EnrolmentFactory
 
 
 def test_a_link_worker_adds_a_goal_and_an_action_then_prints_the_plan(page: Page, browser_world: World) -> None:
     child = browser_world.children["own"]
     assert child.link_worker is not None
     start = date.today() - timedelta(days=60)
-    enrolment = Enrolment.objects.create(
+    enrolment = EnrolmentFactory.create(
         child=child,
-        programme_organisation=child.programme_organisation,
-        school=child.school,
-        link_worker=child.link_worker,
         start_date=start,
-        planned_end_date=start + timedelta(days=730),
         at_risk_domains=["attendance", "peer_relationships"],
     )
     plan_start(actor=browser_world.members[Role.LINK_WORKER], enrolment=enrolment)

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 from joinedup.accounts.models import Role
-from joinedup.cases.models import Enrolment, FamilyMember, Referral
+from joinedup.cases.models import FamilyMember, Referral
 from joinedup.directory.models import ServiceProfile
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.browser.test_journeys import TITLE_SUFFIX, assert_same_page, mark_page
 from tests.conftest import World
 from tests.directory.conftest import directory_build
+from tests.factories import EnrolmentFactory
 
 
 def test_a_referral_from_the_directory_is_sent_accepted_and_started(page: Page, browser_world: World) -> None:
@@ -28,10 +29,8 @@ def test_a_referral_from_the_directory_is_sent_accepted_and_started(page: Page, 
         phone="07700 900123",
         parental_responsibility=True,
     )
-    Enrolment.objects.create(
+    EnrolmentFactory.create(
         child=child,
-        programme_organisation=child.programme_organisation,
-        school=child.school,
         link_worker=browser_world.members[Role.LINK_WORKER].user,
         start_date=date.today() - timedelta(days=30),
         planned_end_date=date.today() + timedelta(days=700),

@@ -12,19 +12,16 @@ from joinedup.accounts.models import Role
 from joinedup.audit.models import AuditEvent
 from joinedup.cases.models import Consent, Contact, Enrolment
 from tests.conftest import World
+from tests.factories import EnrolmentFactory
 
 
 def enrolled(world: World) -> Enrolment:
     child = world.children["own"]
     assert child.link_worker is not None
     Consent.objects.create(child=child, purpose="enrolment", given_by="parent", given_on=date(2026, 9, 1))
-    return Enrolment.objects.create(
+    return EnrolmentFactory.create(
         child=child,
-        programme_organisation=child.programme_organisation,
-        school=child.school,
-        link_worker=child.link_worker,
         start_date=date(2026, 9, 1),
-        planned_end_date=date(2028, 9, 1),
         at_risk_domains=["attendance", "maths"],
     )
 

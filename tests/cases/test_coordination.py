@@ -18,6 +18,7 @@ from joinedup.cases.referrals import partner_session_record, referral_create, re
 from joinedup.cases.selectors import NOTES_WITHHELD, engagement, school_term
 from joinedup.directory.models import Service, ServiceProfile
 from tests.conftest import World
+from tests.factories import ChildFactory, EnrolmentFactory
 
 START = date.today() - timedelta(days=200)
 
@@ -31,13 +32,9 @@ class Case:
         self.partner = world.members[Role.DELIVERY_PRACTITIONER]
         child = world.children["own"]
         Consent.objects.create(child=child, purpose="enrolment", given_by="parent", given_on=START)
-        self.enrolment = Enrolment.objects.create(
+        self.enrolment = EnrolmentFactory.create(
             child=child,
-            programme_organisation=child.programme_organisation,
-            school=child.school,
-            link_worker=self.worker.user,
             start_date=START,
-            planned_end_date=START + timedelta(days=730),
             at_risk_domains=["attendance", "maths"],
         )
         self.child = child
@@ -77,21 +74,15 @@ class Case:
 
     def another_child(self, stage: str = "relationship") -> Enrolment:
         """Another child on the same Link Worker's caseload, enrolled at ``stage``."""
-        from tests.factories import ChildFactory
-
         child = ChildFactory.create(
             area=self.world.area,
             school=self.world.school,
             programme_organisation=self.world.programme,
             link_worker=self.worker.user,
         )
-        return Enrolment.objects.create(
+        return EnrolmentFactory.create(
             child=child,
-            programme_organisation=self.world.programme,
-            school=self.world.school,
-            link_worker=self.worker.user,
             start_date=START,
-            planned_end_date=START + timedelta(days=730),
             stage=stage,
         )
 

@@ -24,6 +24,7 @@ from joinedup.cases.models import (
 )
 from joinedup.cases.plans import action_add, goal_add, plan_start
 from tests.conftest import World
+from tests.factories import EnrolmentFactory
 
 TODAY = date.today()
 STARTED = TODAY - timedelta(days=120)
@@ -33,13 +34,9 @@ def enrolled(world: World, scope: str = "own", *, plan: bool = True) -> Enrolmen
     """The scope's child on the programme since four months ago, at risk in attendance, maths and behaviour."""
     child = world.children[scope]
     assert child.link_worker is not None
-    enrolment = Enrolment.objects.create(
+    enrolment = EnrolmentFactory.create(
         child=child,
-        programme_organisation=child.programme_organisation,
-        school=child.school,
-        link_worker=child.link_worker,
         start_date=STARTED,
-        planned_end_date=STARTED + timedelta(days=730),
         stage=Enrolment.Stage.ACTIVE_PLAN,
         at_risk_domains=["attendance", "maths", "behaviour"],
     )

@@ -24,7 +24,7 @@ from joinedup.cases.models import (
 from joinedup.cases.referrals import referral_create, referral_status_set
 from joinedup.directory.models import Service, ServiceProfile
 from tests.conftest import World
-from tests.factories import ChildFactory, FamilyMemberFactory, MembershipFactory, OrganisationFactory
+from tests.factories import ChildFactory, EnrolmentFactory, FamilyMemberFactory, MembershipFactory, OrganisationFactory
 
 TODAY = date.today()
 NO_CONSENT = "There is no consent to a referral to this service on record. Record the family's consent first."
@@ -56,11 +56,8 @@ class Setting:
 
 def enrol(child: Child, domains: list[str] | None = None) -> Enrolment:
     assert child.link_worker is not None
-    return Enrolment.objects.create(
+    return EnrolmentFactory.create(
         child=child,
-        programme_organisation=child.programme_organisation,
-        school=child.school,
-        link_worker=child.link_worker,
         start_date=TODAY - timedelta(days=60),
         planned_end_date=TODAY + timedelta(days=600),
         at_risk_domains=domains or [],
