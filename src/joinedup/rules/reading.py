@@ -63,6 +63,7 @@ __all__ = [
     "read_school_data",
     "read_survey",
     "write_cohort",
+    "xlsx_rows",
 ]
 
 #: The columns of a school's return, in the order the template lists them.
@@ -379,7 +380,7 @@ def _open_rows(path: Path) -> Iterator[tuple[list[str], Iterator[list[str]]]]:
     """The header row and an iterator over the other rows, each a list of cell texts."""
     name = path.name
     if _kind_of(path) == ".xlsx":
-        with _xlsx_rows(path) as (header, rows):
+        with xlsx_rows(path) as (header, rows):
             yield header, rows
         return
     # Plain utf-8 and the byte order mark taken off by hand: the utf-8-sig codec decodes in Python.
@@ -443,7 +444,13 @@ def _xlsx_cells(row: Iterable[Any]) -> list[str]:
 
 
 @contextmanager
-def _xlsx_rows(path: Path) -> Iterator[tuple[list[str], Iterator[list[str]]]]:
+def xlsx_rows(path: Path) -> Iterator[tuple[list[str], Iterator[list[str]]]]:
+    """The first sheet's header and other rows as cell texts, as a CSV export would hold them.
+
+    Raises:
+        ReadingError: the file is not a workbook, has no sheet, or would unpack to far more than
+            a real list (a zip bomb).
+    """
     from openpyxl import load_workbook  # imported here: only XLSX readers pay for it
 
     name = path.name
@@ -557,8 +564,8 @@ def _parse_csv(path: Path, columns: tuple[str, ...], mapping: Mapping[str, str],
     if _kind_of(path) != ".csv":
         return None
     try:
-        import pyarrow as pa  # type: ignore[import-untyped]
-        import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
+        import pyarrow as pa
+        import pyarrow.csv as pa_csv
     except ImportError:  # pragma: no cover - a declared dependency; the Python reader still works
         return None
     name = path.name

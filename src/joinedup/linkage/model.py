@@ -1,0 +1,467 @@
+"""The probabilistic model: which pairs of records are the same child, and how sure we are.
+
+Splink (Fellegi-Sunter) on DuckDB, or on Spark for national-scale lists. Each field is compared at
+a few levels (exact, a nickname, a typo, day and month swapped, the same postcode sector...), the
+model learns from the two lists themselves how much each level says (u by random sampling, m by
+expectation maximisation), and each candidate pair gets a match probability. Common surnames and
+postcodes count for less than rare ones (term-frequency adjustments).
+
+Children's data has hard cases, each met by a level: siblings share surname, address, postcode
+and school but not forename or date of birth; twins share the date of birth too, so the forename
+carries the decision; a family that moved differs in postcode and address only.
+
+Candidate pairs come from blocking rules; looser rules are added while the pairs they make stay
+within ``MatchSettings.pair_budget``, so small lists are compared more widely than large ones.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Final
+
+import duckdb
+import pyarrow as pa
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import comparison_level_library as cll
+from splink import comparison_library as cl
+from splink.blocking_rule_library import CustomRule
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+
+from joinedup.linkage.people import PersonList
+
+__all__ = [
+    "FIELDS",
+    "MatchResult",
+    "MatchSettings",
+    "comparisons_plain",
+    "match",
+    "one_to_one",
+]
+
+Progress = Callable[[str, float], None]
+
+#: The compared fields, in the order the output explains them.
+FIELDS: Final = (
+    "forename",
+    "surname",
+    "dob",
+    "sex",
+    "postcode",
+    "address",
+    "school",
+    "nhs_number",
+    "upn",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSettings:
+    """How a match is run; saved as JSON with every run so it can be repeated.
+
+    Attributes:
+        threshold: pairs with a match probability below this are not reported.
+        one_to_one: each record is paired with at most one record of the other list.
+        pair_budget: looser blocking rules are added only while the candidate pairs stay under this.
+        u_sample_pairs: random pairs sampled to learn how often non-matches agree.
+        em_max_pairs: at most this many pairs are used by each round of expectation maximisation.
+        seed: for the random sample, so a run can be repeated exactly.
+        threads: DuckDB threads (None: every core).
+        memory_limit: DuckDB's memory limit, such as "3GB" (None: DuckDB's default).
+    """
+
+    threshold: float = 0.5
+    one_to_one: bool = True
+    pair_budget: int = 20_000_000
+    u_sample_pairs: int = 2_000_000
+    em_max_pairs: int = 2_000_000
+    seed: int = 1
+    threads: int | None = None
+    memory_limit: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> MatchSettings:
+        return cls(**json.loads(text))
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """The pairs found (``left_id``, ``right_id``, ``match_probability``, ``match_weight`` and one
+    column per compared field naming the level it agreed at), the trained model as Splink JSON,
+    and figures about the run."""
+
+    pairs: pa.Table
+    model: dict[str, Any]
+    settings: MatchSettings
+    candidate_pairs: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def comparisons_plain(present: Sequence[str]) -> list[ComparisonCreator | dict[str, Any]]:
+    """The comparisons for cleaned plain lists, for the fields both lists give."""
+    found: dict[str, ComparisonCreator] = {
+        "forename": cl.CustomComparison(
+            output_column_name="forename",
+            comparison_levels=[
+                cll.NullLevel("forename"),
+                cll.ExactMatchLevel("forename").configure(tf_adjustment_column="forename"),
+                cll.ExactMatchLevel("forename_group").configure(label_for_charts="nickname or other form"),
+                cll.JaroWinklerLevel("forename", 0.92).configure(label_for_charts="nearly the same"),
+                cll.CustomLevel(
+                    "forename_l = surname_r OR surname_l = forename_r", label_for_charts="swapped with surname"
+                ),
+                cll.CustomLevel(
+                    "contains(' ' || forenames_r || ' ', ' ' || forename_l || ' ')"
+                    " OR contains(' ' || forenames_l || ' ', ' ' || forename_r || ' ')",
+                    label_for_charts="a middle name",
+                ),
+                cll.JaroWinklerLevel("forename", 0.8).configure(label_for_charts="similar"),
+                cll.ElseLevel(),
+            ],
+        ),
+        "surname": cl.CustomComparison(
+            output_column_name="surname",
+            comparison_levels=[
+                cll.NullLevel("surname"),
+                cll.ExactMatchLevel("surname").configure(tf_adjustment_column="surname"),
+                cll.JaroWinklerLevel("surname", 0.92).configure(label_for_charts="nearly the same"),
+                cll.CustomLevel(
+                    "surname_l = forename_r OR forename_l = surname_r", label_for_charts="swapped with forename"
+                ),
+                cll.CustomLevel(
+                    "contains(' ' || surname_r || ' ', ' ' || split_part(surname_l, ' ', 1) || ' ')"
+                    " OR contains(' ' || surname_l || ' ', ' ' || split_part(surname_r, ' ', 1) || ' ')",
+                    label_for_charts="one part of a double surname",
+                ),
+                cll.JaroWinklerLevel("surname", 0.8).configure(label_for_charts="similar"),
+                cll.ElseLevel(),
+            ],
+        ),
+        "dob": cl.CustomComparison(
+            output_column_name="dob",
+            comparison_levels=[
+                cll.NullLevel("dob"),
+                cll.ExactMatchLevel("dob"),
+                cll.CustomLevel(
+                    "dob_l = dob_swapped_r OR dob_swapped_l = dob_r", label_for_charts="day and month swapped"
+                ),
+                cll.LevenshteinLevel("dob", 1).configure(label_for_charts="one digit different"),
+                cll.LevenshteinLevel("dob", 2).configure(label_for_charts="two digits different"),
+                cll.ElseLevel(),
+            ],
+        ),
+        "sex": cl.ExactMatch("sex"),
+        "postcode": cl.CustomComparison(
+            output_column_name="postcode",
+            comparison_levels=[
+                cll.NullLevel("postcode"),
+                cll.ExactMatchLevel("postcode").configure(tf_adjustment_column="postcode"),
+                cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="same sector"),
+                cll.ExactMatchLevel("postcode_district").configure(label_for_charts="same district"),
+                cll.ElseLevel(),
+            ],
+        ),
+        "address": cl.CustomComparison(
+            output_column_name="address",
+            comparison_levels=[
+                cll.NullLevel("address"),
+                cll.ExactMatchLevel("address"),
+                cll.ArrayIntersectLevel("address_words", 4).configure(label_for_charts="four words the same"),
+                cll.JaroWinklerLevel("address", 0.9).configure(label_for_charts="nearly the same"),
+                cll.ArrayIntersectLevel("address_words", 2).configure(label_for_charts="two words the same"),
+                cll.ArrayIntersectLevel("address_words", 1).configure(label_for_charts="one word the same"),
+                cll.ElseLevel(),
+            ],
+        ),
+        "school": cl.ExactMatch("school"),
+        "nhs_number": cl.ExactMatch("nhs_number"),
+        "upn": cl.ExactMatch("upn"),
+    }
+    return [found[name] for name in FIELDS if name in present]
+
+
+# Rules that make candidate pairs, tightest first. Each catches children the others miss: a
+# different surname (forename and date of birth), a mistyped date (names), a move (names and date).
+_TIGHT_RULES: Final = (
+    ("forename_group", "dob"),
+    ("surname", "dob"),
+    ("forename_group", "surname"),
+    ("postcode", "dob"),
+    ("postcode", "forename_group"),
+)
+_SWAP_RULES: Final = (
+    "l.forename = r.surname AND l.dob = r.dob",
+    "l.dob = r.dob_swapped AND l.surname = r.surname",
+)
+_IDENTIFIER_RULES: Final = (("nhs_number",), ("upn",))
+# Looser rules, added in this order while the pairs stay within the budget.
+_LOOSE_RULES: Final = (("dob",), ("surname",), ("postcode",), ("forename",), ("address",))
+# Pairs the model trusts to estimate the share of pairs that match (about 70% of true matches).
+_DETERMINISTIC: Final = (("forename_group", "surname", "dob"), ("nhs_number",), ("upn",))
+# The field each cleaned column comes from.
+_FIELD_OF: Final = {
+    "forename_group": "forename",
+    "forenames": "forename",
+    "dob_swapped": "dob",
+    "postcode_sector": "postcode",
+    "postcode_district": "postcode",
+}
+# Expectation maximisation runs twice: once blocked on the names (learning every other field), once
+# blocked on the date of birth and the first of these both lists give (learning the names).
+_EM_NAMES: Final = ("forename_group", "surname")
+_EM_OTHERS: Final = (("dob", "postcode"), ("dob", "school"), ("dob", "address"), ("dob", "sex"), ("dob",))
+# Fewer pairs than this teach EM nothing reliable.
+_EM_FEWEST: Final = 200
+
+
+def match(
+    left: PersonList,
+    right: PersonList,
+    settings: MatchSettings | None = None,
+    *,
+    progress: Progress | None = None,
+) -> MatchResult:
+    """Find the children both lists hold.
+
+    Args:
+        left: our list, cleaned (``people.people_read``).
+        right: the partner's list, cleaned.
+        settings: thresholds and limits; ``MatchSettings()`` by default.
+        progress: called with a short description of each step and the share done (0 to 1).
+
+    Returns:
+        The pairs at or above the threshold, one to one if asked, and the trained model.
+    """
+    settings = settings or MatchSettings()
+    connection = _connection(settings)
+    present = _fields_both_give(left.table, right.table)
+    blocking, candidate_pairs = _blocking_rules(connection, left.table, right.table, present, settings.pair_budget)
+    others = [
+        columns
+        for columns in _EM_OTHERS
+        if _usable(columns, present) and _pairs_made(connection, left.table, right.table, columns) >= _EM_FEWEST
+    ]
+    em_rules = [_EM_NAMES, *others[:1]]
+    result = _run(connection, left.table, right.table, present, blocking, em_rules, settings, progress)
+    return replace(result, candidate_pairs=candidate_pairs)
+
+
+def _connection(settings: MatchSettings) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    if settings.threads:
+        connection.execute(f"SET threads = {int(settings.threads)}")
+    if settings.memory_limit:
+        connection.execute("SET memory_limit = ?", [settings.memory_limit])
+    connection.execute("SET preserve_insertion_order = false")
+    return connection
+
+
+def _fields_both_give(left: pa.Table, right: pa.Table) -> list[str]:
+    def given(table: pa.Table, name: str) -> bool:
+        return name in table.column_names and table.column(name).null_count < table.num_rows
+
+    return [name for name in FIELDS if given(left, name) and given(right, name)]
+
+
+def _blocking_rules(
+    connection: duckdb.DuckDBPyConnection,
+    left: pa.Table,
+    right: pa.Table,
+    present: Sequence[str],
+    budget: int,
+) -> tuple[list[BlockingRuleCreator | dict[str, Any]], int]:
+    """The tight rules, the identifier rules both lists allow, then loose rules within the budget."""
+    rules: list[BlockingRuleCreator | dict[str, Any]] = []
+    columns_used: list[tuple[str, ...]] = []
+    for columns in _TIGHT_RULES + _IDENTIFIER_RULES:
+        if _usable(columns, present):
+            rules.append(block_on(*columns))
+            columns_used.append(columns)
+    rules.extend(CustomRule(sql) for sql in _SWAP_RULES)
+    pairs = sum(_pairs_made(connection, left, right, columns) for columns in columns_used)
+    for columns in _LOOSE_RULES:
+        if not _usable(columns, present):
+            continue
+        more = _pairs_made(connection, left, right, columns)
+        if pairs + more > budget:
+            continue
+        rules.append(block_on(*columns))
+        pairs += more
+    return rules, pairs
+
+
+def _usable(columns: Sequence[str], present: Sequence[str]) -> bool:
+    """Whether both lists give every field the columns come from."""
+    return all(_FIELD_OF.get(column, column) in present for column in columns)
+
+
+def _pairs_made(
+    connection: duckdb.DuckDBPyConnection, left: pa.Table, right: pa.Table, columns: tuple[str, ...]
+) -> int:
+    """How many pairs a rule blocking on ``columns`` makes (an upper bound on what it adds)."""
+    keys = ", ".join(columns)
+    not_null = " AND ".join(f"{column} IS NOT NULL" for column in columns)
+    connection.register("jl_left", left.select(list(columns)))
+    connection.register("jl_right", right.select(list(columns)))
+    found = connection.execute(
+        f"""
+        WITH l AS (SELECT {keys}, count(*) AS n FROM jl_left WHERE {not_null} GROUP BY ALL),
+             r AS (SELECT {keys}, count(*) AS n FROM jl_right WHERE {not_null} GROUP BY ALL)
+        SELECT coalesce(sum(l.n * r.n), 0) FROM l JOIN r USING ({keys})
+        """  # noqa: S608 - column names come from this module's own tuples
+    ).fetchall()
+    connection.unregister("jl_left")
+    connection.unregister("jl_right")
+    return int(found[0][0])
+
+
+def _run(
+    connection: duckdb.DuckDBPyConnection,
+    left: pa.Table,
+    right: pa.Table,
+    present: list[str],
+    blocking: list[BlockingRuleCreator | dict[str, Any]],
+    em_rules: Sequence[tuple[str, ...]],
+    settings: MatchSettings,
+    progress: Progress | None,
+) -> MatchResult:
+    comparisons = comparisons_plain(present)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def step(name: str, share: float) -> None:
+        now = time.perf_counter()
+        timings[name] = round(now - started - sum(timings.values()), 3)
+        if progress:
+            progress(name, share)
+
+    db = DuckDBAPI(connection)
+    splink_settings = SettingsCreator(
+        link_type="link_only",
+        unique_id_column_name="record_id",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking,
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=True,
+    )
+    with _splink_quiet():
+        linker = Linker(
+            [db.register(left, table_name="left_list"), db.register(right, table_name="right_list")], splink_settings
+        )
+        step("load", 0.1)
+        deterministic: list[str | BlockingRuleCreator] = [
+            block_on(*columns) for columns in _DETERMINISTIC if _usable(columns, present)
+        ]
+        linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+        linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_sample_pairs, seed=settings.seed)
+        step("learn how often non-matches agree", 0.3)
+        for columns in em_rules:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*columns), max_pairs=settings.em_max_pairs
+            )
+        step("learn how often matches agree", 0.5)
+        predictions = linker.inference.predict(threshold_match_probability=min(settings.threshold, 0.5))
+        step("score candidate pairs", 0.8)
+        scored = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
+        model = linker.misc.save_model_to_json()
+    pairs = _explained(scored, comparisons, settings.threshold)
+    if settings.one_to_one:
+        pairs = one_to_one(pairs)
+    step("one to one", 1.0)
+    return MatchResult(pairs, model, settings, 0, timings)
+
+
+@contextmanager
+def _splink_quiet() -> Iterator[None]:
+    """Splink logs every step at INFO; a command's output is our own progress lines."""
+    splink_log = logging.getLogger("splink")
+    level = splink_log.level
+    splink_log.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        splink_log.setLevel(level)
+
+
+def _explained(
+    scored: pa.Table, comparisons: Sequence[ComparisonCreator | dict[str, Any]], threshold: float
+) -> pa.Table:
+    """Pairs with left and right ids, and each field's agreement level named, not numbered."""
+    connection = duckdb.connect()
+    connection.register("scored", scored)
+    labels = []
+    for comparison in comparisons:
+        assert isinstance(comparison, ComparisonCreator)
+        built = comparison.get_comparison("duckdb")
+        name = built.output_column_name
+        cases = " ".join(
+            f"WHEN {level.comparison_vector_value} THEN '{_label(level.label_for_charts)}'"
+            for level in built.comparison_levels
+        )
+        labels.append(f"CASE gamma_{name} {cases} END AS {name}")
+    result = connection.execute(
+        f"""
+        SELECT
+            CASE WHEN source_dataset_l = 'left_list' THEN record_id_l ELSE record_id_r END AS left_id,
+            CASE WHEN source_dataset_l = 'left_list' THEN record_id_r ELSE record_id_l END AS right_id,
+            match_probability, match_weight, {", ".join(labels)}
+        FROM scored
+        WHERE match_probability >= ?
+        ORDER BY match_probability DESC, left_id, right_id
+        """,  # noqa: S608 - labels come from the model's own comparison levels
+        [threshold],
+    ).to_arrow_table()
+    connection.close()
+    return result
+
+
+def _label(text: str) -> str:
+    return text.replace("'", "").lower()
+
+
+def one_to_one(pairs: pa.Table) -> pa.Table:
+    """Keep each record's single best pair: repeatedly accept pairs that are each side's best.
+
+    Ties (twins can score the same) are broken by the ids, so the result is repeatable.
+
+    >>> table = pa.table({"left_id": ["a", "a", "b"], "right_id": ["x", "y", "x"],
+    ...                   "match_probability": [0.99, 0.6, 0.95]})
+    >>> one_to_one(table).select(["left_id", "right_id"]).to_pylist()
+    [{'left_id': 'a', 'right_id': 'x'}]
+    """
+    connection = duckdb.connect()
+    connection.register("pairs", pairs)
+    connection.execute(
+        "CREATE TEMP TABLE candidates AS SELECT *, row_number() OVER"
+        " (ORDER BY match_probability DESC, left_id, right_id) AS rank FROM pairs"
+    )
+    connection.execute("CREATE TEMP TABLE accepted AS SELECT * FROM candidates WHERE false")
+    while True:
+        # A pair is accepted when no remaining pair for its left record or its right record ranks higher.
+        added = connection.execute(
+            """
+            INSERT INTO accepted
+            SELECT c.* FROM candidates c
+            QUALIFY c.rank = min(c.rank) OVER (PARTITION BY c.left_id)
+                AND c.rank = min(c.rank) OVER (PARTITION BY c.right_id)
+            """
+        ).fetchall()
+        if not added[0][0]:
+            break
+        connection.execute(
+            """
+            DELETE FROM candidates WHERE left_id IN (SELECT left_id FROM accepted)
+                OR right_id IN (SELECT right_id FROM accepted)
+            """
+        )
+    kept = connection.execute("SELECT * EXCLUDE (rank) FROM accepted ORDER BY rank").to_arrow_table()
+    connection.close()
+    return kept
