@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "joinedup.demo",
     "joinedup.geodata",
     "joinedup.identification",
+    "joinedup.sharing",
 ]
 
 MIDDLEWARE = [

@@ -78,7 +78,7 @@ class MatchSettings:
     threshold: float = 0.5
     one_to_one: bool = True
     pair_budget: int = 20_000_000
-    u_sample_pairs: int = 2_000_000
+    u_sample_pairs: int = 500_000
     em_max_pairs: int = 2_000_000
     seed: int = 1
     threads: int | None = None
@@ -354,7 +354,9 @@ def _run(
     )
     with _splink_quiet():
         linker = Linker(
-            [db.register(left, table_name="left_list"), db.register(right, table_name="right_list")], splink_settings
+            [db.register(left, table_name="left_list"), db.register(right, table_name="right_list")],
+            splink_settings,
+            log_level=None,
         )
         step("load", 0.1)
         deterministic: list[str | BlockingRuleCreator] = [
@@ -381,10 +383,10 @@ def _run(
 
 @contextmanager
 def _splink_quiet() -> Iterator[None]:
-    """Splink logs every step at INFO; a command's output is our own progress lines."""
+    """Splink logs every step, and warns of levels the data never shows; our progress lines say enough."""
     splink_log = logging.getLogger("splink")
     level = splink_log.level
-    splink_log.setLevel(logging.WARNING)
+    splink_log.setLevel(logging.ERROR)
     try:
         yield
     finally:
@@ -407,7 +409,7 @@ def _explained(
             for level in built.comparison_levels
         )
         labels.append(f"CASE gamma_{name} {cases} END AS {name}")
-    result = connection.execute(
+    result = connection.sql(
         f"""
         SELECT
             CASE WHEN source_dataset_l = 'left_list' THEN record_id_l ELSE record_id_r END AS left_id,
@@ -417,14 +419,22 @@ def _explained(
         WHERE match_probability >= ?
         ORDER BY match_probability DESC, left_id, right_id
         """,  # noqa: S608 - labels come from the model's own comparison levels
-        [threshold],
+        params=[threshold],
     ).to_arrow_table()
     connection.close()
     return result
 
 
 def _label(text: str) -> str:
-    return text.replace("'", "").lower()
+    """Splink's own level names in the words the output uses: "the same", "missing", "different"."""
+    text = text.replace("'", "").lower()
+    if text.startswith("exact match"):
+        return "the same"
+    if text.endswith("is null"):
+        return "missing"
+    if text == "all other comparisons":
+        return "different"
+    return text
 
 
 def one_to_one(pairs: pa.Table) -> pa.Table:
@@ -462,6 +472,6 @@ def one_to_one(pairs: pa.Table) -> pa.Table:
                 OR right_id IN (SELECT right_id FROM accepted)
             """
         )
-    kept = connection.execute("SELECT * EXCLUDE (rank) FROM accepted ORDER BY rank").to_arrow_table()
+    kept = connection.sql("SELECT * EXCLUDE (rank) FROM accepted ORDER BY rank").to_arrow_table()
     connection.close()
     return kept

@@ -20,7 +20,9 @@ of birth that is not a date is refused with every problem listed by row, and not
 
 from __future__ import annotations
 
+import json
 import re
+import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -115,6 +117,39 @@ def people_read(
     """
     path = Path(path)
     return people_clean(_raw_table(path, mapping or {}), path.name, unreadable_dates=unreadable_dates)
+
+
+def mapping_read(path: str | Path) -> dict[str, str | list[str]]:
+    """A column mapping from a TOML or JSON file: ``surname = "Last name"``, ``address = ["Line 1", "Town"]``.
+
+    Raises:
+        ListError: the file cannot be read, or names a column a person list does not have.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        loaded: object = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except OSError as error:
+        raise ListError(f"The column mapping {path.name} cannot be opened: {error.strerror or error}") from None
+    except (ValueError, tomllib.TOMLDecodeError) as error:
+        raise ListError(f"{path.name} is not a valid column mapping (TOML or JSON): {error}") from None
+    if not isinstance(loaded, dict):
+        raise ListError(f"{path.name}: expected a table of standard column = the file's column")
+    mapping: dict[str, str | list[str]] = {}
+    for key, value in loaded.items():
+        if key not in COLUMNS:
+            raise ListError(
+                f"{path.name}: ‘{key}’ is not a column of a person list; expected one of {', '.join(COLUMNS)}"
+            )
+        names = [value] if isinstance(value, str) else value
+        if (
+            not isinstance(names, list)
+            or not names
+            or not all(isinstance(name, str) and name.strip() for name in names)
+        ):
+            raise ListError(f"{path.name}: {key} must name a column of the file, or a list of them; found {value!r}")
+        mapping[key] = value
+    return mapping
 
 
 def _raw_table(path: Path, mapping: Mapping[str, str | Sequence[str]]) -> pa.Table:

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser, ArgumentTypeError
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from joinedup.linkage import (
+    UNREADABLE_DATES,
+    ListError,
+    MatchResult,
+    MatchSettings,
+    PersonList,
+    evaluate,
+    mapping_read,
+    match,
+    pairs_read,
+    pairs_write,
+    people_read,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Find the children two lists both hold. `joinedup link match OURS.csv THEIRS.csv --out pairs.csv` "
+        "writes one row per pair with its match probability and how each field agreed; "
+        "`joinedup link evaluate pairs.csv truth.csv` scores pairs against known true pairs."
+    )
+    # Reads and writes files only: works on a fresh install before any migration.
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        plain = actions.add_parser("match", help="Match two person lists (CSV, XLSX or Parquet).")
+        plain.add_argument("left", type=Path, metavar="LEFT", help="Our list.")
+        plain.add_argument("right", type=Path, metavar="RIGHT", help="The partner's list.")
+        plain.add_argument("--mapping", type=Path, metavar="FILE", help="Column names (TOML or JSON) for both lists.")
+        plain.add_argument("--left-mapping", type=Path, metavar="FILE", help="Column names for LEFT only.")
+        plain.add_argument("--right-mapping", type=Path, metavar="FILE", help="Column names for RIGHT only.")
+        plain.add_argument(
+            "--unreadable-dates",
+            choices=UNREADABLE_DATES,
+            default="refuse",
+            help="A date of birth that is not a date: refuse the list (default) or read it as missing.",
+        )
+        self._match_options(plain)
+
+        score = actions.add_parser("evaluate", help="Precision, recall and F1 of pairs against the true pairs.")
+        score.add_argument("pairs", type=Path, metavar="PAIRS", help="Pairs found (CSV with left_id, right_id).")
+        score.add_argument("truth", type=Path, metavar="TRUTH", help="The true pairs (CSV with left_id, right_id).")
+
+    def _match_options(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--out", required=True, type=Path, metavar="FILE", help="Where to write the pairs (CSV).")
+        parser.add_argument(
+            "--threshold",
+            type=_probability,
+            default=MatchSettings().threshold,
+            metavar="P",
+            help=f"Report pairs with a match probability of at least P (default {MatchSettings().threshold}).",
+        )
+        parser.add_argument("--one-to-one", action="store_true", help="Pair each record with at most one other.")
+        parser.add_argument("--threads", type=int, metavar="N", help="Threads to use (default: every core).")
+        parser.add_argument("--memory-limit", metavar="SIZE", help="Memory to use at most, such as 3GB.")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "match":
+            self._match(**options)
+        elif action == "evaluate":
+            self._evaluate(options["pairs"], options["truth"])
+
+    def _match(
+        self,
+        *,
+        left: Path,
+        right: Path,
+        mapping: Path | None,
+        left_mapping: Path | None,
+        right_mapping: Path | None,
+        unreadable_dates: str,
+        **options: Any,
+    ) -> None:
+        shared = _mapping(mapping)
+        ours = self._list(left, _mapping(left_mapping) or shared, unreadable_dates)
+        theirs = self._list(right, _mapping(right_mapping) or shared, unreadable_dates)
+        settings = MatchSettings(
+            threshold=options["threshold"],
+            one_to_one=options["one_to_one"],
+            threads=options["threads"],
+            memory_limit=options["memory_limit"],
+        )
+        result = match(ours, theirs, settings, progress=self._progress)
+        self._write(result, options["out"])
+
+    def _list(self, path: Path, mapping: Mapping[str, str | Sequence[str]], unreadable_dates: str) -> PersonList:
+        if not path.is_file():
+            raise CommandError(f"The list {path} does not exist. Check the path and try again.")
+        try:
+            people = people_read(path, mapping=mapping, unreadable_dates=unreadable_dates)
+        except ListError as error:
+            raise CommandError(f"The list cannot be used: {error}") from None
+        self.stderr.write(f"{path.name}: {people.rows} children.")
+        for note in people.notes:
+            self.stderr.write(f"  {note}")
+        return people
+
+    def _progress(self, step: str, share: float) -> None:
+        self.stderr.write(f"[{share:4.0%}] {step}")
+
+    def _write(self, result: MatchResult, out: Path) -> None:
+        model_path = out.with_suffix(".model.json")
+        try:
+            pairs_write(out, result.pairs)
+            model_path.write_text(
+                json.dumps(
+                    {
+                        "settings": json.loads(result.settings.to_json()),
+                        "candidate_pairs": result.candidate_pairs,
+                        "timings_seconds": result.timings,
+                        "splink_model": result.model,
+                    },
+                    indent=2,
+                ),
+                encoding="utf-8",
+            )
+        except OSError as error:
+            raise CommandError(f"Cannot write {out}: {error.strerror}.") from None
+        self.stdout.write(f"Candidate pairs compared: {result.candidate_pairs}")
+        self.stdout.write(f"Pairs at or above {result.settings.threshold}: {result.pairs.num_rows}")
+        self.stdout.write(self.style.SUCCESS(f"Wrote {out} and the model and settings to {model_path}."))
+
+    def _evaluate(self, pairs: Path, truth: Path) -> None:
+        try:
+            scores = evaluate(pairs_read(pairs), pairs_read(truth))
+        except ListError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"True positives: {scores.true_positives}")
+        self.stdout.write(f"False positives: {scores.false_positives}")
+        self.stdout.write(f"False negatives: {scores.false_negatives}")
+        self.stdout.write(f"Precision: {scores.precision:.4f}")
+        self.stdout.write(f"Recall: {scores.recall:.4f}")
+        self.stdout.write(f"F1: {scores.f1:.4f}")
+
+
+def _mapping(path: Path | None) -> dict[str, str | list[str]]:
+    if path is None:
+        return {}
+    try:
+        return mapping_read(path)
+    except ListError as error:
+        raise CommandError(str(error)) from None
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ArgumentTypeError(f"expected a probability between 0 and 1, such as 0.9, not ‘{text}’") from None
+    if not 0 <= value <= 1:
+        raise ArgumentTypeError(f"expected a probability between 0 and 1, such as 0.9, not {value}")
+    return value
