@@ -5,11 +5,26 @@ Pure Python, no Django: the app, the command line and the benchmarks call the sa
 - ``people`` reads a person list (CSV, XLSX or Parquet, with a column mapping) and cleans it,
   using ``normalise`` (names, postcodes, dates) and ``names`` (other forms of given names);
 - ``model`` finds the pairs with Splink and keeps each record's best one;
-- ``evaluate`` scores pairs against known true pairs.
+- ``encode`` turns a cleaned list into keyed Bloom-filter encodings for privacy-preserving matching;
+- ``evaluate`` scores pairs against known true pairs;
+- ``synthetic`` makes paired lists of synthetic children with known true pairs.
 """
 
 from __future__ import annotations
 
+from joinedup.linkage.encode import (
+    BLOCKING_KEYS,
+    ENCODED_FIELDS,
+    EncodingError,
+    dice_sql,
+    encode,
+    encoded_check_pair,
+    encoded_read,
+    encoded_write,
+    key_fingerprint,
+    key_new,
+    key_read,
+)
 from joinedup.linkage.evaluate import PAIR_COLUMNS, Scores, evaluate, pairs_from_table, pairs_read, pairs_write
 from joinedup.linkage.model import FIELDS, MatchResult, MatchSettings, match, one_to_one
 from joinedup.linkage.names import VARIANTS, canonical_given_name, name_groups, same_given_name
@@ -25,31 +40,45 @@ from joinedup.linkage.people import (
     people_clean,
     people_read,
 )
+from joinedup.linkage.synthetic import PairedLists, paired_lists
 
 __all__ = [
+    "BLOCKING_KEYS",
     "CLEAN_COLUMNS",
     "COLUMNS",
+    "ENCODED_FIELDS",
     "FIELDS",
     "PAIR_COLUMNS",
     "REQUIRED",
     "UNREADABLE_DATES",
     "VARIANTS",
     "DateRead",
+    "EncodingError",
     "ListError",
     "MatchResult",
     "MatchSettings",
+    "PairedLists",
     "PersonList",
     "Scores",
     "canonical_given_name",
     "date_read",
+    "dice_sql",
+    "encode",
+    "encoded_check_pair",
+    "encoded_read",
+    "encoded_write",
     "evaluate",
     "first_word",
+    "key_fingerprint",
+    "key_new",
+    "key_read",
     "mapping_read",
     "match",
     "name_clean",
     "name_groups",
     "nhs_number_clean",
     "one_to_one",
+    "paired_lists",
     "pairs_from_table",
     "pairs_read",
     "pairs_write",

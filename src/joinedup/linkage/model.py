@@ -33,7 +33,7 @@ from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 
-from joinedup.linkage.people import PersonList
+from joinedup.linkage.people import CLEAN_COLUMNS, PersonList
 
 __all__ = [
     "FIELDS",
@@ -47,17 +47,7 @@ __all__ = [
 Progress = Callable[[str, float], None]
 
 #: The compared fields, in the order the output explains them.
-FIELDS: Final = (
-    "forename",
-    "surname",
-    "dob",
-    "sex",
-    "postcode",
-    "address",
-    "school",
-    "nhs_number",
-    "upn",
-)
+FIELDS: Final = ("forename", "surname", "dob", "sex", "home", "school", "nhs_number", "upn")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +69,7 @@ class MatchSettings:
     one_to_one: bool = True
     pair_budget: int = 20_000_000
     u_sample_pairs: int = 500_000
-    em_max_pairs: int = 2_000_000
+    em_max_pairs: int = 500_000
     seed: int = 1
     threads: int | None = None
     memory_limit: str | None = None
@@ -105,6 +95,10 @@ class MatchResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+# One list has the forename where the other has the surname, and the other way round.
+_NAMES_SWAPPED: Final = "forename_l = split_part(surname_r, ' ', 1) AND forename_r = split_part(surname_l, ' ', 1)"
+
+
 def comparisons_plain(present: Sequence[str]) -> list[ComparisonCreator | dict[str, Any]]:
     """The comparisons for cleaned plain lists, for the fields both lists give."""
     found: dict[str, ComparisonCreator] = {
@@ -115,9 +109,7 @@ def comparisons_plain(present: Sequence[str]) -> list[ComparisonCreator | dict[s
                 cll.ExactMatchLevel("forename").configure(tf_adjustment_column="forename"),
                 cll.ExactMatchLevel("forename_group").configure(label_for_charts="nickname or other form"),
                 cll.JaroWinklerLevel("forename", 0.92).configure(label_for_charts="nearly the same"),
-                cll.CustomLevel(
-                    "forename_l = surname_r OR surname_l = forename_r", label_for_charts="swapped with surname"
-                ),
+                cll.CustomLevel(_NAMES_SWAPPED, label_for_charts="swapped with surname"),
                 cll.CustomLevel(
                     "contains(' ' || forenames_r || ' ', ' ' || forename_l || ' ')"
                     " OR contains(' ' || forenames_l || ' ', ' ' || forename_r || ' ')",
@@ -133,9 +125,7 @@ def comparisons_plain(present: Sequence[str]) -> list[ComparisonCreator | dict[s
                 cll.NullLevel("surname"),
                 cll.ExactMatchLevel("surname").configure(tf_adjustment_column="surname"),
                 cll.JaroWinklerLevel("surname", 0.92).configure(label_for_charts="nearly the same"),
-                cll.CustomLevel(
-                    "surname_l = forename_r OR forename_l = surname_r", label_for_charts="swapped with forename"
-                ),
+                cll.CustomLevel(_NAMES_SWAPPED, label_for_charts="swapped with forename"),
                 cll.CustomLevel(
                     "contains(' ' || surname_r || ' ', ' ' || split_part(surname_l, ' ', 1) || ' ')"
                     " OR contains(' ' || surname_l || ' ', ' ' || split_part(surname_r, ' ', 1) || ' ')",
@@ -159,25 +149,28 @@ def comparisons_plain(present: Sequence[str]) -> list[ComparisonCreator | dict[s
             ],
         ),
         "sex": cl.ExactMatch("sex"),
-        "postcode": cl.CustomComparison(
-            output_column_name="postcode",
+        # Postcode and address say the same thing, where the child lives: one comparison, so that a
+        # sibling's shared home counts once, not twice.
+        "home": cl.CustomComparison(
+            output_column_name="home",
             comparison_levels=[
-                cll.NullLevel("postcode"),
-                cll.ExactMatchLevel("postcode").configure(tf_adjustment_column="postcode"),
-                cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="same sector"),
-                cll.ExactMatchLevel("postcode_district").configure(label_for_charts="same district"),
-                cll.ElseLevel(),
-            ],
-        ),
-        "address": cl.CustomComparison(
-            output_column_name="address",
-            comparison_levels=[
-                cll.NullLevel("address"),
-                cll.ExactMatchLevel("address"),
-                cll.ArrayIntersectLevel("address_words", 4).configure(label_for_charts="four words the same"),
-                cll.JaroWinklerLevel("address", 0.9).configure(label_for_charts="nearly the same"),
-                cll.ArrayIntersectLevel("address_words", 2).configure(label_for_charts="two words the same"),
-                cll.ArrayIntersectLevel("address_words", 1).configure(label_for_charts="one word the same"),
+                cll.CustomLevel(
+                    "(postcode_l IS NULL OR postcode_r IS NULL) AND (address_l IS NULL OR address_r IS NULL)",
+                    label_for_charts="missing",
+                ).configure(is_null_level=True),
+                cll.CustomLevel("postcode_l = postcode_r AND address_l = address_r", label_for_charts="the same"),
+                cll.CustomLevel(
+                    "postcode_l = postcode_r AND len(list_intersect(address_words_l, address_words_r)) >= 3",
+                    label_for_charts="same postcode, address nearly the same",
+                ),
+                cll.ExactMatchLevel("postcode")
+                .configure(tf_adjustment_column="postcode")
+                .configure(label_for_charts="same postcode"),
+                cll.ArrayIntersectLevel("address_words", 4).configure(label_for_charts="address nearly the same"),
+                cll.JaroWinklerLevel("address", 0.9).configure(label_for_charts="address similar"),
+                cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="same postcode sector"),
+                cll.ArrayIntersectLevel("address_words", 2).configure(label_for_charts="address partly the same"),
+                cll.ExactMatchLevel("postcode_district").configure(label_for_charts="same postcode district"),
                 cll.ElseLevel(),
             ],
         ),
@@ -193,9 +186,11 @@ def comparisons_plain(present: Sequence[str]) -> list[ComparisonCreator | dict[s
 _TIGHT_RULES: Final = (
     ("forename_group", "dob"),
     ("surname", "dob"),
-    ("forename_group", "surname"),
+    ("forename_group", "surname", "birth_year"),
+    ("forename_group", "surname", "postcode_district"),
     ("postcode", "dob"),
     ("postcode", "forename_group"),
+    ("postcode", "surname"),
 )
 _SWAP_RULES: Final = (
     "l.forename = r.surname AND l.dob = r.dob",
@@ -203,17 +198,9 @@ _SWAP_RULES: Final = (
 )
 _IDENTIFIER_RULES: Final = (("nhs_number",), ("upn",))
 # Looser rules, added in this order while the pairs stay within the budget.
-_LOOSE_RULES: Final = (("dob",), ("surname",), ("postcode",), ("forename",), ("address",))
+_LOOSE_RULES: Final = (("address",), ("postcode",), ("dob",), ("surname",), ("forename",))
 # Pairs the model trusts to estimate the share of pairs that match (about 70% of true matches).
 _DETERMINISTIC: Final = (("forename_group", "surname", "dob"), ("nhs_number",), ("upn",))
-# The field each cleaned column comes from.
-_FIELD_OF: Final = {
-    "forename_group": "forename",
-    "forenames": "forename",
-    "dob_swapped": "dob",
-    "postcode_sector": "postcode",
-    "postcode_district": "postcode",
-}
 # Expectation maximisation runs twice: once blocked on the names (learning every other field), once
 # blocked on the date of birth and the first of these both lists give (learning the names).
 _EM_NAMES: Final = ("forename_group", "surname")
@@ -241,17 +228,32 @@ def match(
         The pairs at or above the threshold, one to one if asked, and the trained model.
     """
     settings = settings or MatchSettings()
+    if not left.rows or not right.rows:
+        return MatchResult(_NO_PAIRS, {}, settings, 0)
     connection = _connection(settings)
     present = _fields_both_give(left.table, right.table)
     blocking, candidate_pairs = _blocking_rules(connection, left.table, right.table, present, settings.pair_budget)
-    others = [
+    enough = [
         columns
-        for columns in _EM_OTHERS
+        for columns in (_EM_NAMES, *_EM_OTHERS)
         if _usable(columns, present) and _pairs_made(connection, left.table, right.table, columns) >= _EM_FEWEST
     ]
-    em_rules = [_EM_NAMES, *others[:1]]
+    # Very small lists may give EM nothing to learn from; Splink's starting values are used then.
+    em_rules = [columns for columns in enough if columns == _EM_NAMES] + [
+        columns for columns in enough if columns != _EM_NAMES
+    ][:1]
     result = _run(connection, left.table, right.table, present, blocking, em_rules, settings, progress)
     return replace(result, candidate_pairs=candidate_pairs)
+
+
+_NO_PAIRS: Final = pa.table(
+    {
+        "left_id": pa.array([], pa.string()),
+        "right_id": pa.array([], pa.string()),
+        "match_probability": pa.array([], pa.float64()),
+        "match_weight": pa.array([], pa.float64()),
+    }
+)
 
 
 def _connection(settings: MatchSettings) -> duckdb.DuckDBPyConnection:
@@ -265,10 +267,16 @@ def _connection(settings: MatchSettings) -> duckdb.DuckDBPyConnection:
 
 
 def _fields_both_give(left: pa.Table, right: pa.Table) -> list[str]:
+    """The compared fields both lists give, and the cleaned columns both give (for blocking)."""
+
     def given(table: pa.Table, name: str) -> bool:
         return name in table.column_names and table.column(name).null_count < table.num_rows
 
-    return [name for name in FIELDS if given(left, name) and given(right, name)]
+    columns = [name for name in CLEAN_COLUMNS if given(left, name) and given(right, name)]
+    fields = [name for name in FIELDS if name in columns]
+    if "postcode" in columns or "address" in columns:
+        fields.insert(FIELDS.index("home"), "home")
+    return fields + [name for name in columns if name not in fields]
 
 
 def _blocking_rules(
@@ -299,8 +307,8 @@ def _blocking_rules(
 
 
 def _usable(columns: Sequence[str], present: Sequence[str]) -> bool:
-    """Whether both lists give every field the columns come from."""
-    return all(_FIELD_OF.get(column, column) in present for column in columns)
+    """Whether both lists give every one of the columns."""
+    return all(column in present for column in columns)
 
 
 def _pairs_made(
