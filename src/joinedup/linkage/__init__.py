@@ -26,7 +26,7 @@ from joinedup.linkage.encode import (
     key_read,
 )
 from joinedup.linkage.evaluate import PAIR_COLUMNS, Scores, evaluate, pairs_from_table, pairs_read, pairs_write
-from joinedup.linkage.model import FIELDS, MatchResult, MatchSettings, match, one_to_one
+from joinedup.linkage.model import FIELDS, MatchResult, MatchSettings, match, match_encoded, one_to_one
 from joinedup.linkage.names import VARIANTS, canonical_given_name, name_groups, same_given_name
 from joinedup.linkage.normalise import DateRead, date_read, first_word, name_clean, nhs_number_clean, postcode_clean
 from joinedup.linkage.people import (
@@ -74,6 +74,7 @@ __all__ = [
     "key_read",
     "mapping_read",
     "match",
+    "match_encoded",
     "name_clean",
     "name_groups",
     "nhs_number_clean",

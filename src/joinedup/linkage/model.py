@@ -33,14 +33,17 @@ from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 
+from joinedup.linkage.encode import BLOCKING_KEYS, ENCODED_FIELDS, dice_sql, encoded_check_pair
 from joinedup.linkage.people import CLEAN_COLUMNS, PersonList
 
 __all__ = [
     "FIELDS",
     "MatchResult",
     "MatchSettings",
+    "comparisons_encoded",
     "comparisons_plain",
     "match",
+    "match_encoded",
     "one_to_one",
 ]
 
@@ -207,6 +210,11 @@ _EM_NAMES: Final = ("forename_group", "surname")
 _EM_OTHERS: Final = (("dob", "postcode"), ("dob", "school"), ("dob", "address"), ("dob", "sex"), ("dob",))
 # Fewer pairs than this teach EM nothing reliable.
 _EM_FEWEST: Final = 200
+# The same choices for encoded lists, made with the keyed blocking keys.
+_ENCODED_DETERMINISTIC: Final = (("bk_forename_dob", "bk_surname_yob"), ("bk_nhs_number",), ("bk_upn",))
+_ENCODED_EM: Final = (("bk_forename_surname",), ("bk_dob", "bk_postcode"), ("bk_dob",))
+#: An encoded list's columns, named by field so that both modes decide what to compare the same way.
+ENCODED_COLUMNS: Final = tuple(ENCODED_FIELDS) + tuple(BLOCKING_KEYS)
 
 
 def match(
@@ -242,7 +250,20 @@ def match(
     em_rules = [columns for columns in enough if columns == _EM_NAMES] + [
         columns for columns in enough if columns != _EM_NAMES
     ][:1]
-    result = _run(connection, left.table, right.table, present, blocking, em_rules, settings, progress)
+    deterministic: list[str | BlockingRuleCreator] = [
+        block_on(*columns) for columns in _DETERMINISTIC if _usable(columns, present)
+    ]
+    result = _run(
+        connection,
+        left.table,
+        right.table,
+        comparisons_plain(present),
+        blocking,
+        deterministic,
+        em_rules,
+        settings,
+        progress,
+    )
     return replace(result, candidate_pairs=candidate_pairs)
 
 
@@ -256,6 +277,122 @@ _NO_PAIRS: Final = pa.table(
 )
 
 
+def match_encoded(
+    left: pa.Table,
+    right: pa.Table,
+    settings: MatchSettings | None = None,
+    *,
+    progress: Progress | None = None,
+) -> MatchResult:
+    """Find the children two encoded lists both hold, seeing only their keyed Bloom filters.
+
+    The same model as ``match``, with each field compared by the Dice similarity of its filters and
+    candidate pairs chosen by the keyed blocking keys. Names swapped between forename and surname
+    cannot be seen (each field is encoded under its own key), nor are common values down-weighted.
+
+    Args:
+        left, right: lists encoded with the same key (``encode.encoded_read``; checked here).
+        settings: thresholds and limits; ``MatchSettings()`` by default.
+        progress: called with each step's description and the share done.
+
+    Raises:
+        EncodingError: the lists were encoded with different keys or settings.
+    """
+    encoded_check_pair(left, right)
+    settings = settings or MatchSettings()
+    if not left.num_rows or not right.num_rows:
+        return MatchResult(_NO_PAIRS, {}, settings, 0)
+    connection = _connection(settings)
+    present = _fields_both_give(left, right, ENCODED_COLUMNS)
+    blocking: list[BlockingRuleCreator | dict[str, Any]] = [block_on(key) for key in BLOCKING_KEYS if key in present]
+    candidate_pairs = sum(_pairs_made(connection, left, right, (key,)) for key in BLOCKING_KEYS if key in present)
+    deterministic: list[str | BlockingRuleCreator] = [
+        block_on(*keys) for keys in _ENCODED_DETERMINISTIC if _usable(keys, present)
+    ]
+    em_rules = [
+        keys
+        for keys in _ENCODED_EM
+        if _usable(keys, present) and _pairs_made(connection, left, right, keys) >= _EM_FEWEST
+    ]
+    result = _run(
+        connection,
+        left,
+        right,
+        comparisons_encoded(present),
+        blocking,
+        deterministic,
+        em_rules[:2],
+        settings,
+        progress,
+    )
+    return replace(result, candidate_pairs=candidate_pairs)
+
+
+def _dice_levels(field: str, levels: Sequence[tuple[float, str]]) -> list[Any]:
+    """A null level, one level per (least Dice similarity, label), and the else level."""
+    return [
+        cll.CustomLevel(f"bf_{field}_l IS NULL OR bf_{field}_r IS NULL", label_for_charts="missing").configure(
+            is_null_level=True
+        ),
+        *(cll.CustomLevel(f"{dice_sql(field)} >= {least}", label_for_charts=label) for least, label in levels),
+        cll.ElseLevel(),
+    ]
+
+
+def comparisons_encoded(present: Sequence[str]) -> list[ComparisonCreator | dict[str, Any]]:
+    """The comparisons for encoded lists: Dice similarities in place of the plain comparisons' levels."""
+    same = (0.999, "the same")
+    found: dict[str, ComparisonCreator] = {
+        "forename": cl.CustomComparison(
+            output_column_name="forename",
+            comparison_levels=[
+                *_dice_levels("forename", [same])[:-1],
+                cll.CustomLevel(f"{dice_sql('forename_group')} >= 0.999", label_for_charts="nickname or other form"),
+                cll.CustomLevel(f"{dice_sql('forename')} >= 0.8", label_for_charts="nearly the same"),
+                cll.CustomLevel(f"{dice_sql('forename')} >= 0.6", label_for_charts="similar"),
+                cll.ElseLevel(),
+            ],
+        ),
+        "surname": cl.CustomComparison(
+            output_column_name="surname",
+            comparison_levels=_dice_levels("surname", [same, (0.8, "nearly the same"), (0.6, "similar")]),
+        ),
+        "dob": cl.CustomComparison(
+            output_column_name="dob",
+            comparison_levels=_dice_levels("dob", [same, (0.7, "nearly the same"), (0.55, "partly the same")]),
+        ),
+        "sex": cl.CustomComparison(output_column_name="sex", comparison_levels=_dice_levels("sex", [same])),
+        "home": cl.CustomComparison(
+            output_column_name="home",
+            comparison_levels=[
+                cll.CustomLevel(
+                    "(bf_postcode_l IS NULL OR bf_postcode_r IS NULL)"
+                    " AND (bf_address_l IS NULL OR bf_address_r IS NULL)",
+                    label_for_charts="missing",
+                ).configure(is_null_level=True),
+                cll.CustomLevel(
+                    f"{dice_sql('postcode')} >= 0.999 AND {dice_sql('address')} >= 0.999", label_for_charts="the same"
+                ),
+                cll.CustomLevel(
+                    f"{dice_sql('postcode')} >= 0.999 AND {dice_sql('address')} >= 0.8",
+                    label_for_charts="same postcode, address nearly the same",
+                ),
+                cll.CustomLevel(f"{dice_sql('postcode')} >= 0.999", label_for_charts="same postcode"),
+                cll.CustomLevel(f"{dice_sql('address')} >= 0.8", label_for_charts="address nearly the same"),
+                cll.CustomLevel(f"{dice_sql('postcode_district')} >= 0.999", label_for_charts="same postcode district"),
+                cll.CustomLevel(f"{dice_sql('address')} >= 0.6", label_for_charts="address partly the same"),
+                cll.ElseLevel(),
+            ],
+        ),
+        "school": cl.CustomComparison(output_column_name="school", comparison_levels=_dice_levels("school", [same])),
+        "nhs_number": cl.CustomComparison(
+            output_column_name="nhs_number", comparison_levels=_dice_levels("nhs_number", [same])
+        ),
+        "upn": cl.CustomComparison(output_column_name="upn", comparison_levels=_dice_levels("upn", [same])),
+    }
+    return [found[name] for name in FIELDS if name in present]
+
+
 def _connection(settings: MatchSettings) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     if settings.threads:
@@ -266,13 +403,17 @@ def _connection(settings: MatchSettings) -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def _fields_both_give(left: pa.Table, right: pa.Table) -> list[str]:
-    """The compared fields both lists give, and the cleaned columns both give (for blocking)."""
+def _fields_both_give(left: pa.Table, right: pa.Table, candidates: Sequence[str] = CLEAN_COLUMNS) -> list[str]:
+    """The compared fields both lists give, and the columns both give (for blocking). In an encoded
+    list a field's column is its filter, ``bf_<field>``."""
 
     def given(table: pa.Table, name: str) -> bool:
-        return name in table.column_names and table.column(name).null_count < table.num_rows
+        for column in (name, f"bf_{name}"):
+            if column in table.column_names:
+                return bool(table.column(column).null_count < table.num_rows)
+        return False
 
-    columns = [name for name in CLEAN_COLUMNS if given(left, name) and given(right, name)]
+    columns = [name for name in candidates if given(left, name) and given(right, name)]
     fields = [name for name in FIELDS if name in columns]
     if "postcode" in columns or "address" in columns:
         fields.insert(FIELDS.index("home"), "home")
@@ -335,13 +476,13 @@ def _run(
     connection: duckdb.DuckDBPyConnection,
     left: pa.Table,
     right: pa.Table,
-    present: list[str],
+    comparisons: list[ComparisonCreator | dict[str, Any]],
     blocking: list[BlockingRuleCreator | dict[str, Any]],
+    deterministic: list[str | BlockingRuleCreator],
     em_rules: Sequence[tuple[str, ...]],
     settings: MatchSettings,
     progress: Progress | None,
 ) -> MatchResult:
-    comparisons = comparisons_plain(present)
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -367,9 +508,6 @@ def _run(
             log_level=None,
         )
         step("load", 0.1)
-        deterministic: list[str | BlockingRuleCreator] = [
-            block_on(*columns) for columns in _DETERMINISTIC if _usable(columns, present)
-        ]
         linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
         linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_sample_pairs, seed=settings.seed)
         step("learn how often non-matches agree", 0.3)

@@ -10,13 +10,21 @@ from django.core.management.base import BaseCommand, CommandError
 
 from joinedup.linkage import (
     UNREADABLE_DATES,
+    EncodingError,
     ListError,
     MatchResult,
     MatchSettings,
     PersonList,
+    encode,
+    encoded_read,
+    encoded_write,
     evaluate,
+    key_fingerprint,
+    key_new,
+    key_read,
     mapping_read,
     match,
+    match_encoded,
     pairs_read,
     pairs_write,
     people_read,
@@ -27,7 +35,8 @@ class Command(BaseCommand):
     help = (
         "Find the children two lists both hold. `joinedup link match OURS.csv THEIRS.csv --out pairs.csv` "
         "writes one row per pair with its match probability and how each field agreed; "
-        "`joinedup link evaluate pairs.csv truth.csv` scores pairs against known true pairs."
+        "`joinedup link encode` and `joinedup link match-encoded` do the same without either side seeing the "
+        "other's names (docs/linkage-privacy.md); `joinedup link evaluate pairs.csv truth.csv` scores pairs."
     )
     # Reads and writes files only: works on a fresh install before any migration.
     requires_migrations_checks = False
@@ -47,6 +56,26 @@ class Command(BaseCommand):
             help="A date of birth that is not a date: refuse the list (default) or read it as missing.",
         )
         self._match_options(plain)
+
+        key = actions.add_parser("key-new", help="Make a secret key for encoding, to share with the partner only.")
+        key.add_argument("key_file", type=Path, metavar="KEY_FILE", help="Where to write the key (must not exist).")
+
+        encoding = actions.add_parser("encode", help="Encode a person list for privacy-preserving matching.")
+        encoding.add_argument("list", type=Path, metavar="IN", help="The list (CSV, XLSX or Parquet).")
+        encoding.add_argument("--key-file", required=True, type=Path, metavar="KEY", help="The shared secret key.")
+        encoding.add_argument("--out", required=True, type=Path, metavar="ENC", help="Where to write the encoded list.")
+        encoding.add_argument("--mapping", type=Path, metavar="FILE", help="Column names (TOML or JSON).")
+        encoding.add_argument(
+            "--unreadable-dates",
+            choices=UNREADABLE_DATES,
+            default="refuse",
+            help="A date of birth that is not a date: refuse the list (default) or read it as missing.",
+        )
+
+        encoded = actions.add_parser("match-encoded", help="Match two encoded lists made with the same key.")
+        encoded.add_argument("left", type=Path, metavar="LEFT_ENC", help="Our encoded list.")
+        encoded.add_argument("right", type=Path, metavar="RIGHT_ENC", help="The partner's encoded list.")
+        self._match_options(encoded)
 
         score = actions.add_parser("evaluate", help="Precision, recall and F1 of pairs against the true pairs.")
         score.add_argument("pairs", type=Path, metavar="PAIRS", help="Pairs found (CSV with left_id, right_id).")
@@ -68,6 +97,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "match":
             self._match(**options)
+        elif action == "key-new":
+            self._key_new(options["key_file"])
+        elif action == "encode":
+            self._encode(**options)
+        elif action == "match-encoded":
+            self._match_encoded(**options)
         elif action == "evaluate":
             self._evaluate(options["pairs"], options["truth"])
 
@@ -85,14 +120,51 @@ class Command(BaseCommand):
         shared = _mapping(mapping)
         ours = self._list(left, _mapping(left_mapping) or shared, unreadable_dates)
         theirs = self._list(right, _mapping(right_mapping) or shared, unreadable_dates)
-        settings = MatchSettings(
+        result = match(ours, theirs, self._settings(options), progress=self._progress)
+        self._write(result, options["out"])
+
+    def _key_new(self, path: Path) -> None:
+        try:
+            key_new(path)
+        except EncodingError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(self.style.SUCCESS(f"Wrote a new key to {path}."))
+        self.stdout.write(f"Its fingerprint, to compare with the partner's: {key_fingerprint(key_read(path))}")
+        self.stdout.write("Send the key to the partner by a separate, secure route; never with a list.")
+
+    def _encode(
+        self, *, list: Path, key_file: Path, out: Path, mapping: Path | None, unreadable_dates: str, **options: Any
+    ) -> None:
+        try:
+            key = key_read(key_file)
+        except EncodingError as error:
+            raise CommandError(str(error)) from None
+        people = self._list(list, _mapping(mapping), unreadable_dates)
+        try:
+            encoded_write(encode(people.table, key), out)
+        except EncodingError as error:
+            raise CommandError(str(error)) from None
+        except OSError as error:
+            raise CommandError(f"Cannot write {out}: {error.strerror}.") from None
+        self.stdout.write(
+            self.style.SUCCESS(f"Wrote {out}: {people.rows} children, encoded; no name, date or address.")
+        )
+
+    def _match_encoded(self, *, left: Path, right: Path, **options: Any) -> None:
+        try:
+            ours, theirs = encoded_read(left), encoded_read(right)
+            result = match_encoded(ours, theirs, self._settings(options), progress=self._progress)
+        except EncodingError as error:
+            raise CommandError(str(error)) from None
+        self._write(result, options["out"])
+
+    def _settings(self, options: dict[str, Any]) -> MatchSettings:
+        return MatchSettings(
             threshold=options["threshold"],
             one_to_one=options["one_to_one"],
             threads=options["threads"],
             memory_limit=options["memory_limit"],
         )
-        result = match(ours, theirs, settings, progress=self._progress)
-        self._write(result, options["out"])
 
     def _list(self, path: Path, mapping: Mapping[str, str | Sequence[str]], unreadable_dates: str) -> PersonList:
         if not path.is_file():
