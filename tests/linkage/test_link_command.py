@@ -34,7 +34,7 @@ def test_match_writes_pairs_with_their_reasons_and_the_model(lists: tuple[Path, 
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0])[:4] == ["left_id", "right_id", "match_probability", "match_weight"]
-    assert {"forename", "surname", "dob", "home"} <= set(rows[0])
+    assert {"forename", "surname", "dob", "postcode", "address"} <= set(rows[0])
     assert all(float(row["match_probability"]) >= 0.9 for row in rows)
     assert len({row["left_id"] for row in rows}) == len(rows) == len({row["right_id"] for row in rows})
     model = json.loads(out.with_suffix(".model.json").read_text(encoding="utf-8"))

@@ -50,7 +50,7 @@ __all__ = [
 Progress = Callable[[str, float], None]
 
 #: The compared fields, in the order the output explains them.
-FIELDS: Final = ("forename", "surname", "dob", "sex", "home", "school", "nhs_number", "upn")
+FIELDS: Final = ("forename", "surname", "dob", "sex", "postcode", "address", "school", "nhs_number", "upn")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,10 @@ class MatchSettings:
         u_sample_pairs: random pairs sampled to learn how often non-matches agree.
         em_max_pairs: at most this many pairs are used by each round of expectation maximisation.
         seed: for the random sample, so a run can be repeated exactly.
+        families: the lists are of children, whose brothers and sisters share their surname and
+            home: a pair that agrees on those but differs wholly in first name and date of birth is
+            two children of one family and is never reported. Off only for lists without families
+            together (a benchmark of independent records, such as FEBRL's).
         threads: DuckDB threads (None: every core).
         memory_limit: DuckDB's memory limit, such as "3GB" (None: DuckDB's default).
     """
@@ -74,6 +78,7 @@ class MatchSettings:
     u_sample_pairs: int = 500_000
     em_max_pairs: int = 500_000
     seed: int = 1
+    families: bool = True
     threads: int | None = None
     memory_limit: str | None = None
 
@@ -152,28 +157,26 @@ def comparisons_plain(present: Sequence[str]) -> list[ComparisonCreator | dict[s
             ],
         ),
         "sex": cl.ExactMatch("sex"),
-        # Postcode and address say the same thing, where the child lives: one comparison, so that a
-        # sibling's shared home counts once, not twice.
-        "home": cl.CustomComparison(
-            output_column_name="home",
+        "postcode": cl.CustomComparison(
+            output_column_name="postcode",
             comparison_levels=[
-                cll.CustomLevel(
-                    "(postcode_l IS NULL OR postcode_r IS NULL) AND (address_l IS NULL OR address_r IS NULL)",
-                    label_for_charts="missing",
-                ).configure(is_null_level=True),
-                cll.CustomLevel("postcode_l = postcode_r AND address_l = address_r", label_for_charts="the same"),
-                cll.CustomLevel(
-                    "postcode_l = postcode_r AND len(list_intersect(address_words_l, address_words_r)) >= 3",
-                    label_for_charts="same postcode, address nearly the same",
-                ),
-                cll.ExactMatchLevel("postcode")
-                .configure(tf_adjustment_column="postcode")
-                .configure(label_for_charts="same postcode"),
-                cll.ArrayIntersectLevel("address_words", 4).configure(label_for_charts="address nearly the same"),
-                cll.JaroWinklerLevel("address", 0.9).configure(label_for_charts="address similar"),
-                cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="same postcode sector"),
-                cll.ArrayIntersectLevel("address_words", 2).configure(label_for_charts="address partly the same"),
-                cll.ExactMatchLevel("postcode_district").configure(label_for_charts="same postcode district"),
+                cll.NullLevel("postcode"),
+                cll.ExactMatchLevel("postcode").configure(tf_adjustment_column="postcode"),
+                cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="same sector"),
+                cll.DamerauLevenshteinLevel("postcode", 1).configure(label_for_charts="one character mistyped"),
+                cll.ExactMatchLevel("postcode_district").configure(label_for_charts="same district"),
+                cll.ElseLevel(),
+            ],
+        ),
+        "address": cl.CustomComparison(
+            output_column_name="address",
+            comparison_levels=[
+                cll.NullLevel("address"),
+                cll.ExactMatchLevel("address"),
+                cll.ArrayIntersectLevel("address_words", 4).configure(label_for_charts="four words the same"),
+                cll.JaroWinklerLevel("address", 0.9).configure(label_for_charts="nearly the same"),
+                cll.ArrayIntersectLevel("address_words", 2).configure(label_for_charts="two words the same"),
+                cll.ArrayIntersectLevel("address_words", 1).configure(label_for_charts="one word the same"),
                 cll.ElseLevel(),
             ],
         ),
@@ -261,6 +264,7 @@ def match(
         blocking,
         deterministic,
         em_rules,
+        _family(present, "{column}_l = {column}_r") if settings.families else "false",
         settings,
         progress,
     )
@@ -322,6 +326,7 @@ def match_encoded(
         blocking,
         deterministic,
         em_rules[:2],
+        _family(present, "{dice} >= 0.999") if settings.families else "false",
         settings,
         progress,
     )
@@ -362,27 +367,17 @@ def comparisons_encoded(present: Sequence[str]) -> list[ComparisonCreator | dict
             comparison_levels=_dice_levels("dob", [same, (0.7, "nearly the same"), (0.55, "partly the same")]),
         ),
         "sex": cl.CustomComparison(output_column_name="sex", comparison_levels=_dice_levels("sex", [same])),
-        "home": cl.CustomComparison(
-            output_column_name="home",
+        "postcode": cl.CustomComparison(
+            output_column_name="postcode",
             comparison_levels=[
-                cll.CustomLevel(
-                    "(bf_postcode_l IS NULL OR bf_postcode_r IS NULL)"
-                    " AND (bf_address_l IS NULL OR bf_address_r IS NULL)",
-                    label_for_charts="missing",
-                ).configure(is_null_level=True),
-                cll.CustomLevel(
-                    f"{dice_sql('postcode')} >= 0.999 AND {dice_sql('address')} >= 0.999", label_for_charts="the same"
-                ),
-                cll.CustomLevel(
-                    f"{dice_sql('postcode')} >= 0.999 AND {dice_sql('address')} >= 0.8",
-                    label_for_charts="same postcode, address nearly the same",
-                ),
-                cll.CustomLevel(f"{dice_sql('postcode')} >= 0.999", label_for_charts="same postcode"),
-                cll.CustomLevel(f"{dice_sql('address')} >= 0.8", label_for_charts="address nearly the same"),
-                cll.CustomLevel(f"{dice_sql('postcode_district')} >= 0.999", label_for_charts="same postcode district"),
-                cll.CustomLevel(f"{dice_sql('address')} >= 0.6", label_for_charts="address partly the same"),
+                *_dice_levels("postcode", [same, (0.7, "nearly the same")])[:-1],
+                cll.CustomLevel(f"{dice_sql('postcode_district')} >= 0.999", label_for_charts="same district"),
                 cll.ElseLevel(),
             ],
+        ),
+        "address": cl.CustomComparison(
+            output_column_name="address",
+            comparison_levels=_dice_levels("address", [same, (0.8, "nearly the same"), (0.6, "partly the same")]),
         ),
         "school": cl.CustomComparison(output_column_name="school", comparison_levels=_dice_levels("school", [same])),
         "nhs_number": cl.CustomComparison(
@@ -391,6 +386,27 @@ def comparisons_encoded(present: Sequence[str]) -> list[ComparisonCreator | dict
         "upn": cl.CustomComparison(output_column_name="upn", comparison_levels=_dice_levels("upn", [same])),
     }
     return [found[name] for name in FIELDS if name in present]
+
+
+def _family(present: Sequence[str], same: str) -> str:
+    """SQL for a pair of two children of one family: surname and home the same, first name and date
+    of birth wholly different.
+
+    The model weighs each field as if the others said nothing of it, but a brother or sister shares
+    surname, postcode, address and school at once; together they can outweigh a different first name
+    and date of birth. Such a pair is never reported. (Twins share the date of birth too: they are
+    told apart by the first name, and by each list's other twin in the one-to-one step.)
+    ``same`` is the test that a column agrees, written with ``{column}`` or ``{dice}``.
+    """
+    homes = [column for column in ("postcode", "address") if column in present]
+    if not {"forename", "surname", "dob"} <= set(present) or not homes:
+        return "false"
+
+    def agrees(column: str) -> str:
+        return same.format(column=column, dice=dice_sql(column) if "{dice}" in same else "")
+
+    home = " OR ".join(agrees(column) for column in homes)
+    return f"gamma_forename = 0 AND gamma_dob = 0 AND {agrees('surname')} AND ({home})"
 
 
 def _connection(settings: MatchSettings) -> duckdb.DuckDBPyConnection:
@@ -415,8 +431,6 @@ def _fields_both_give(left: pa.Table, right: pa.Table, candidates: Sequence[str]
 
     columns = [name for name in candidates if given(left, name) and given(right, name)]
     fields = [name for name in FIELDS if name in columns]
-    if "postcode" in columns or "address" in columns:
-        fields.insert(FIELDS.index("home"), "home")
     return fields + [name for name in columns if name not in fields]
 
 
@@ -480,6 +494,7 @@ def _run(
     blocking: list[BlockingRuleCreator | dict[str, Any]],
     deterministic: list[str | BlockingRuleCreator],
     em_rules: Sequence[tuple[str, ...]],
+    family: str,
     settings: MatchSettings,
     progress: Progress | None,
 ) -> MatchResult:
@@ -520,7 +535,7 @@ def _run(
         step("score candidate pairs", 0.8)
         scored = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
         model = linker.misc.save_model_to_json()
-    pairs = _explained(scored, comparisons, settings.threshold)
+    pairs = _explained(scored, comparisons, settings.threshold, family)
     if settings.one_to_one:
         pairs = one_to_one(pairs)
     step("one to one", 1.0)
@@ -540,9 +555,10 @@ def _splink_quiet() -> Iterator[None]:
 
 
 def _explained(
-    scored: pa.Table, comparisons: Sequence[ComparisonCreator | dict[str, Any]], threshold: float
+    scored: pa.Table, comparisons: Sequence[ComparisonCreator | dict[str, Any]], threshold: float, family: str
 ) -> pa.Table:
-    """Pairs with left and right ids, and each field's agreement level named, not numbered."""
+    """Pairs with left and right ids, and each field's agreement level named, not numbered, without
+    the pairs that ``family`` (SQL) says are two children of one family."""
     connection = duckdb.connect()
     connection.register("scored", scored)
     labels = []
@@ -562,7 +578,7 @@ def _explained(
             CASE WHEN source_dataset_l = 'left_list' THEN record_id_r ELSE record_id_l END AS right_id,
             match_probability, match_weight, {", ".join(labels)}
         FROM scored
-        WHERE match_probability >= ?
+        WHERE match_probability >= ? AND NOT coalesce({family}, false)
         ORDER BY match_probability DESC, left_id, right_id
         """,  # noqa: S608 - labels come from the model's own comparison levels
         params=[threshold],

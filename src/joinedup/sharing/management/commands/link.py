@@ -91,6 +91,12 @@ class Command(BaseCommand):
             help=f"Report pairs with a match probability of at least P (default {MatchSettings().threshold}).",
         )
         parser.add_argument("--one-to-one", action="store_true", help="Pair each record with at most one other.")
+        parser.add_argument(
+            "--no-families",
+            action="store_true",
+            help="The lists hold no families together: report a pair that shares surname and home but not "
+            "first name or date of birth (by default such a pair is a brother or sister, never reported).",
+        )
         parser.add_argument("--threads", type=int, metavar="N", help="Threads to use (default: every core).")
         parser.add_argument("--memory-limit", metavar="SIZE", help="Memory to use at most, such as 3GB.")
 
@@ -162,6 +168,7 @@ class Command(BaseCommand):
         return MatchSettings(
             threshold=options["threshold"],
             one_to_one=options["one_to_one"],
+            families=not options["no_families"],
             threads=options["threads"],
             memory_limit=options["memory_limit"],
         )
