@@ -26,7 +26,7 @@ from joinedup.linkage.encode import (
     key_read,
 )
 from joinedup.linkage.evaluate import PAIR_COLUMNS, Scores, evaluate, pairs_from_table, pairs_read, pairs_write
-from joinedup.linkage.model import FIELDS, MatchResult, MatchSettings, match, match_encoded, one_to_one
+from joinedup.linkage.model import ENGINES, FIELDS, MatchResult, MatchSettings, match, match_encoded, one_to_one
 from joinedup.linkage.names import VARIANTS, canonical_given_name, name_groups, same_given_name
 from joinedup.linkage.normalise import DateRead, date_read, first_word, name_clean, nhs_number_clean, postcode_clean
 from joinedup.linkage.people import (
@@ -47,6 +47,7 @@ __all__ = [
     "CLEAN_COLUMNS",
     "COLUMNS",
     "ENCODED_FIELDS",
+    "ENGINES",
     "FIELDS",
     "PAIR_COLUMNS",
     "REQUIRED",

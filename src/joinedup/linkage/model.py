@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,11 +34,14 @@ from splink import comparison_library as cl
 from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+from splink.internals.database_api import DatabaseAPI
 
 from joinedup.linkage.encode import BLOCKING_KEYS, ENCODED_FIELDS, dice_sql, encoded_check_pair
 from joinedup.linkage.people import CLEAN_COLUMNS, PersonList
 
 __all__ = [
+    "ENGINES",
     "FIELDS",
     "MatchResult",
     "MatchSettings",
@@ -68,7 +73,11 @@ class MatchSettings:
             home: a pair that agrees on those but differs wholly in first name and date of birth is
             two children of one family and is never reported. Off only for lists without families
             together (a benchmark of independent records, such as FEBRL's).
-        threads: DuckDB threads (None: every core).
+        engine: "duckdb" (one machine) or "spark" (a cluster, through Splink's Spark backend and the
+            optional ``pyspark``); the same model either way.
+        spark_master: the Spark master URL, such as "spark://host:7077" (None: a local session with
+            ``threads`` cores, for trying it out).
+        threads: DuckDB threads, or local Spark cores (None: every core).
         memory_limit: DuckDB's memory limit, such as "3GB" (None: DuckDB's default).
     """
 
@@ -79,6 +88,8 @@ class MatchSettings:
     em_max_pairs: int = 500_000
     seed: int = 1
     families: bool = True
+    engine: str = "duckdb"
+    spark_master: str | None = None
     threads: int | None = None
     memory_limit: str | None = None
 
@@ -103,6 +114,11 @@ class MatchResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _level(sql_condition: str, label_for_charts: str) -> ComparisonLevelCreator:
+    """A level written in DuckDB's SQL, which Splink translates for Spark."""
+    return cll.CustomLevel(sql_condition, label_for_charts=label_for_charts, base_dialect_str="duckdb")
+
+
 # One list has the forename where the other has the surname, and the other way round.
 _NAMES_SWAPPED: Final = "forename_l = split_part(surname_r, ' ', 1) AND forename_r = split_part(surname_l, ' ', 1)"
 
@@ -117,8 +133,8 @@ def comparisons_plain(present: Sequence[str]) -> list[ComparisonCreator | dict[s
                 cll.ExactMatchLevel("forename").configure(tf_adjustment_column="forename"),
                 cll.ExactMatchLevel("forename_group").configure(label_for_charts="nickname or other form"),
                 cll.JaroWinklerLevel("forename", 0.92).configure(label_for_charts="nearly the same"),
-                cll.CustomLevel(_NAMES_SWAPPED, label_for_charts="swapped with surname"),
-                cll.CustomLevel(
+                _level(_NAMES_SWAPPED, label_for_charts="swapped with surname"),
+                _level(
                     "contains(' ' || forenames_r || ' ', ' ' || forename_l || ' ')"
                     " OR contains(' ' || forenames_l || ' ', ' ' || forename_r || ' ')",
                     label_for_charts="a middle name",
@@ -133,8 +149,8 @@ def comparisons_plain(present: Sequence[str]) -> list[ComparisonCreator | dict[s
                 cll.NullLevel("surname"),
                 cll.ExactMatchLevel("surname").configure(tf_adjustment_column="surname"),
                 cll.JaroWinklerLevel("surname", 0.92).configure(label_for_charts="nearly the same"),
-                cll.CustomLevel(_NAMES_SWAPPED, label_for_charts="swapped with forename"),
-                cll.CustomLevel(
+                _level(_NAMES_SWAPPED, label_for_charts="swapped with forename"),
+                _level(
                     "contains(' ' || surname_r || ' ', ' ' || split_part(surname_l, ' ', 1) || ' ')"
                     " OR contains(' ' || surname_l || ' ', ' ' || split_part(surname_r, ' ', 1) || ' ')",
                     label_for_charts="one part of a double surname",
@@ -148,9 +164,7 @@ def comparisons_plain(present: Sequence[str]) -> list[ComparisonCreator | dict[s
             comparison_levels=[
                 cll.NullLevel("dob"),
                 cll.ExactMatchLevel("dob"),
-                cll.CustomLevel(
-                    "dob_l = dob_swapped_r OR dob_swapped_l = dob_r", label_for_charts="day and month swapped"
-                ),
+                _level("dob_l = dob_swapped_r OR dob_swapped_l = dob_r", label_for_charts="day and month swapped"),
                 cll.LevenshteinLevel("dob", 1).configure(label_for_charts="one digit different"),
                 cll.LevenshteinLevel("dob", 2).configure(label_for_charts="two digits different"),
                 cll.ElseLevel(),
@@ -336,10 +350,10 @@ def match_encoded(
 def _dice_levels(field: str, levels: Sequence[tuple[float, str]]) -> list[Any]:
     """A null level, one level per (least Dice similarity, label), and the else level."""
     return [
-        cll.CustomLevel(f"bf_{field}_l IS NULL OR bf_{field}_r IS NULL", label_for_charts="missing").configure(
+        _level(f"bf_{field}_l IS NULL OR bf_{field}_r IS NULL", label_for_charts="missing").configure(
             is_null_level=True
         ),
-        *(cll.CustomLevel(f"{dice_sql(field)} >= {least}", label_for_charts=label) for least, label in levels),
+        *(_level(f"{dice_sql(field)} >= {least}", label_for_charts=label) for least, label in levels),
         cll.ElseLevel(),
     ]
 
@@ -352,9 +366,9 @@ def comparisons_encoded(present: Sequence[str]) -> list[ComparisonCreator | dict
             output_column_name="forename",
             comparison_levels=[
                 *_dice_levels("forename", [same])[:-1],
-                cll.CustomLevel(f"{dice_sql('forename_group')} >= 0.999", label_for_charts="nickname or other form"),
-                cll.CustomLevel(f"{dice_sql('forename')} >= 0.8", label_for_charts="nearly the same"),
-                cll.CustomLevel(f"{dice_sql('forename')} >= 0.6", label_for_charts="similar"),
+                _level(f"{dice_sql('forename_group')} >= 0.999", label_for_charts="nickname or other form"),
+                _level(f"{dice_sql('forename')} >= 0.8", label_for_charts="nearly the same"),
+                _level(f"{dice_sql('forename')} >= 0.6", label_for_charts="similar"),
                 cll.ElseLevel(),
             ],
         ),
@@ -371,7 +385,7 @@ def comparisons_encoded(present: Sequence[str]) -> list[ComparisonCreator | dict
             output_column_name="postcode",
             comparison_levels=[
                 *_dice_levels("postcode", [same, (0.7, "nearly the same")])[:-1],
-                cll.CustomLevel(f"{dice_sql('postcode_district')} >= 0.999", label_for_charts="same district"),
+                _level(f"{dice_sql('postcode_district')} >= 0.999", label_for_charts="same district"),
                 cll.ElseLevel(),
             ],
         ),
@@ -448,7 +462,7 @@ def _blocking_rules(
         if _usable(columns, present):
             rules.append(block_on(*columns))
             columns_used.append(columns)
-    rules.extend(CustomRule(sql) for sql in _SWAP_RULES)
+    rules.extend(CustomRule(sql, sql_dialect="duckdb") for sql in _SWAP_RULES)
     pairs = sum(_pairs_made(connection, left, right, columns) for columns in columns_used)
     for columns in _LOOSE_RULES:
         if not _usable(columns, present):
@@ -507,7 +521,7 @@ def _run(
         if progress:
             progress(name, share)
 
-    db = DuckDBAPI(connection)
+    db = _database(connection, settings)
     splink_settings = SettingsCreator(
         link_type="link_only",
         unique_id_column_name="record_id",
@@ -518,7 +532,10 @@ def _run(
     )
     with _splink_quiet():
         linker = Linker(
-            [db.register(left, table_name="left_list"), db.register(right, table_name="right_list")],
+            [
+                db.register(_table_for(db, left), table_name="left_list"),
+                db.register(_table_for(db, right), table_name="right_list"),
+            ],
             splink_settings,
             log_level=None,
         )
@@ -535,11 +552,58 @@ def _run(
         step("score candidate pairs", 0.8)
         scored = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
         model = linker.misc.save_model_to_json()
+    if not isinstance(db, DuckDBAPI):
+        db.spark.stop()  # type: ignore[attr-defined]  # the run's session; the next run starts its own
     pairs = _explained(scored, comparisons, settings.threshold, family)
     if settings.one_to_one:
         pairs = one_to_one(pairs)
     step("one to one", 1.0)
     return MatchResult(pairs, model, settings, 0, timings)
+
+
+#: The engines a match can run on.
+ENGINES: Final = ("duckdb", "spark")
+
+
+def _database(connection: duckdb.DuckDBPyConnection, settings: MatchSettings) -> DatabaseAPI[Any]:
+    """Splink's backend: DuckDB in this process, or Spark (imported only when asked for)."""
+    if settings.engine == "duckdb":
+        return DuckDBAPI(connection)
+    if settings.engine != "spark":
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {settings.engine!r}")
+    try:
+        from pyspark.sql import SparkSession
+        from splink.backends.spark import SparkAPI, similarity_jar_location
+    except ImportError:
+        raise ValueError(
+            "The Spark engine needs pyspark: install Joinedup with its spark extra (pip install 'joinedup[spark]')"
+        ) from None
+    builder = SparkSession.builder.appName("joinedup-link")
+    if settings.spark_master:
+        builder = builder.master(settings.spark_master)
+    else:
+        # A local session for trying it out: few partitions, as the data is on one machine.
+        cores = settings.threads or os.cpu_count() or 2
+        builder = builder.master(f"local[{cores}]").config("spark.sql.shuffle.partitions", str(2 * cores))
+    spark = (
+        builder.config("spark.ui.showConsoleProgress", "false")
+        # Splink's string similarity functions (Jaro-Winkler, Damerau-Levenshtein) for Spark.
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    logging.getLogger("py4j").setLevel(logging.WARNING)  # it logs each connection it opens and closes
+    spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="joinedup-spark-"))
+    return SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
+
+
+def _table_for(db: DatabaseAPI[Any], table: pa.Table) -> Any:
+    """The list as the backend takes it: Arrow for DuckDB, a Spark DataFrame for Spark."""
+    if isinstance(db, DuckDBAPI):
+        return table
+    return db.spark.createDataFrame(table)  # type: ignore[attr-defined]
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from joinedup.linkage import (
+    ENGINES,
     UNREADABLE_DATES,
     EncodingError,
     ListError,
@@ -97,6 +98,13 @@ class Command(BaseCommand):
             help="The lists hold no families together: report a pair that shares surname and home but not "
             "first name or date of birth (by default such a pair is a brother or sister, never reported).",
         )
+        parser.add_argument(
+            "--engine",
+            choices=ENGINES,
+            default="duckdb",
+            help="duckdb (default: this machine) or spark (a cluster; install the spark extra).",
+        )
+        parser.add_argument("--spark-master", metavar="URL", help="The Spark master, such as spark://host:7077.")
         parser.add_argument("--threads", type=int, metavar="N", help="Threads to use (default: every core).")
         parser.add_argument("--memory-limit", metavar="SIZE", help="Memory to use at most, such as 3GB.")
 
@@ -126,7 +134,10 @@ class Command(BaseCommand):
         shared = _mapping(mapping)
         ours = self._list(left, _mapping(left_mapping) or shared, unreadable_dates)
         theirs = self._list(right, _mapping(right_mapping) or shared, unreadable_dates)
-        result = match(ours, theirs, self._settings(options), progress=self._progress)
+        try:
+            result = match(ours, theirs, self._settings(options), progress=self._progress)
+        except ValueError as error:  # the Spark engine without pyspark
+            raise CommandError(str(error)) from None
         self._write(result, options["out"])
 
     def _key_new(self, path: Path) -> None:
@@ -169,6 +180,8 @@ class Command(BaseCommand):
             threshold=options["threshold"],
             one_to_one=options["one_to_one"],
             families=not options["no_families"],
+            engine=options["engine"],
+            spark_master=options["spark_master"],
             threads=options["threads"],
             memory_limit=options["memory_limit"],
         )
