@@ -65,7 +65,8 @@ class MatchSettings:
     Attributes:
         threshold: pairs with a match probability below this are not reported.
         one_to_one: each record is paired with at most one record of the other list.
-        pair_budget: looser blocking rules are added only while the candidate pairs stay under this.
+        pair_budget: looser blocking rules are added only while the candidate pairs stay under this
+            (None: ten pairs per record of the two lists, and at least two million).
         u_sample_pairs: random pairs sampled to learn how often non-matches agree.
         em_max_pairs: at most this many pairs are used by each round of expectation maximisation.
         seed: for the random sample, so a run can be repeated exactly.
@@ -83,7 +84,7 @@ class MatchSettings:
 
     threshold: float = 0.5
     one_to_one: bool = True
-    pair_budget: int = 20_000_000
+    pair_budget: int | None = None
     u_sample_pairs: int = 500_000
     em_max_pairs: int = 500_000
     seed: int = 1
@@ -219,6 +220,10 @@ _SWAP_RULES: Final = (
 _IDENTIFIER_RULES: Final = (("nhs_number",), ("upn",))
 # Looser rules, added in this order while the pairs stay within the budget.
 _LOOSE_RULES: Final = (("address",), ("postcode",), ("dob",), ("surname",), ("forename",))
+# The pair budget when none is set: scoring takes about two microseconds a pair on two cores, so a
+# list of n records is scored in seconds per hundred thousand.
+_PAIRS_PER_RECORD: Final = 10
+_LEAST_BUDGET: Final = 2_000_000
 # Pairs the model trusts to estimate the share of pairs that match (about 70% of true matches).
 _DETERMINISTIC: Final = (("forename_group", "surname", "dob"), ("nhs_number",), ("upn",))
 # Expectation maximisation runs twice: once blocked on the names (learning every other field), once
@@ -257,7 +262,8 @@ def match(
         return MatchResult(_NO_PAIRS, {}, settings, 0)
     connection = _connection(settings)
     present = _fields_both_give(left.table, right.table)
-    blocking, candidate_pairs = _blocking_rules(connection, left.table, right.table, present, settings.pair_budget)
+    budget = settings.pair_budget or max(_LEAST_BUDGET, _PAIRS_PER_RECORD * (left.rows + right.rows))
+    blocking, candidate_pairs = _blocking_rules(connection, left.table, right.table, present, budget)
     enough = [
         columns
         for columns in (_EM_NAMES, *_EM_OTHERS)
