@@ -284,7 +284,7 @@ def match(
         blocking,
         deterministic,
         em_rules,
-        _family(present, "{column}_l = {column}_r") if settings.families else "false",
+        _family(present) if settings.families else "false",
         settings,
         progress,
     )
@@ -346,7 +346,7 @@ def match_encoded(
         blocking,
         deterministic,
         em_rules[:2],
-        _family(present, "{dice} >= 0.999") if settings.families else "false",
+        _family(present) if settings.families else "false",
         settings,
         progress,
     )
@@ -408,25 +408,36 @@ def comparisons_encoded(present: Sequence[str]) -> list[ComparisonCreator | dict
     return [found[name] for name in FIELDS if name in present]
 
 
-def _family(present: Sequence[str], same: str) -> str:
-    """SQL for a pair of two children of one family: surname and home the same, first name and date
-    of birth wholly different.
+# A brother or sister: the levels (as named in the output) at which the fields of two children of
+# one family agree. Plain and encoded comparisons name their levels alike.
+_ANOTHER_CHILD: Final = {
+    "forename": ("different", "similar", "a middle name"),
+    "dob": ("different", "two digits different", "partly the same"),
+    "surname": ("the same", "nearly the same", "one part of a double surname", "similar"),
+}
+_SAME_HOME: Final = {"postcode": ("the same",), "address": ("the same",)}
+
+
+def _family(present: Sequence[str]) -> str:
+    """SQL over the named levels for a pair of two children of one family: surname and home the
+    same (or nearly), first name and date of birth not.
 
     The model weighs each field as if the others said nothing of it, but a brother or sister shares
-    surname, postcode, address and school at once; together they can outweigh a different first name
-    and date of birth. Such a pair is never reported. (Twins share the date of birth too: they are
-    told apart by the first name, and by each list's other twin in the one-to-one step.)
-    ``same`` is the test that a column agrees, written with ``{column}`` or ``{dice}``.
+    surname, postcode, address and school at once, and often a middle name or a similar first name;
+    together they can outweigh a different date of birth. Such a pair is never reported. (Twins
+    share the date of birth too: they are told apart by the first name, and by each list's other
+    twin in the one-to-one step.)
     """
-    homes = [column for column in ("postcode", "address") if column in present]
-    if not {"forename", "surname", "dob"} <= set(present) or not homes:
+    homes = [column for column in _SAME_HOME if column in present]
+    if not set(_ANOTHER_CHILD) <= set(present) or not homes:
         return "false"
 
-    def agrees(column: str) -> str:
-        return same.format(column=column, dice=dice_sql(column) if "{dice}" in same else "")
+    def one_of(column: str, levels: Sequence[str]) -> str:
+        return f"{column} IN ({', '.join(repr(level) for level in levels)})"
 
-    home = " OR ".join(agrees(column) for column in homes)
-    return f"gamma_forename = 0 AND gamma_dob = 0 AND {agrees('surname')} AND ({home})"
+    person = " AND ".join(one_of(column, levels) for column, levels in _ANOTHER_CHILD.items())
+    home = " OR ".join(one_of(column, _SAME_HOME[column]) for column in homes)
+    return f"{person} AND ({home})"
 
 
 def _connection(settings: MatchSettings) -> duckdb.DuckDBPyConnection:
@@ -643,14 +654,17 @@ def _explained(
         labels.append(f"CASE gamma_{name} {cases} END AS {name}")
     result = connection.sql(
         f"""
-        SELECT
-            CASE WHEN source_dataset_l = 'left_list' THEN record_id_l ELSE record_id_r END AS left_id,
-            CASE WHEN source_dataset_l = 'left_list' THEN record_id_r ELSE record_id_l END AS right_id,
-            match_probability, match_weight, {", ".join(labels)}
-        FROM scored
-        WHERE match_probability >= ? AND NOT coalesce({family}, false)
+        SELECT * FROM (
+            SELECT
+                CASE WHEN source_dataset_l = 'left_list' THEN record_id_l ELSE record_id_r END AS left_id,
+                CASE WHEN source_dataset_l = 'left_list' THEN record_id_r ELSE record_id_l END AS right_id,
+                match_probability, match_weight, {", ".join(labels)}
+            FROM scored
+            WHERE match_probability >= ?
+        )
+        WHERE NOT ({family})
         ORDER BY match_probability DESC, left_id, right_id
-        """,  # noqa: S608 - labels come from the model's own comparison levels
+        """,  # noqa: S608 - labels and levels come from the model's own comparisons
         params=[threshold],
     ).to_arrow_table()
     connection.close()
