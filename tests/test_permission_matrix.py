@@ -357,6 +357,59 @@ def identification_kwargs(key: str, name: str = "pk") -> Callable[[World, str], 
     return lambda world, scope: {name: _identification(world)[scope][key]}
 
 
+def _sharing(world: World, scope: str) -> dict[str, int]:
+    """An agreement per scope (the programme's in the borough; another programme's; the programme's in another
+    borough), each with a run holding one pair, of that scope's child. Results are for the data lead and team
+    manager; only the data lead may run matches."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from joinedup.accounts.models import Organisation
+    from joinedup.sharing.models import DataSharingAgreement, MatchPair, MatchRun
+
+    child = world.children[scope]
+    partner = Organisation.objects.create(name=f"Early Help {scope}", kind=Organisation.Kind.EARLY_HELP)
+    partner.areas.add(child.area)
+    agreement = DataSharingAgreement.objects.create(
+        area=child.area,
+        organisation=child.programme_organisation,
+        partner=partner,
+        title=f"Agreement {scope}",
+        purpose="Shared cases.",
+        lawful_basis="public_task",
+        fields_we_send=["forenames", "surname", "date_of_birth"],
+        fields_we_receive=["record_id", "forenames", "surname", "date_of_birth"],
+        run_roles=["data_lead"],
+        result_roles=["data_lead", "team_manager"],
+        starts_on=date.today() - timedelta(days=1),
+        expires_on=date.today() + timedelta(days=300),
+        signed_off_name="A. Officer",
+        signed_off_role="Data protection officer",
+        signed_off_at=timezone.now(),
+    )
+    run = MatchRun.objects.create(
+        agreement=agreement,
+        file_name="list.csv",
+        status=MatchRun.Status.FINISHED,
+        started_by=world.members[Role.DATA_LEAD].user,
+    )
+    pair = MatchPair.objects.create(
+        run=run,
+        child=child,
+        partner_record_id="P1",
+        partner_details={"record_id": "P1", "forenames": child.forenames, "surname": child.surname},
+        match_probability=0.9,
+        match_weight=5.0,
+        band=MatchPair.Band.REVIEW,
+    )
+    return {"agreement": agreement.pk, "run": run.pk, "pair": pair.pk}
+
+
+def sharing_kwargs(key: str) -> Callable[[World, str], dict[str, object]]:
+    return lambda world, scope: {"pk": _sharing(world, scope)[key]}
+
+
 IDENTIFICATION = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.SCHOOL_STAFF, Role.COMMISSIONER})
 REPORTS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER})
 MANAGERS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER})
@@ -548,6 +601,24 @@ ROUTES: dict[str, Route] = {
         },
     ),
     "identification:link_workers": Route(allowed=same_everywhere(MANAGERS)),
+    # Sharing: agreements are the programme's data lead's and team manager's in their borough; each agreement
+    # says who may run a match (here the data lead) and see its results (here both). Partner professionals
+    # see the children shared with their organisation.
+    "sharing:home": Route(
+        allowed=same_everywhere(frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER, Role.PARTNER_PROFESSIONAL}))
+    ),
+    "sharing:agreements": Route(allowed=same_everywhere(MANAGERS)),
+    "sharing:agreement_new": Route(allowed=same_everywhere(MANAGERS)),
+    "sharing:agreement": Route(kwargs=sharing_kwargs("agreement"), allowed=only_own(MANAGERS)),
+    "sharing:agreement_edit": Route(kwargs=sharing_kwargs("agreement"), allowed=only_own(MANAGERS)),
+    "sharing:agreement_sign_off": Route(kwargs=sharing_kwargs("agreement"), allowed=only_own(MANAGERS)),
+    "sharing:agreement_end": Route(kwargs=sharing_kwargs("agreement"), allowed=only_own(MANAGERS)),
+    "sharing:run_new": Route(kwargs=sharing_kwargs("agreement"), allowed=only_own(DATA_LEAD)),
+    "sharing:run": Route(kwargs=sharing_kwargs("run"), allowed=only_own(MANAGERS)),
+    "sharing:pair": Route(kwargs=sharing_kwargs("pair"), allowed=only_own(MANAGERS)),
+    "sharing:pair_decide": Route(method="post", kwargs=sharing_kwargs("pair"), allowed=only_own(MANAGERS)),
+    "sharing:pair_lead": Route(method="post", kwargs=sharing_kwargs("pair"), allowed=only_own(MANAGERS)),
+    "sharing:shared_with_me": Route(allowed=same_everywhere(frozenset({Role.PARTNER_PROFESSIONAL}))),
     "published_rules": Route(
         public=True, kwargs=lambda world, scope: {"ons_code": world.area.ons_code}, allowed=same_everywhere(ALL)
     ),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("directory/", include("joinedup.directory.urls")),
     path("find-support/", include("joinedup.directory.public_urls")),
     path("identification/", include("joinedup.identification.urls")),
+    path("sharing/", include("joinedup.sharing.urls")),
     path(
         "published/identification-rules/<str:ons_code>/",
         identification_views.published_rules,

@@ -169,3 +169,15 @@ def test_an_empty_list_matches_nothing() -> None:
     result = match(ours, empty)
     assert result.pairs.num_rows == 0
     assert result.candidate_pairs == 0
+
+
+def test_lists_too_short_to_learn_from_still_match_without_failing() -> None:
+    ours = children([("a", "Ann", "Lee", "2015-01-01", "F", "", "", "")], "ours")
+    theirs = children(
+        [
+            (f"t{index}", name, "Okafor", f"201{index % 9}-02-03", "M", "", "", "")
+            for index, name in enumerate("ABCDEFGHIJKLM")
+        ],
+        "theirs",
+    )
+    assert match(ours, theirs).pairs.num_rows == 0

@@ -61,14 +61,9 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "sharing",
         "Sharing",
-        "",
-        frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.PARTNER_PROFESSIONAL}),
+        "sharing:home",
+        frozenset({Role.TEAM_MANAGER, Role.DATA_LEAD, Role.PARTNER_PROFESSIONAL}),
         "Work with other agencies under data-sharing agreements, without duplicating their work.",
-        (
-            "Data-sharing agreements with their purpose, lawful basis, fields and expiry.",
-            "Matching of partner caseloads to find shared cases, including a privacy-preserving mode.",
-            "Plans shared with named practitioners, and checks for duplicated support.",
-        ),
     ),
     Section(
         "safeguarding",

@@ -26,7 +26,16 @@ from joinedup.linkage.encode import (
     key_read,
 )
 from joinedup.linkage.evaluate import PAIR_COLUMNS, Scores, evaluate, pairs_from_table, pairs_read, pairs_write
-from joinedup.linkage.model import ENGINES, FIELDS, MatchResult, MatchSettings, match, match_encoded, one_to_one
+from joinedup.linkage.model import (
+    ENGINES,
+    FIELDS,
+    MatchResult,
+    MatchSettings,
+    clear_pair,
+    match,
+    match_encoded,
+    one_to_one,
+)
 from joinedup.linkage.names import VARIANTS, canonical_given_name, name_groups, same_given_name
 from joinedup.linkage.normalise import DateRead, date_read, first_word, name_clean, nhs_number_clean, postcode_clean
 from joinedup.linkage.people import (
@@ -38,6 +47,7 @@ from joinedup.linkage.people import (
     PersonList,
     mapping_read,
     people_clean,
+    people_raw,
     people_read,
 )
 from joinedup.linkage.synthetic import PairedLists, paired_lists
@@ -62,6 +72,7 @@ __all__ = [
     "PersonList",
     "Scores",
     "canonical_given_name",
+    "clear_pair",
     "date_read",
     "dice_sql",
     "encode",
@@ -85,6 +96,7 @@ __all__ = [
     "pairs_read",
     "pairs_write",
     "people_clean",
+    "people_raw",
     "people_read",
     "postcode_clean",
     "same_given_name",

@@ -21,7 +21,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Final
@@ -45,6 +45,7 @@ __all__ = [
     "FIELDS",
     "MatchResult",
     "MatchSettings",
+    "clear_pair",
     "comparisons_encoded",
     "comparisons_plain",
     "match",
@@ -274,7 +275,9 @@ def match(
         columns for columns in enough if columns != _EM_NAMES
     ][:1]
     deterministic: list[str | BlockingRuleCreator] = [
-        block_on(*columns) for columns in _DETERMINISTIC if _usable(columns, present)
+        block_on(*columns)
+        for columns in _DETERMINISTIC
+        if _usable(columns, present) and _pairs_made(connection, left.table, right.table, columns)
     ]
     result = _run(
         connection,
@@ -331,7 +334,9 @@ def match_encoded(
     blocking: list[BlockingRuleCreator | dict[str, Any]] = [block_on(key) for key in BLOCKING_KEYS if key in present]
     candidate_pairs = sum(_pairs_made(connection, left, right, (key,)) for key in BLOCKING_KEYS if key in present)
     deterministic: list[str | BlockingRuleCreator] = [
-        block_on(*keys) for keys in _ENCODED_DETERMINISTIC if _usable(keys, present)
+        block_on(*keys)
+        for keys in _ENCODED_DETERMINISTIC
+        if _usable(keys, present) and _pairs_made(connection, left, right, keys)
     ]
     em_rules = [
         keys
@@ -416,6 +421,25 @@ _ANOTHER_CHILD: Final = {
     "surname": ("the same", "nearly the same", "one part of a double surname", "similar"),
 }
 _SAME_HOME: Final = {"postcode": ("the same",), "address": ("the same",)}
+
+
+# A pair can be confirmed without a person looking only when first name and date of birth agree at
+# one of these levels: twins and namesakes score high on everything else.
+_CLEAR: Final = {
+    "forename": ("the same", "nickname or other form", "nearly the same", "swapped with surname"),
+    "dob": ("the same", "day and month swapped", "one digit different", "nearly the same"),
+}
+
+
+def clear_pair(levels: Mapping[str, str]) -> bool:
+    """Whether a pair's first name and date of birth agree well enough to confirm it without review.
+
+    >>> clear_pair({"forename": "nickname or other form", "dob": "the same"})
+    True
+    >>> clear_pair({"forename": "different", "dob": "the same", "surname": "the same"})
+    False
+    """
+    return all(levels.get(field) in agreeing for field, agreeing in _CLEAR.items())
 
 
 def _family(present: Sequence[str]) -> str:
@@ -541,6 +565,9 @@ def _run(
     db = _database(connection, settings)
     splink_settings = SettingsCreator(
         link_type="link_only",
+        # Replaced by the estimate from the lists, unless no pair agrees on the deterministic rules
+        # (a very short list): then each record of the shorter list is taken to have one match.
+        probability_two_random_records_match=1 / max(left.num_rows, right.num_rows, 2),
         unique_id_column_name="record_id",
         comparisons=comparisons,
         blocking_rules_to_generate_predictions=blocking,
@@ -557,7 +584,8 @@ def _run(
             log_level=None,
         )
         step("load", 0.1)
-        linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+        if deterministic:
+            linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
         linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_sample_pairs, seed=settings.seed)
         step("learn how often non-matches agree", 0.3)
         for columns in em_rules:

@@ -117,7 +117,7 @@ def people_read(
         ListError: the file cannot be read, lacks a column, or has rows that cannot be used.
     """
     path = Path(path)
-    return people_clean(_raw_table(path, mapping or {}), path.name, unreadable_dates=unreadable_dates)
+    return people_clean(people_raw(path, mapping=mapping), path.name, unreadable_dates=unreadable_dates)
 
 
 def mapping_read(path: str | Path) -> dict[str, str | list[str]]:
@@ -153,7 +153,15 @@ def mapping_read(path: str | Path) -> dict[str, str | list[str]]:
     return mapping
 
 
-def _raw_table(path: Path, mapping: Mapping[str, str | Sequence[str]]) -> pa.Table:
+def people_raw(path: str | Path, *, mapping: Mapping[str, str | Sequence[str]] | None = None) -> pa.Table:
+    """A person list's standard columns as the file wrote them (trimmed text, "" when missing),
+    before cleaning: what a reviewer is shown of a partner's record. ``people_clean`` cleans it.
+
+    Raises:
+        ListError: the file cannot be read or lacks a required column.
+    """
+    path = Path(path)
+    mapping = mapping or {}
     unknown = sorted(set(mapping) - set(COLUMNS))
     if unknown:
         raise ListError(

@@ -1,0 +1,195 @@
+"""Forms for sharing: agreements, their sign-off and end, and a partner's list to match."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from joinedup.accounts.models import Membership, Organisation
+from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, GovukForm
+from joinedup.linkage import COLUMNS, REQUIRED, ListError, mapping_read
+from joinedup.sharing.models import AGREEMENT_ROLE_CHOICES, FIELD_CHOICES, FIELD_LABELS, LawfulBasis
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+LIST_SUFFIXES = (".csv", ".xlsx", ".parquet")
+MAPPING_SUFFIXES = (".toml", ".json")
+
+
+def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=help_text or "For example, 27/3/2026",
+        error_messages={"invalid": DATE_FORMAT_ERROR, "required": f"Enter the date: {label.lower()}"},
+    )
+
+
+class AgreementForm(GovukForm):
+    partner = forms.ModelChoiceField(
+        label="Partner organisation",
+        queryset=Organisation.objects.none(),
+        error_messages={"required": "Choose the partner organisation."},
+    )
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title."})
+    purpose = forms.CharField(
+        label="Purpose",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the sharing is for, in words a family would understand.",
+        error_messages={"required": "Say what the sharing is for."},
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis",
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the lawful basis."},
+    )
+    fields_we_send = forms.MultipleChoiceField(
+        label="What we may send them",
+        choices=FIELD_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Our children's details that may be compared with theirs.",
+    )
+    fields_we_receive = forms.MultipleChoiceField(
+        label="What they may send us",
+        choices=FIELD_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=f"A match needs at least {', '.join(FIELD_LABELS[c] for c in REQUIRED).lower()}.",
+        error_messages={"required": "Choose what they may send us."},
+    )
+    run_roles = forms.MultipleChoiceField(
+        label="Who may run a match",
+        choices=AGREEMENT_ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose who may run a match."},
+    )
+    result_roles = forms.MultipleChoiceField(
+        label="Who may see and decide the results",
+        choices=AGREEMENT_ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose who may see the results."},
+    )
+    starts_on = _date_field("Starts on")
+    review_on = _date_field("Review by", required=False)
+    expires_on = _date_field("Expires on")
+
+    def __init__(self, *args: Any, partners: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        partner: Any = self.fields["partner"]
+        partner.queryset = partners
+
+
+class SignOffForm(GovukForm):
+    name = forms.CharField(
+        label="Signed off by", max_length=200, error_messages={"required": "Enter who signed the agreement off."}
+    )
+    role = forms.CharField(
+        label="Their role",
+        max_length=200,
+        help_text="For example, Data protection officer, or Caldicott guardian.",
+        error_messages={"required": "Enter their role."},
+    )
+
+
+class EndForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the agreement ending?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the agreement is ending."},
+    )
+
+
+class MatchRunForm(GovukForm):
+    """A partner's list, with the names it gives our columns (a mapping file or one box per column)."""
+
+    file = forms.FileField(
+        label="The partner's list",
+        help_text="A CSV, XLSX or Parquet file with one row per child and a header row. At most 200 MB.",
+        error_messages={"required": "Choose the partner's list."},
+    )
+    mapping_file = forms.FileField(
+        label="Column mapping (optional)",
+        required=False,
+        help_text='A TOML or JSON file naming the file\'s column for each of ours, like surname = "Last name".',
+    )
+    auto_confirm_from = forms.FloatField(
+        label="Confirm automatically from",
+        min_value=0.01,
+        max_value=1,
+        initial=0.99,
+        help_text="A match probability from 0 to 1. Pairs at least this likely become shared cases at once.",
+    )
+    review_from = forms.FloatField(
+        label="Review from",
+        min_value=0.01,
+        max_value=1,
+        initial=0.5,
+        help_text="Pairs at least this likely wait for a person to decide; less likely pairs are not kept.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for column in COLUMNS:
+            name = f"column_{column}"
+            self.fields[name] = forms.CharField(label=FIELD_LABELS[column], required=False, max_length=120)
+            self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--width-20"
+            self.fields[name].widget.attrs["spellcheck"] = "false"
+
+    def column_fields(self) -> list[Any]:
+        return [self[f"column_{column}"] for column in COLUMNS]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(LIST_SUFFIXES):
+            raise forms.ValidationError("The list must be a .csv, .xlsx or .parquet file.")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The list is larger than 200 MB.")
+        return upload
+
+    def clean_mapping_file(self) -> dict[str, str | list[str]]:
+        upload = self.cleaned_data.get("mapping_file")
+        if not upload:
+            return {}
+        if not upload.name.lower().endswith(MAPPING_SUFFIXES):
+            raise forms.ValidationError("The column mapping must be a .toml or .json file.")
+        # The core's reader checks it, so the rules for a mapping live in one place.
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / ("mapping" + Path(upload.name).suffix.lower())
+            path.write_bytes(upload.read())
+            try:
+                return mapping_read(path)
+            except ListError as error:
+                raise forms.ValidationError(str(error).replace(path.name, upload.name)) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        typed = {column: data[f"column_{column}"].strip() for column in COLUMNS if data.get(f"column_{column}")}
+        mapping: dict[str, str | list[str]] = {**(data.get("mapping_file") or {}), **typed}
+        data["mapping"] = mapping
+        review, auto = data.get("review_from"), data.get("auto_confirm_from")
+        if review is not None and auto is not None and review > auto:
+            self.add_error("review_from", "The review threshold must not be above the automatic one.")
+        return data
+
+
+class LeadForm(GovukForm):
+    membership = forms.ModelChoiceField(
+        label="Lead practitioner on Joinedup",
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="Not on Joinedup",
+    )
+    name = forms.CharField(label="Or their name", max_length=200, required=False)
+    email = forms.EmailField(label="Their email", required=False)
+
+    def __init__(self, *args: Any, memberships: QuerySet[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["membership"]
+        field.queryset = memberships
+        field.label_from_instance = lambda membership: membership.user.full_name

@@ -1,0 +1,446 @@
+"""Writes for sharing: agreements, match runs, decisions on pairs and the shared cases they make."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from joinedup.accounts.models import Membership, Organisation
+from joinedup.audit.models import AuditAction
+from joinedup.audit.services import audit_record
+from joinedup.cases.access import Purpose
+from joinedup.cases.models import Child
+from joinedup.linkage import FIELDS, ListError, MatchSettings, PersonList, clear_pair, match, people_clean, people_raw
+from joinedup.sharing.lists import columns_refused, file_columns, our_list
+from joinedup.sharing.models import DataSharingAgreement, MatchPair, MatchRun, SharedCase
+
+Progress = Callable[[int, int | None], None]
+logger = logging.getLogger(__name__)
+
+# The terms of an agreement: changing any of them withdraws its sign-off.
+AGREEMENT_TERMS = (
+    "partner",
+    "title",
+    "purpose",
+    "lawful_basis",
+    "fields_we_send",
+    "fields_we_receive",
+    "run_roles",
+    "result_roles",
+    "starts_on",
+    "review_on",
+    "expires_on",
+)
+
+
+class SharingRefused(ValidationError):
+    """Nothing may be shared: no agreement in force, or a role the agreement does not name."""
+
+
+def agreement_check(agreement: DataSharingAgreement, *, on: date | None = None) -> None:
+    """Raise ``SharingRefused`` saying why, unless the agreement is in force on ``on`` (today)."""
+    refusal = agreement.refusal(on)
+    if refusal:
+        raise SharingRefused(refusal)
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor: Membership,
+    partner: Organisation,
+    title: str,
+    purpose: str,
+    lawful_basis: str,
+    fields_we_send: Sequence[str],
+    fields_we_receive: Sequence[str],
+    run_roles: Sequence[str],
+    result_roles: Sequence[str],
+    starts_on: date,
+    expires_on: date,
+    review_on: date | None = None,
+) -> DataSharingAgreement:
+    agreement = DataSharingAgreement(
+        area_id=actor.area_id,
+        organisation_id=actor.organisation_id,
+        partner=partner,
+        title=title,
+        purpose=purpose,
+        lawful_basis=lawful_basis,
+        fields_we_send=list(fields_we_send),
+        fields_we_receive=list(fields_we_receive),
+        run_roles=list(run_roles),
+        result_roles=list(result_roles),
+        starts_on=starts_on,
+        review_on=review_on,
+        expires_on=expires_on,
+        created_by=actor.user,
+        modified_by=actor.user,
+    )
+    agreement.full_clean()
+    agreement.save()
+    audit_record(action=AuditAction.CREATE, actor=actor, record_type="sharing.agreement", record_id=agreement.pk)
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, actor: Membership, agreement: DataSharingAgreement, **terms: Any) -> DataSharingAgreement:
+    """Change the agreement's terms (``AGREEMENT_TERMS``). A change withdraws the sign-off."""
+    unknown = set(terms) - set(AGREEMENT_TERMS)
+    if unknown:
+        raise TypeError(f"Not terms of an agreement: {', '.join(sorted(unknown))}")
+    if agreement.ended_at is not None:
+        raise ValidationError("The agreement has ended: make a new one instead.")
+    changed = [name for name, value in terms.items() if getattr(agreement, name) != value]
+    for name in changed:
+        setattr(agreement, name, terms[name])
+    if changed and agreement.is_signed_off:
+        agreement.signed_off_at = None
+        agreement.signed_off_name = agreement.signed_off_role = ""
+    agreement.modified_by = actor.user
+    agreement.full_clean()
+    agreement.save()
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=actor,
+        record_type="sharing.agreement",
+        record_id=agreement.pk,
+        detail={"changed": changed},
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_sign_off(
+    *, actor: Membership, agreement: DataSharingAgreement, name: str, role: str
+) -> DataSharingAgreement:
+    """Record who signed the agreement off for both organisations (by name and role), and when."""
+    if agreement.ended_at is not None:
+        raise ValidationError("The agreement has ended: make a new one instead.")
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Enter the name of the person who signed the agreement off."
+    if not role.strip():
+        errors["role"] = "Enter their role, such as Data protection officer."
+    if errors:
+        raise ValidationError(errors)
+    agreement.signed_off_name = name.strip()
+    agreement.signed_off_role = role.strip()
+    agreement.signed_off_at = timezone.now()
+    agreement.modified_by = actor.user
+    agreement.full_clean()
+    agreement.save()
+    audit_record(action=AuditAction.CHANGE, actor=actor, record_type="sharing.agreement", record_id=agreement.pk)
+    return agreement
+
+
+@transaction.atomic
+def agreement_end(*, actor: Membership, agreement: DataSharingAgreement, reason: str) -> DataSharingAgreement:
+    """End the agreement now, and every shared case that rests on it."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the agreement is ending."})
+    if agreement.ended_at is not None:
+        raise ValidationError("The agreement has already ended.")
+    now = timezone.now()
+    agreement.ended_at = now
+    agreement.ended_reason = reason.strip()
+    agreement.modified_by = actor.user
+    agreement.full_clean()
+    agreement.save()
+    SharedCase.objects.filter(agreement=agreement, ended_at__isnull=True).update(
+        ended_at=now, ended_reason="The agreement ended.", modified_by=actor.user, modified_at=now
+    )
+    audit_record(action=AuditAction.CHANGE, actor=actor, record_type="sharing.agreement", record_id=agreement.pk)
+    return agreement
+
+
+# -- match runs -------------------------------------------------------------------------------------------
+
+
+def _partner_list(run: MatchRun) -> tuple[PersonList, dict[str, dict[str, str]]]:
+    """The partner's list cleaned for matching, and each record's details as the file gave them.
+
+    ``people_read`` in two steps (read, then clean), so the details can be shown as the partner wrote them.
+    """
+    path = Path(run.stored_path)
+    raw = people_raw(path, mapping=run.mapping)
+    people = people_clean(raw, run.file_name)
+    allowed = list(run.agreement.fields_we_receive)
+    details = {
+        str(row["record_id"]): {column: str(row[column] or "") for column in allowed}
+        for row in raw.select(allowed).to_pylist()
+    }
+    return people, details
+
+
+def _delete_file(path: str) -> None:
+    if not path:
+        return
+    file = Path(path)
+    file.unlink(missing_ok=True)
+    # An upload's own folder (core.uploads.upload_keep) goes too; no other folder is touched.
+    if file.parent.parent == Path(django_settings.VAR_DIR) / "uploads":
+        with contextlib.suppress(OSError):
+            file.parent.rmdir()
+
+
+def match_run_create(
+    *,
+    actor: Membership,
+    agreement: DataSharingAgreement,
+    path: Path,
+    file_name: str,
+    mapping: Mapping[str, str | Sequence[str]] | None = None,
+    auto_confirm_from: float = 0.99,
+    review_from: float = 0.5,
+) -> MatchRun:
+    """Check the partner's file and record a run of it, to be matched by ``match_run_execute``.
+
+    The file is refused, deleted and nothing recorded when the agreement is not in force, the actor's role
+    may not run matches under it, it has columns beyond what the partner may send us, or it cannot be read.
+    """
+    try:
+        agreement_check(agreement)
+        if actor.role not in agreement.run_roles:
+            raise SharingRefused(f"The agreement with {agreement.partner} does not let your role run matches.")
+        refused = columns_refused(file_columns(path), mapping or {}, agreement)
+        if refused:
+            raise ValidationError({"file": refused})
+        run = MatchRun(
+            agreement=agreement,
+            kind=MatchRun.Kind.PLAIN,
+            file_name=file_name,
+            stored_path=str(path),
+            mapping=dict(mapping or {}),
+            auto_confirm_from=auto_confirm_from,
+            review_from=review_from,
+            started_by=actor.user,
+        )
+        run.full_clean()
+        # Read it now, so a file that cannot be matched is refused on the page, not later in the worker.
+        _partner_list(run)
+    except ListError as error:
+        _delete_file(str(path))
+        raise ValidationError({"file": str(error)}) from None
+    except ValidationError:
+        _delete_file(str(path))
+        raise
+    with transaction.atomic():
+        run.save()
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            record_type="sharing.match_run",
+            record_id=run.pk,
+            detail={"agreement": agreement.pk, "file": file_name},
+        )
+    return run
+
+
+def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> MatchRun:
+    """Match the run's file against our children; keep the pairs at or above the review threshold.
+
+    The pairs at or above the automatic threshold are confirmed and make (or renew) shared cases. The
+    uploaded file is deleted whatever happens. A run whose agreement is no longer in force fails and
+    matches nothing.
+    """
+    MatchRun.objects.filter(pk=run.pk).update(status=MatchRun.Status.RUNNING)
+
+    def step(text: str, share: float) -> None:
+        if progress is not None:
+            progress(round(share * 100), 100)
+
+    try:
+        agreement = run.agreement
+        agreement_check(agreement)
+        ours = people_clean(our_list(agreement), "our children")
+        theirs, details = _partner_list(run)
+        settings = MatchSettings(threshold=run.review_from, one_to_one=True)
+        result = match(ours, theirs, settings, progress=step)
+        with transaction.atomic():
+            _pairs_save(run, result.pairs.to_pylist(), details)
+            run.status = MatchRun.Status.FINISHED
+            run.our_rows = ours.rows
+            run.partner_rows = theirs.rows
+            run.candidate_pairs = result.candidate_pairs
+            run.settings_json = json_of(result.settings.to_json())
+            run.model_json = result.model
+            kept = run.pairs.count()
+            auto = run.pairs.filter(band=MatchPair.Band.AUTO).count()
+            run.message = (
+                f"Matched {theirs.rows} records of theirs against our {ours.rows} children: "
+                f"{auto} confirmed automatically, {kept - auto} to review."
+            )
+    except (ListError, ValidationError) as error:
+        run.status = MatchRun.Status.FAILED
+        run.message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    except Exception as error:
+        # The run page says it failed; the traceback goes to the log, not to the page.
+        logger.exception("Match run %s failed", run.pk)
+        run.status = MatchRun.Status.FAILED
+        run.message = f"The match could not finish ({type(error).__name__}: {error}). Nothing was kept."
+    finally:
+        _delete_file(run.stored_path)
+        run.stored_path = ""
+        run.finished_at = timezone.now()
+        run.save()
+    return run
+
+
+def json_of(text: str) -> dict[str, Any]:
+    import json
+
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def _pairs_save(run: MatchRun, pairs: list[dict[str, Any]], details: dict[str, dict[str, str]]) -> None:
+    known = set(
+        Child.objects.filter(
+            area_id=run.agreement.area_id, programme_organisation_id=run.agreement.organisation_id
+        ).values_list("pk", flat=True)
+    )
+    for pair in pairs:
+        probability = float(pair["match_probability"])
+        child_id = int(pair["left_id"])
+        if probability < run.review_from or child_id not in known:
+            continue
+        levels = {field: str(pair[field]) for field in FIELDS if pair.get(field) is not None}
+        # Twins and namesakes score high on everything but the first name or the date of birth:
+        # a person looks at every pair where those do not agree, however high its score.
+        auto = probability >= run.auto_confirm_from and clear_pair(levels)
+        saved = MatchPair.objects.create(
+            run=run,
+            child_id=child_id,
+            partner_record_id=str(pair["right_id"]),
+            partner_details=details.get(str(pair["right_id"]), {}),
+            match_probability=probability,
+            match_weight=float(pair["match_weight"]),
+            levels=levels,
+            band=MatchPair.Band.AUTO if auto else MatchPair.Band.REVIEW,
+            decision=MatchPair.Decision.CONFIRMED if auto else MatchPair.Decision.UNDECIDED,
+            decided_at=timezone.now() if auto else None,
+        )
+        if auto:
+            _shared_case_start(saved, user=None)
+
+
+def _shared_case_start(pair: MatchPair, *, user: Any) -> SharedCase:
+    """Make the shared case a confirmed pair shows, or renew the one the child already has with the partner."""
+    run = pair.run
+    agreement = run.agreement
+    case = SharedCase.objects.filter(child_id=pair.child_id, partner_id=agreement.partner_id).first()
+    if case is None:
+        case = SharedCase(child_id=pair.child_id, partner_id=agreement.partner_id, created_by=user)
+    case.agreement = agreement
+    case.run = run
+    case.pair = pair
+    case.partner_record_id = pair.partner_record_id
+    case.ended_at = None
+    case.ended_reason = ""
+    case.modified_by = user
+    case.full_clean()
+    case.save()
+    return case
+
+
+def _shared_case_end(pair: MatchPair, *, user: Any, reason: str) -> None:
+    """End the shared case this pair made, if it is still the pair behind it."""
+    SharedCase.objects.filter(pair=pair, ended_at__isnull=True).update(
+        ended_at=timezone.now(), ended_reason=reason, modified_by=user, modified_at=timezone.now()
+    )
+
+
+# -- decisions ----------------------------------------------------------------------------------------------
+
+DECISIONS = {"confirm": MatchPair.Decision.CONFIRMED, "reject": MatchPair.Decision.REJECTED}
+
+
+@transaction.atomic
+def pair_decide(*, actor: Membership, pair: MatchPair, decision: str) -> MatchPair:
+    """Confirm a pair (same child: a shared case) or reject it (not the same child: ends its shared case).
+
+    Confirming needs the agreement to be in force; rejecting never does, so a mistake can always be undone.
+    """
+    if decision not in DECISIONS:
+        raise ValidationError({"decision": "Choose whether this is the same child."})
+    pair = MatchPair.objects.select_for_update().select_related("run__agreement__partner").get(pk=pair.pk)
+    if decision == "confirm":
+        agreement_check(pair.run.agreement)
+    pair.decision = DECISIONS[decision]
+    pair.decided_by = actor.user
+    pair.decided_at = timezone.now()
+    pair.full_clean()
+    pair.save()
+    if pair.decision == MatchPair.Decision.CONFIRMED:
+        _shared_case_start(pair, user=actor.user)
+    else:
+        _shared_case_end(pair, user=actor.user, reason="Found not to be the same child.")
+    audit_record(
+        action=AuditAction.SHARE if decision == "confirm" else AuditAction.CHANGE,
+        actor=actor,
+        record_type="sharing.match_pair",
+        record_id=pair.pk,
+        child_id=pair.child_id,
+        purpose=Purpose.DATA_MANAGEMENT,
+        detail={"decision": pair.decision, "partner": pair.run.agreement.partner_id},
+    )
+    return pair
+
+
+@transaction.atomic
+def pair_undo(*, actor: Membership, pair: MatchPair) -> MatchPair:
+    """Take a decision back (a person's or the automatic one): the pair waits for review, and any shared case
+    it made ends."""
+    pair = MatchPair.objects.select_for_update().get(pk=pair.pk)
+    if pair.decision == MatchPair.Decision.UNDECIDED:
+        raise ValidationError("There is no decision on this pair to undo.")
+    previous = pair.decision
+    pair.decision = MatchPair.Decision.UNDECIDED
+    pair.decided_by = actor.user
+    pair.decided_at = timezone.now()
+    pair.save()
+    _shared_case_end(pair, user=actor.user, reason="The decision was undone.")
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=actor,
+        record_type="sharing.match_pair",
+        record_id=pair.pk,
+        child_id=pair.child_id,
+        purpose=Purpose.DATA_MANAGEMENT,
+        detail={"undone": previous},
+    )
+    return pair
+
+
+@transaction.atomic
+def shared_case_lead_set(
+    *, actor: Membership, case: SharedCase, membership: Membership | None, name: str = "", email: str = ""
+) -> SharedCase:
+    """Name the partner's lead practitioner: a Joinedup member of the partner, or a name and email."""
+    if membership is None and not name.strip():
+        raise ValidationError({"name": "Choose the lead practitioner, or enter their name."})
+    case.lead_membership = membership
+    case.lead_name = "" if membership else name.strip()
+    case.lead_email = "" if membership else email.strip()
+    case.modified_by = actor.user
+    case.full_clean()
+    case.save()
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=actor,
+        record_type="sharing.shared_case",
+        record_id=case.pk,
+        child_id=case.child_id,
+        purpose=Purpose.DATA_MANAGEMENT,
+    )
+    return case

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from joinedup.accounts.models import Organisation, Role
+from joinedup.audit.models import AuditEvent
+from joinedup.cases.models import Child
+from joinedup.sharing.models import MatchPair, MatchRun, SharedCase
+from joinedup.sharing.services import pair_undo
+from tests.factories import EnrolmentFactory, MembershipFactory, OrganisationFactory
+from tests.sharing.conftest import Sharing, agreement_make
+
+
+def shared_names(sharing: Sharing, client_role: Role = Role.PARTNER_PROFESSIONAL) -> str:
+    return sharing.world.client_for(client_role).get("/sharing/shared-with-you/").text
+
+
+def test_a_partner_sees_only_the_children_shared_with_their_organisation(sharing: Sharing) -> None:
+    run = sharing.run()
+    page = shared_names(sharing)
+    for name in ("Amelia Thornton", "Oliver Nakamura", "Isla Brennan", "Jack Okonkwo", "Freya Lindqvist"):
+        assert name in page
+    # Pairs still to review, and our children they do not hold, are not shown; nor are their own unmatched rows.
+    for name in ("William Patterson", "Noah Adeyemi", "Zara Mahmood", "Harriet", "Vasquez"):
+        assert name not in page
+    assert "Link Worker" in page
+    assert "link_worker@example.org" in page
+    events = AuditEvent.objects.filter(record_type="sharing.shared_case", action="view")
+    assert events.count() == 5
+    assert set(events.values_list("purpose", flat=True)) == {"shared_case"}
+
+    pair_undo(actor=sharing.data_lead, pair=run.pairs.get(partner_record_id="P001"))
+    assert "Amelia Thornton" not in shared_names(sharing)
+
+
+def test_another_organisation_or_borough_sees_none_of_them(sharing: Sharing) -> None:
+    sharing.run()
+    world = sharing.world
+    social_care = OrganisationFactory.create(name="Social care", kind=Organisation.Kind.SOCIAL_CARE, areas=[world.area])
+    stranger = MembershipFactory.create(organisation=social_care, area=world.area, role=Role.PARTNER_PROFESSIONAL)
+    far = MembershipFactory.create(
+        user=sharing.partner_professional.user,
+        organisation=sharing.partner,
+        area=world.other_area,
+        role=Role.PARTNER_PROFESSIONAL,
+    )
+    sharing.partner.areas.add(world.other_area)
+    client = world.client_for(Role.PARTNER_PROFESSIONAL)
+    client.force_login(stranger.user)
+    assert "Amelia Thornton" not in client.get("/sharing/shared-with-you/").text
+    assert far.area != world.area  # the partner's membership in another borough sees no child of this one
+    from joinedup.sharing.access import shared_cases_for_partner
+
+    assert not shared_cases_for_partner(far).exists()
+    assert shared_cases_for_partner(sharing.partner_professional).count() == 5
+    # Other roles are refused the page.
+    for role in (Role.LINK_WORKER, Role.DATA_LEAD, Role.DELIVERY_PRACTITIONER, Role.SCHOOL_STAFF):
+        assert world.client_for(role).get("/sharing/shared-with-you/").status_code == 403
+
+
+def test_an_agreement_no_longer_in_force_shares_nothing(sharing: Sharing) -> None:
+    sharing.run()
+    sharing.agreement.signed_off_at = None
+    sharing.agreement.save()
+    assert "Amelia Thornton" not in shared_names(sharing)
+    assert "No children are shared with you." in shared_names(sharing)
+
+
+def test_the_child_record_and_caseload_show_the_shared_case(sharing: Sharing) -> None:
+    sharing.run()
+    amelia = Child.objects.get(forenames="Amelia", surname="Thornton")
+    worker = sharing.world.client_for(Role.LINK_WORKER)
+    record = worker.get(f"/children/{amelia.pk}/").text
+    assert "Also worked with by Brent Early Help" in record
+    assert "under agreement “Early Help and Link Programme”" in record
+    EnrolmentFactory.create(child=amelia)
+    EnrolmentFactory.create(child=Child.objects.get(forenames="Noah"))
+    caseload = worker.get("/children/caseload/").text
+    assert caseload.count("Shared case</strong>") == 1
+    # School staff see the child but not which agencies work with the family.
+    school = sharing.world.client_for(Role.SCHOOL_STAFF).get(f"/children/{amelia.pk}/").text
+    assert "Also worked with by" not in school
+
+
+def test_a_shared_case_from_another_agreement_is_kept_apart(sharing: Sharing) -> None:
+    """Two partners each have their own shared case with the same child."""
+    sharing.run()
+    world = sharing.world
+    health = OrganisationFactory.create(name="Health visiting", kind=Organisation.Kind.HEALTH, areas=[world.area])
+    agreement = agreement_make(world, health, title="Health and Link Programme")
+    sharing.agreement = agreement
+    run = sharing.run()
+    assert run.status == MatchRun.Status.FINISHED
+    amelia = Child.objects.get(forenames="Amelia", surname="Thornton")
+    assert set(SharedCase.objects.filter(child=amelia).values_list("partner__name", flat=True)) == {
+        "Brent Early Help",
+        "Health visiting",
+    }
+    assert MatchPair.objects.filter(child=amelia).count() == 2

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from joinedup.accounts.models import Role
+from joinedup.audit.models import AuditEvent
+from joinedup.sharing.models import MatchPair, SharedCase
+from joinedup.sharing.services import pair_decide, pair_undo
+from tests.sharing.conftest import Sharing
+
+
+def test_confirm_reject_and_undo_a_pair(sharing: Sharing) -> None:
+    run = sharing.run()
+    pair = run.pairs.get(partner_record_id="P006")
+    manager = sharing.world.members[Role.TEAM_MANAGER]
+    pair = pair_decide(actor=manager, pair=pair, decision="confirm")
+    assert pair.decision == MatchPair.Decision.CONFIRMED
+    assert pair.decided_by == manager.user
+    case = SharedCase.objects.get(child=pair.child)
+    assert case.partner == sharing.partner
+    assert case.agreement == sharing.agreement
+    assert case.partner_record_id == "P006"
+    assert case.ended_at is None
+
+    pair = pair_undo(actor=manager, pair=pair)
+    assert pair.decision == MatchPair.Decision.UNDECIDED
+    case.refresh_from_db()
+    assert case.ended_at is not None
+
+    pair = pair_decide(actor=manager, pair=pair, decision="confirm")
+    case.refresh_from_db()
+    assert case.ended_at is None  # the same shared case, started again
+    assert SharedCase.objects.filter(child=pair.child).count() == 1
+
+    pair = pair_decide(actor=manager, pair=pair, decision="reject")
+    case.refresh_from_db()
+    assert case.ended_at is not None
+    assert case.ended_reason == "Found not to be the same child."
+    events = AuditEvent.objects.filter(record_type="sharing.match_pair", record_id=str(pair.pk))
+    assert events.count() == 4
+    assert set(events.values_list("child_id", flat=True)) == {pair.child_id}
+
+
+def test_an_automatic_confirmation_can_be_undone(sharing: Sharing) -> None:
+    run = sharing.run()
+    pair = run.pairs.get(partner_record_id="P001")
+    assert pair.decision == MatchPair.Decision.CONFIRMED
+    assert pair.decided_by is None
+    pair_undo(actor=sharing.data_lead, pair=pair)
+    assert SharedCase.objects.get(child=pair.child).ended_at is not None
+    with pytest.raises(ValidationError, match="no decision"):
+        pair_undo(actor=sharing.data_lead, pair=pair)
+
+
+def test_no_confirmation_outside_an_agreement_in_force_but_rejection_always(sharing: Sharing) -> None:
+    run = sharing.run()
+    pair = run.pairs.get(partner_record_id="P006")
+    agreement = sharing.agreement
+    agreement.starts_on = dt.date(2025, 3, 4)
+    agreement.expires_on = dt.date(2026, 3, 3)
+    agreement.save()
+    with pytest.raises(ValidationError) as refused:
+        pair_decide(actor=sharing.data_lead, pair=pair, decision="confirm")
+    assert refused.value.messages == ["The agreement with Brent Early Help expired on 3 March 2026."]
+    assert not SharedCase.objects.filter(child=pair.child).exists()
+    pair_decide(actor=sharing.data_lead, pair=pair, decision="reject")
+
+
+def test_the_review_page_shows_both_records_side_by_side_and_says_what_differs(sharing: Sharing) -> None:
+    run = sharing.run()
+    pair = run.pairs.get(partner_record_id="P006")
+    client = sharing.world.client_for(Role.DATA_LEAD)
+    queue = client.get(f"/sharing/runs/{run.pk}/").text
+    assert "To review" in queue
+    assert "Confirmed automatically" in queue
+    page = client.get(f"/sharing/pairs/{pair.pk}/").text
+    assert "William" in page
+    assert "Will" in page
+    assert "Nickname or other form" in page
+    assert page.count(">Differs<") == 2  # forenames and surname; date of birth and postcode agree
+    assert "22 April 2015" in page
+    assert "22/04/2015" in page
+    assert AuditEvent.objects.filter(record_type="sharing.match_pair", child_id=pair.child_id, action="view").exists()
+
+    other = run.pairs.get(partner_record_id="P012")
+    response = client.post(f"/sharing/pairs/{pair.pk}/decide/", {"decision": "confirm", "next": other.pk})
+    assert response["Location"] == f"/sharing/pairs/{other.pk}/"
+    assert SharedCase.objects.get(child=pair.child).ended_at is None
+    client.post(f"/sharing/pairs/{pair.pk}/decide/", {"decision": "undo"})
+    pair.refresh_from_db()
+    assert pair.decision == MatchPair.Decision.UNDECIDED
+
+
+def test_the_lead_practitioner_is_a_member_of_the_partner_or_a_name(sharing: Sharing) -> None:
+    run = sharing.run()
+    pair = run.pairs.get(partner_record_id="P001")
+    client = sharing.world.client_for(Role.DATA_LEAD)
+    professional = sharing.partner_professional
+    client.post(f"/sharing/pairs/{pair.pk}/lead/", {"membership": professional.pk})
+    case = SharedCase.objects.get(pair=pair)
+    assert case.lead_membership == professional
+    client.post(f"/sharing/pairs/{pair.pk}/lead/", {"name": "Sam Carter", "email": "sam@example.org"})
+    case.refresh_from_db()
+    assert case.lead_membership is None
+    assert case.lead_name == "Sam Carter"
+    # A member of another organisation is not offered, and not accepted.
+    stranger = sharing.world.members[Role.LINK_WORKER]
+    client.post(f"/sharing/pairs/{pair.pk}/lead/", {"membership": stranger.pk})
+    case.refresh_from_db()
+    assert case.lead_name == "Sam Carter"
