@@ -21,6 +21,7 @@ from joinedup.demo.generator import (
 )
 from joinedup.demo.identification import demo_identification_load, demo_identification_loaded
 from joinedup.demo.plans import demo_plans_load, demo_plans_loaded
+from joinedup.demo.sharing import demo_sharing_load, demo_sharing_loaded
 
 
 class Command(BaseCommand):
@@ -71,6 +72,9 @@ class Command(BaseCommand):
             elif loaded.seed is not None and not demo_plans_loaded():
                 self.stdout.write("Adding plans, referrals and partner sessions, which this database lacks:")
                 self.stdout.write(self._load_plans(loaded.seed))
+            if loaded.seed is not None and not demo_sharing_loaded():
+                self.stdout.write("Adding the Early Help agreements and shared cases, which this database lacks:")
+                self.stdout.write(self._load_sharing(loaded.seed))
             return
         if database_has_other_data() and not force:
             raise CommandError(
@@ -88,6 +92,7 @@ class Command(BaseCommand):
         directory = self._load_directory(data)
         identification = self._load_identification(data)
         cases = self._load_cases(data)
+        sharing = self._load_sharing(seed)
         seconds = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic demo data (seed {seed}) in {seconds:.1f} s:"))
@@ -106,6 +111,7 @@ class Command(BaseCommand):
         self.stdout.write(directory)
         self.stdout.write(identification)
         self.stdout.write(cases)
+        self.stdout.write(sharing)
 
     def _load_cases(self, data: DemoData) -> str:
         """Enrol the demo's children with their Link Workers; returns a line for the summary."""
@@ -119,6 +125,14 @@ class Command(BaseCommand):
         return (
             f"  {result.plans:,} plans with {result.reviews:,} reviews; {result.referrals:,} referrals "
             f"with {result.sessions:,} partner sessions"
+        )
+
+    def _load_sharing(self, seed: int) -> str:
+        """An agreement with each borough's Early Help team, its caseload matched and partly reviewed."""
+        result = demo_sharing_load(seed=seed, as_of=timezone.localdate())
+        return (
+            f"  {result.agreements} data-sharing agreements with Early Help; {result.runs} caseloads matched: "
+            f"{result.shared_cases:,} shared cases, {result.to_review:,} pairs to review"
         )
 
     def _load_identification(self, data: DemoData) -> str:
