@@ -614,6 +614,7 @@ ROUTES: dict[str, Route] = {
     "sharing:agreement_sign_off": Route(kwargs=sharing_kwargs("agreement"), allowed=only_own(MANAGERS)),
     "sharing:agreement_end": Route(kwargs=sharing_kwargs("agreement"), allowed=only_own(MANAGERS)),
     "sharing:run_new": Route(kwargs=sharing_kwargs("agreement"), allowed=only_own(DATA_LEAD)),
+    "sharing:run_new_encoded": Route(kwargs=sharing_kwargs("agreement"), allowed=only_own(DATA_LEAD)),
     "sharing:run": Route(kwargs=sharing_kwargs("run"), allowed=only_own(MANAGERS)),
     "sharing:pair": Route(kwargs=sharing_kwargs("pair"), allowed=only_own(MANAGERS)),
     "sharing:pair_decide": Route(method="post", kwargs=sharing_kwargs("pair"), allowed=only_own(MANAGERS)),

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from joinedup.accounts.models import Membership, Organisation
 from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, GovukForm
-from joinedup.linkage import COLUMNS, REQUIRED, ListError, mapping_read
+from joinedup.linkage import COLUMNS, REQUIRED, EncodingError, ListError, key_read, mapping_read
 from joinedup.sharing.models import AGREEMENT_ROLE_CHOICES, FIELD_CHOICES, FIELD_LABELS, LawfulBasis
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -105,19 +105,9 @@ class EndForm(GovukForm):
     )
 
 
-class MatchRunForm(GovukForm):
-    """A partner's list, with the names it gives our columns (a mapping file or one box per column)."""
+class _ThresholdsForm(GovukForm):
+    """The two thresholds every match run has: confirm automatically from, review from."""
 
-    file = forms.FileField(
-        label="The partner's list",
-        help_text="A CSV, XLSX or Parquet file with one row per child and a header row. At most 200 MB.",
-        error_messages={"required": "Choose the partner's list."},
-    )
-    mapping_file = forms.FileField(
-        label="Column mapping (optional)",
-        required=False,
-        help_text='A TOML or JSON file naming the file\'s column for each of ours, like surname = "Last name".',
-    )
     auto_confirm_from = forms.FloatField(
         label="Confirm automatically from",
         min_value=0.01,
@@ -132,6 +122,29 @@ class MatchRunForm(GovukForm):
         initial=0.5,
         help_text="Pairs at least this likely wait for a person to decide; less likely pairs are not kept.",
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        review, auto = data.get("review_from"), data.get("auto_confirm_from")
+        if review is not None and auto is not None and review > auto:
+            self.add_error("review_from", "The review threshold must not be above the automatic one.")
+        return data
+
+
+class MatchRunForm(_ThresholdsForm):
+    """A partner's list, with the names it gives our columns (a mapping file or one box per column)."""
+
+    file = forms.FileField(
+        label="The partner's list",
+        help_text="A CSV, XLSX or Parquet file with one row per child and a header row. At most 200 MB.",
+        error_messages={"required": "Choose the partner's list."},
+    )
+    mapping_file = forms.FileField(
+        label="Column mapping (optional)",
+        required=False,
+        help_text='A TOML or JSON file naming the file\'s column for each of ours, like surname = "Last name".',
+    )
+    field_order = ["file", "mapping_file", "auto_confirm_from", "review_from"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,14 +181,49 @@ class MatchRunForm(GovukForm):
                 raise forms.ValidationError(str(error).replace(path.name, upload.name)) from None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+        data = super().clean()
         typed = {column: data[f"column_{column}"].strip() for column in COLUMNS if data.get(f"column_{column}")}
         mapping: dict[str, str | list[str]] = {**(data.get("mapping_file") or {}), **typed}
         data["mapping"] = mapping
-        review, auto = data.get("review_from"), data.get("auto_confirm_from")
-        if review is not None and auto is not None and review > auto:
-            self.add_error("review_from", "The review threshold must not be above the automatic one.")
         return data
+
+
+class EncodedRunForm(_ThresholdsForm):
+    """A partner's encoded list, and the agreement's key to encode our children the same way."""
+
+    file = forms.FileField(
+        label="The partner's encoded list",
+        help_text="The .parquet file they made with joinedup link encode. At most 200 MB.",
+        error_messages={"required": "Choose the partner's encoded list."},
+    )
+    key_file = forms.FileField(
+        label="The agreement's key",
+        help_text="The key file both organisations hold for this agreement. It is used to encode our children "
+        "now and is not kept.",
+        error_messages={"required": "Choose the agreement's key file."},
+    )
+    field_order = ["file", "key_file", "auto_confirm_from", "review_from"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".parquet"):
+            raise forms.ValidationError("An encoded list is a .parquet file made with joinedup link encode.")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The encoded list is larger than 200 MB.")
+        return upload
+
+    def clean_key_file(self) -> bytes:
+        upload = self.cleaned_data["key_file"]
+        if upload.size > 1024:
+            raise forms.ValidationError("This is not a key file: a key is 64 letters and digits.")
+        # The core's reader checks it, so what a key looks like is written in one place.
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "agreement.key"
+            path.write_bytes(upload.read())
+            try:
+                return key_read(path)
+            except EncodingError as error:
+                raise forms.ValidationError(str(error).replace(str(path), upload.name)) from None
 
 
 class LeadForm(GovukForm):

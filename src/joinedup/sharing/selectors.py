@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from joinedup.cases.models import Child
 from joinedup.linkage import date_read
-from joinedup.sharing.models import FIELD_LABELS, MatchPair
+from joinedup.sharing.models import FIELD_LABELS, MatchPair, MatchRun
 
 # The matcher's compared fields, by the column of a person list they come from.
 LEVEL_OF_COLUMN = {
@@ -63,6 +63,8 @@ def pair_comparison(pair: MatchPair) -> list[ComparedField]:
     """Our child and the partner's record side by side, field by field, each with the level the matcher found
     and whether the two differ (said in words on the page, not by colour alone)."""
     ours = _ours(pair.child)
+    if pair.run.kind == MatchRun.Kind.ENCODED:
+        return _encoded_comparison(pair, ours)
     theirs = pair.partner_details
     rows = []
     for column, label in FIELD_LABELS.items():
@@ -76,4 +78,20 @@ def pair_comparison(pair: MatchPair) -> list[ComparedField]:
         else:
             differs = not _same(column, pair.child, mine, partner)
         rows.append(ComparedField(label, mine, partner, level, differs))
+    return rows
+
+
+#: What the page shows for a partner's value the matcher saw only as an encoding.
+ENCODED_VALUE = "Encoded, not seen"
+
+
+def _encoded_comparison(pair: MatchPair, ours: dict[str, str]) -> list[ComparedField]:
+    """An encoded list's record has no values to show: each field says only how it compared."""
+    rows = []
+    for column, label in FIELD_LABELS.items():
+        level = pair.levels.get(LEVEL_OF_COLUMN.get(column, ""), "")
+        if column == "record_id" or not level:
+            continue
+        differs = level not in ("the same", "missing")
+        rows.append(ComparedField(label, ours[column], ENCODED_VALUE, level, differs))
     return rows

@@ -19,7 +19,23 @@ from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 from joinedup.cases.access import Purpose
 from joinedup.cases.models import Child
-from joinedup.linkage import FIELDS, ListError, MatchSettings, PersonList, clear_pair, match, people_clean, people_raw
+from joinedup.linkage import (
+    FIELDS,
+    EncodingError,
+    ListError,
+    MatchResult,
+    MatchSettings,
+    PersonList,
+    clear_pair,
+    encode,
+    encoded_check_pair,
+    encoded_read,
+    encoded_write,
+    match,
+    match_encoded,
+    people_clean,
+    people_raw,
+)
 from joinedup.sharing.lists import columns_refused, file_columns, our_list
 from joinedup.sharing.models import DataSharingAgreement, MatchPair, MatchRun, SharedCase
 
@@ -209,9 +225,7 @@ def match_run_create(
     may not run matches under it, it has columns beyond what the partner may send us, or it cannot be read.
     """
     try:
-        agreement_check(agreement)
-        if actor.role not in agreement.run_roles:
-            raise SharingRefused(f"The agreement with {agreement.partner} does not let your role run matches.")
+        _may_run(actor, agreement)
         refused = columns_refused(file_columns(path), mapping or {}, agreement)
         if refused:
             raise ValidationError({"file": refused})
@@ -246,6 +260,87 @@ def match_run_create(
     return run
 
 
+def encoded_run_create(
+    *,
+    actor: Membership,
+    agreement: DataSharingAgreement,
+    path: Path,
+    file_name: str,
+    key: bytes,
+    auto_confirm_from: float = 0.99,
+    review_from: float = 0.5,
+) -> MatchRun:
+    """Check a partner's encoded list and record a run of it, with our list encoded now with the same key.
+
+    The key is used here and never kept: our children are encoded at once and the encoded file waits
+    beside the partner's for the worker. Refused (and both files deleted, nothing recorded) when the
+    agreement is not in force, the role may not run matches, the file is not an encoded list, or it
+    was encoded with another key or other settings.
+    """
+    ours_path = _ours_encoded_path(path)
+    try:
+        _may_run(actor, agreement)
+        theirs = encoded_read(path)
+        ours = encode(people_clean(our_list(agreement), "our children").table, key)
+        encoded_check_pair(ours, theirs)
+        encoded_write(ours, ours_path)
+        run = MatchRun(
+            agreement=agreement,
+            kind=MatchRun.Kind.ENCODED,
+            file_name=file_name,
+            stored_path=str(path),
+            auto_confirm_from=auto_confirm_from,
+            review_from=review_from,
+            started_by=actor.user,
+        )
+        run.full_clean()
+    except EncodingError as error:
+        _delete_file(str(ours_path))
+        _delete_file(str(path))
+        raise ValidationError({"file": str(error).replace(path.name, file_name)}) from None
+    except ValidationError:
+        _delete_file(str(ours_path))
+        _delete_file(str(path))
+        raise
+    with transaction.atomic():
+        run.save()
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            record_type="sharing.match_run",
+            record_id=run.pk,
+            detail={"agreement": agreement.pk, "file": file_name, "kind": run.kind},
+        )
+    return run
+
+
+def _may_run(actor: Membership, agreement: DataSharingAgreement) -> None:
+    agreement_check(agreement)
+    if actor.role not in agreement.run_roles:
+        raise SharingRefused(f"The agreement with {agreement.partner} does not let your role run matches.")
+
+
+def _ours_encoded_path(partner_path: Path | str) -> Path:
+    """Where our encoded list waits for the worker: beside the partner's upload, deleted with it."""
+    path = Path(partner_path)
+    return path.with_name(path.stem + ".ours.parquet")
+
+
+def _matched(run: MatchRun, settings: MatchSettings, progress: Any) -> tuple[MatchResult, int, int, dict[str, Any]]:
+    """The run's match: the pairs, the number of children each side, and the partner's details by record."""
+    if run.kind == MatchRun.Kind.ENCODED:
+        ours_encoded, theirs_encoded = (
+            encoded_read(_ours_encoded_path(run.stored_path)),
+            encoded_read(Path(run.stored_path)),
+        )
+        result = match_encoded(ours_encoded, theirs_encoded, settings, progress=progress)
+        # An encoded list holds nothing readable: the review shows how each field compared, no values.
+        return result, ours_encoded.num_rows, theirs_encoded.num_rows, {}
+    ours = people_clean(our_list(run.agreement), "our children")
+    theirs, details = _partner_list(run)
+    return match(ours, theirs, settings, progress=progress), ours.rows, theirs.rows, details
+
+
 def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> MatchRun:
     """Match the run's file against our children; keep the pairs at or above the review threshold.
 
@@ -260,27 +355,24 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
             progress(round(share * 100), 100)
 
     try:
-        agreement = run.agreement
-        agreement_check(agreement)
-        ours = people_clean(our_list(agreement), "our children")
-        theirs, details = _partner_list(run)
+        agreement_check(run.agreement)
         settings = MatchSettings(threshold=run.review_from, one_to_one=True)
-        result = match(ours, theirs, settings, progress=step)
+        result, our_rows, partner_rows, details = _matched(run, settings, step)
         with transaction.atomic():
             _pairs_save(run, result.pairs.to_pylist(), details)
             run.status = MatchRun.Status.FINISHED
-            run.our_rows = ours.rows
-            run.partner_rows = theirs.rows
+            run.our_rows = our_rows
+            run.partner_rows = partner_rows
             run.candidate_pairs = result.candidate_pairs
             run.settings_json = json_of(result.settings.to_json())
             run.model_json = result.model
             kept = run.pairs.count()
             auto = run.pairs.filter(band=MatchPair.Band.AUTO).count()
             run.message = (
-                f"Matched {theirs.rows} records of theirs against our {ours.rows} children: "
+                f"Matched {partner_rows} records of theirs against our {our_rows} children: "
                 f"{auto} confirmed automatically, {kept - auto} to review."
             )
-    except (ListError, ValidationError) as error:
+    except (ListError, EncodingError, ValidationError) as error:
         run.status = MatchRun.Status.FAILED
         run.message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
     except Exception as error:
@@ -289,6 +381,8 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
         run.status = MatchRun.Status.FAILED
         run.message = f"The match could not finish ({type(error).__name__}: {error}). Nothing was kept."
     finally:
+        if run.kind == MatchRun.Kind.ENCODED:
+            _delete_file(str(_ours_encoded_path(run.stored_path)))
         _delete_file(run.stored_path)
         run.stored_path = ""
         run.finished_at = timezone.now()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("agreements/<int:pk>/sign-off/", views.agreement_sign_off_view, name="agreement_sign_off"),
     path("agreements/<int:pk>/end/", views.agreement_end_view, name="agreement_end"),
     path("agreements/<int:pk>/match/", views.run_new, name="run_new"),
+    path("agreements/<int:pk>/match-encoded/", views.run_new_encoded, name="run_new_encoded"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("pairs/<int:pk>/", views.pair_detail, name="pair"),
     path("pairs/<int:pk>/decide/", views.pair_decide_view, name="pair_decide"),

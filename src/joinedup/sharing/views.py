@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from joinedup.accounts.models import Membership, Organisation
 from joinedup.core.access import actor_of, roles_required
+from joinedup.core.forms import GovukForm
 from joinedup.core.jobs import job_start
 from joinedup.core.uploads import upload_keep
 from joinedup.linkage import COLUMNS
@@ -30,7 +31,7 @@ from joinedup.sharing.access import (
     sees_results,
     shared_cases_for_partner,
 )
-from joinedup.sharing.forms import AgreementForm, EndForm, LeadForm, MatchRunForm, SignOffForm
+from joinedup.sharing.forms import AgreementForm, EncodedRunForm, EndForm, LeadForm, MatchRunForm, SignOffForm
 from joinedup.sharing.models import FIELD_LABELS, MatchPair, MatchRun, SharedCase
 from joinedup.sharing.selectors import pair_comparison
 from joinedup.sharing.services import (
@@ -39,6 +40,7 @@ from joinedup.sharing.services import (
     agreement_end,
     agreement_sign_off,
     agreement_update,
+    encoded_run_create,
     match_run_create,
     pair_decide,
     pair_undo,
@@ -165,25 +167,38 @@ def agreement_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(*AGREEMENT_ROLES)
 def run_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run_new(request, pk, MatchRunForm, "sharing/run_new.html")
+
+
+@roles_required(*AGREEMENT_ROLES)
+def run_new_encoded(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run_new(request, pk, EncodedRunForm, "sharing/run_new_encoded.html")
+
+
+def _run_new(request: HttpRequest, pk: int, form_class: type[GovukForm], template: str) -> HttpResponse:
+    """The upload page of a plain or an encoded list: check it, record the run, start matching it."""
     actor = actor_of(request)
     agreement = access_agreement(actor, pk)
     if actor.role not in agreement.run_roles:
         raise PermissionDenied(f"The agreement with {agreement.partner} does not let your role run matches.")
     refusal = agreement.refusal()
     posted = request.method == "POST"
-    form = MatchRunForm(request.POST if posted else None, request.FILES if posted else None)
+    form = form_class(request.POST if posted else None, request.FILES if posted else None)
     if posted and not refusal and form.is_valid():
         upload: UploadedFile[Any] = form.cleaned_data["file"]
+        common = {
+            "actor": actor,
+            "agreement": agreement,
+            "path": upload_keep(upload),
+            "file_name": Path(upload.name or "upload").name,
+            "auto_confirm_from": form.cleaned_data["auto_confirm_from"],
+            "review_from": form.cleaned_data["review_from"],
+        }
         try:
-            run = match_run_create(
-                actor=actor,
-                agreement=agreement,
-                path=upload_keep(upload),
-                file_name=Path(upload.name or "upload").name,
-                mapping=form.cleaned_data["mapping"],
-                auto_confirm_from=form.cleaned_data["auto_confirm_from"],
-                review_from=form.cleaned_data["review_from"],
-            )
+            if isinstance(form, EncodedRunForm):
+                run = encoded_run_create(**common, key=form.cleaned_data["key_file"])
+            else:
+                run = match_run_create(**common, mapping=form.cleaned_data["mapping"])
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -196,11 +211,7 @@ def run_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
             MatchRun.objects.filter(pk=run.pk).update(job=job)
             return redirect("sharing:run", pk=run.pk)
-    return render(
-        request,
-        "sharing/run_new.html",
-        {"form": form, "agreement": agreement, "refusal": refusal, "labels": FIELD_LABELS},
-    )
+    return render(request, template, {"form": form, "agreement": agreement, "refusal": refusal, "labels": FIELD_LABELS})
 
 
 def _run_context(actor: Membership, run: MatchRun) -> dict[str, Any]:
