@@ -16,6 +16,7 @@ from joinedup.sharing.services import (
     agreement_update,
 )
 from tests.conftest import World
+from tests.factories import OrganisationFactory
 from tests.sharing.conftest import Sharing, agreement_make
 
 TODAY = dt.date.today()
@@ -123,3 +124,14 @@ def test_the_pages_add_sign_off_and_list_an_agreement(world: World) -> None:
     listing = client.get("/sharing/agreements/").text
     assert "Early Help shared cases" in listing
     assert "In force" in listing
+
+
+def test_the_partner_cannot_change_once_their_lists_have_been_matched(sharing: Sharing) -> None:
+    sharing.run()
+    stranger = OrganisationFactory.create(name="Another Council Early Help")
+    with pytest.raises(ValidationError) as refused:
+        agreement_update(actor=sharing.data_lead, agreement=sharing.agreement, partner=stranger)
+    assert "end it and make a new one" in str(refused.value)
+    sharing.agreement.refresh_from_db()
+    assert sharing.agreement.partner == sharing.partner
+    assert sharing.agreement.is_signed_off

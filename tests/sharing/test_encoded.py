@@ -109,3 +109,20 @@ def test_the_encoded_upload_page_checks_the_files_and_runs_in_the_background(
     pair = run.pairs.first()
     assert pair is not None
     assert "their details are not seen" in client.get(f"/sharing/pairs/{pair.pk}/").text
+
+
+def test_an_encoded_list_holding_more_than_the_agreement_allows_is_refused(sharing: Sharing, key_path: Path) -> None:
+    with_nhs = sharing.partner_file(
+        "P001,Amelia,Thornton,03/02/2015,NW10 4AB,943 476 5919",
+        header="record_id,forenames,surname,date_of_birth,postcode,nhs_number",
+        name="with-nhs.csv",
+    )
+    path = sharing.folder / "with-nhs.parquet"
+    encoded_write(encode(people_read(with_nhs).table, key_read(key_path)), path)
+    with pytest.raises(ValidationError) as refused:
+        encoded_run_create(
+            actor=sharing.data_lead, agreement=sharing.agreement, path=path, file_name=path.name, key=key_read(key_path)
+        )
+    assert "holds nhs number, which the agreement with" in str(refused.value).lower()
+    assert not MatchRun.objects.exists()
+    assert not path.exists()

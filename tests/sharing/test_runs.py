@@ -155,7 +155,7 @@ def test_a_newer_list_updates_the_shared_cases_instead_of_duplicating_them(shari
     assert cases.count() == 5
     assert {case.run_id for case in cases} == {second.pk}
     assert {case.partner_record_id for case in cases} == {id_.replace("P", "Q") for id_ in EXACT}
-    assert first.pk != second.pk
+    assert first.pairs.filter(decision=MatchPair.Decision.CONFIRMED).count() == 5  # the first run's pairs stand
 
 
 def test_our_side_is_only_the_programme_s_children_in_the_borough(world: World, tmp_path: Path) -> None:
@@ -177,7 +177,7 @@ def test_our_side_is_only_the_programme_s_children_in_the_borough(world: World, 
     run = match_run_execute(run=match_run_create(actor=lead, agreement=other, path=path, file_name=path.name))
     assert run.our_rows == 2  # the other programme's children: Bilal in the world, and this Amelia
     assert list(run.pairs.values_list("child_id", flat=True)) == [theirs.pk]
-    assert ours[0].pk != theirs.pk
+    assert not run.pairs.filter(child__in=ours).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -220,6 +220,44 @@ def test_a_run_that_breaks_is_recorded_as_failed_and_its_file_deleted(sharing: S
     path = sharing.partner_file()
     run = sharing.run(path)
     assert run.status == MatchRun.Status.FAILED
-    assert run.message == "The match could not finish (ValueError: math domain error). Nothing was kept."
+    assert run.message == (
+        "The match could not finish because of a fault in Joinedup, and nothing was kept. Start the match again; "
+        f"if it fails again, tell your administrator that match run {run.pk} failed."
+    )
+    assert "math domain" not in run.message
     assert not path.exists()
     assert not run.pairs.exists()
+
+
+def test_a_twin_is_never_confirmed_automatically_however_high_the_score(sharing: Sharing) -> None:
+    """Amelia's twin sister on their list: everything agrees but the first name. A person decides."""
+    from joinedup.sharing.services import _pairs_save
+
+    run = sharing.run(sharing.partner_file(*[row for row in THEIR_ROWS if row.startswith("P10")]))
+    amelia = sharing.children[0]
+    agreeing = {"surname": "the same", "dob": "the same", "postcode": "the same"}
+    scored = [
+        {"left_id": str(amelia.pk), "right_id": "P201", "match_probability": 0.9999, "match_weight": 20.0}
+        | agreeing
+        | {"forename": "different"},
+        {"left_id": str(sharing.children[1].pk), "right_id": "P202", "match_probability": 0.9999, "match_weight": 20.0}
+        | agreeing
+        | {"forename": "the same"},
+    ]
+    _pairs_save(run, scored, {})
+
+    twin, same = run.pairs.get(partner_record_id="P201"), run.pairs.get(partner_record_id="P202")
+    assert (twin.band, twin.decision) == (MatchPair.Band.REVIEW, MatchPair.Decision.UNDECIDED)
+    assert not SharedCase.objects.filter(child=amelia).exists()
+    assert (same.band, same.decision) == (MatchPair.Band.AUTO, MatchPair.Decision.CONFIRMED)
+
+
+def test_each_automatic_confirmation_is_audited_against_the_child(sharing: Sharing) -> None:
+    from joinedup.audit.models import AuditAction, AuditEvent
+
+    run = sharing.run()
+    automatic = run.pairs.filter(band=MatchPair.Band.AUTO)
+    events = AuditEvent.objects.filter(action=AuditAction.SHARE, record_type="sharing.match_pair")
+    assert events.count() == automatic.count() == 5
+    assert set(events.values_list("child_id", flat=True)) == set(automatic.values_list("child_id", flat=True))
+    assert {event.user_id for event in events} == {sharing.data_lead.user_id}

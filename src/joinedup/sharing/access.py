@@ -9,7 +9,7 @@ missing or a forbidden record.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -133,6 +133,7 @@ def shared_cases_for_partner(actor: Membership) -> QuerySet[SharedCase]:
         return SharedCase.objects.none()
     return SharedCase.objects.filter(
         Q(partner_id=actor.organisation_id)
+        & Q(agreement__partner_id=F("partner_id"))
         & Q(child__area_id=actor.area_id)
         & Q(agreement__area_id=actor.area_id)
         & Q(ended_at__isnull=True)

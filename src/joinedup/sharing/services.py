@@ -20,6 +20,7 @@ from joinedup.audit.services import audit_record
 from joinedup.cases.access import Purpose
 from joinedup.cases.models import Child
 from joinedup.linkage import (
+    ENCODED_FIELDS,
     FIELDS,
     EncodingError,
     ListError,
@@ -37,7 +38,7 @@ from joinedup.linkage import (
     people_raw,
 )
 from joinedup.sharing.lists import columns_refused, file_columns, our_list
-from joinedup.sharing.models import DataSharingAgreement, MatchPair, MatchRun, SharedCase
+from joinedup.sharing.models import FIELD_LABELS, DataSharingAgreement, MatchPair, MatchRun, SharedCase
 
 Progress = Callable[[int, int | None], None]
 logger = logging.getLogger(__name__)
@@ -117,6 +118,13 @@ def agreement_update(*, actor: Membership, agreement: DataSharingAgreement, **te
     if agreement.ended_at is not None:
         raise ValidationError("The agreement has ended: make a new one instead.")
     changed = [name for name, value in terms.items() if getattr(agreement, name) != value]
+    if "partner" in changed and agreement.runs.exists():
+        raise ValidationError(
+            {
+                "partner": "Lists from this partner have been matched under the agreement: end it and make a new one "
+                "with the other organisation instead."
+            }
+        )
     for name in changed:
         setattr(agreement, name, terms[name])
     if changed and agreement.is_signed_off:
@@ -172,9 +180,20 @@ def agreement_end(*, actor: Membership, agreement: DataSharingAgreement, reason:
     agreement.modified_by = actor.user
     agreement.full_clean()
     agreement.save()
-    SharedCase.objects.filter(agreement=agreement, ended_at__isnull=True).update(
+    ending = list(SharedCase.objects.filter(agreement=agreement, ended_at__isnull=True))
+    SharedCase.objects.filter(pk__in=[case.pk for case in ending]).update(
         ended_at=now, ended_reason="The agreement ended.", modified_by=actor.user, modified_at=now
     )
+    for case in ending:
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="sharing.shared_case",
+            record_id=case.pk,
+            child_id=case.child_id,
+            purpose=Purpose.DATA_MANAGEMENT,
+            detail={"ended": "The agreement ended."},
+        )
     audit_record(action=AuditAction.CHANGE, actor=actor, record_type="sharing.agreement", record_id=agreement.pk)
     return agreement
 
@@ -281,6 +300,9 @@ def encoded_run_create(
     try:
         _may_run(actor, agreement)
         theirs = encoded_read(path)
+        refused = _encoded_fields_refused(theirs, agreement)
+        if refused:
+            raise ValidationError({"file": refused})
         ours = encode(people_clean(our_list(agreement), "our children").table, key)
         encoded_check_pair(ours, theirs)
         encoded_write(ours, ours_path)
@@ -312,6 +334,28 @@ def encoded_run_create(
             detail={"agreement": agreement.pk, "file": file_name, "kind": run.kind},
         )
     return run
+
+
+# The person-list column each encoded field is made from.
+_ENCODED_SOURCE = {"forename": "forenames", "forename_group": "forenames", "dob": "date_of_birth"}
+_ENCODED_SOURCE |= {"postcode_district": "postcode"}
+
+
+def _encoded_fields_refused(theirs: Any, agreement: DataSharingAgreement) -> str:
+    """Why an encoded list holds more than the agreement lets the partner send us, or ""."""
+    given = {
+        _ENCODED_SOURCE.get(field, field)
+        for field in ENCODED_FIELDS
+        if f"bf_{field}" in theirs.column_names and theirs.column(f"bf_{field}").null_count < theirs.num_rows
+    }
+    extra = sorted(given - set(agreement.fields_we_receive))
+    if not extra:
+        return ""
+    labels = ", ".join(FIELD_LABELS[column].lower() for column in extra)
+    return (
+        f"The encoded list holds {labels}, which the agreement with {agreement.partner} does not let them send us. "
+        "Ask them to encode a list without these columns, and upload it again."
+    )
 
 
 def _may_run(actor: Membership, agreement: DataSharingAgreement) -> None:
@@ -375,11 +419,14 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
     except (ListError, EncodingError, ValidationError) as error:
         run.status = MatchRun.Status.FAILED
         run.message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-    except Exception as error:
+    except Exception:
         # The run page says it failed; the traceback goes to the log, not to the page.
         logger.exception("Match run %s failed", run.pk)
         run.status = MatchRun.Status.FAILED
-        run.message = f"The match could not finish ({type(error).__name__}: {error}). Nothing was kept."
+        run.message = (
+            "The match could not finish because of a fault in Joinedup, and nothing was kept. Start the match "
+            f"again; if it fails again, tell your administrator that match run {run.pk} failed."
+        )
     finally:
         if run.kind == MatchRun.Kind.ENCODED:
             _delete_file(str(_ours_encoded_path(run.stored_path)))
@@ -426,6 +473,15 @@ def _pairs_save(run: MatchRun, pairs: list[dict[str, Any]], details: dict[str, d
         )
         if auto:
             _shared_case_start(saved, user=None)
+            audit_record(
+                action=AuditAction.SHARE,
+                user=run.started_by,
+                record_type="sharing.match_pair",
+                record_id=saved.pk,
+                child_id=child_id,
+                purpose=Purpose.DATA_MANAGEMENT,
+                detail={"decision": "confirmed automatically", "partner": run.agreement.partner_id, "run": run.pk},
+            )
 
 
 def _shared_case_start(pair: MatchPair, *, user: Any) -> SharedCase:

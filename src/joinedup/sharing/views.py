@@ -114,13 +114,15 @@ def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     agreement = access_agreement(actor, pk)
-    runs = agreement.runs.select_related("started_by") if sees_results(actor, agreement) else MatchRun.objects.none()
+    may_see = sees_results(actor, agreement)
+    runs = agreement.runs.select_related("started_by") if may_see else MatchRun.objects.none()
     return render(
         request,
         "sharing/agreement_detail.html",
         {
             "agreement": agreement,
             "runs": runs,
+            "sees_results": may_see,
             "refusal": agreement.refusal(),
             "may_run": actor.role in agreement.run_roles,
             "shared": agreement.shared_cases.filter(ended_at__isnull=True).count(),
