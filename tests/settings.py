@@ -18,4 +18,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOINEDUP_AUTO_CONFIRM_FEWEST = 1  # the sharing tests match lists of a dozen children; one test sets 50
 DIRECTORY_IMPORT_ALLOW_PRIVATE_URLS = True  # the tests serve feeds from 127.0.0.1

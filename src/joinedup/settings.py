@@ -150,6 +150,9 @@ LOGIN_REDIRECT_URL = "core:home"
 
 # Sign-in protection: after this many failed attempts in a row the account is
 # locked for the lockout period.
+# Shared cases: lists shorter than this give the matching model too little to learn from, so none of
+# their pairs is confirmed without a person looking.
+JOINEDUP_AUTO_CONFIRM_FEWEST = int(os.environ.get("JOINEDUP_AUTO_CONFIRM_FEWEST", "50"))
 JOINEDUP_LOCKOUT_ATTEMPTS = int(os.environ.get("JOINEDUP_LOCKOUT_ATTEMPTS", "5"))
 JOINEDUP_LOCKOUT_PERIOD = timedelta(minutes=int(os.environ.get("JOINEDUP_LOCKOUT_MINUTES", "15")))
 

@@ -86,10 +86,11 @@ def test_xlsx_and_parquet_lists_read_the_same_as_csv(tmp_path: Path) -> None:
     [
         ("record_id,forenames,surname\n1,A,B\n", "has no ‘date_of_birth’ column"),
         ("", "is empty"),
+        ("record_id,forenames,surname,date_of_birth\n", "has a header row but no children"),
         ("record_id,forenames,surname,date_of_birth\n,Ann,Lee,2015-01-01\n", "row 2 has no record_id"),
         (
             "record_id,forenames,surname,date_of_birth\n1,Ann,Lee,2015-01-01\n1,Bo,Lee,2016-01-01\n",
-            "record_id ‘1’ appear on more than one row",
+            "record_id ‘1’ (rows 2, 3) is on more than one row; every child needs their own",
         ),
         (
             "record_id,forenames,surname,date_of_birth\n1,Ann,Lee,31/02/2015\n2,Bo,Lee,soon\n",
@@ -104,7 +105,7 @@ def test_a_list_that_cannot_be_used_is_refused_with_the_reason(tmp_path: Path, t
 
 
 def test_a_file_that_is_not_utf8_or_not_a_list_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ListError, match="cannot be read as CSV"):
+    with pytest.raises(ListError, match="is not text in UTF-8, as a CSV file must be: open it in the spreadsheet"):
         people_read(write(tmp_path, HEADER + "1,Seán,Ó Briain,2015-01-01,,,,,,\n", encoding="utf-16"))
     with pytest.raises(ListError, match=r"expected a \.csv, \.xlsx or \.parquet file"):
         people_read(write(tmp_path, HEADER, "list.txt"))
@@ -132,7 +133,7 @@ def test_mapping_files_are_checked(tmp_path: Path) -> None:
     with pytest.raises(ListError, match="not a valid column mapping"):
         mapping_read(write(tmp_path, "surname = ", "m.toml"))
     with pytest.raises(ListError, match="has no ‘Last’ column, which the column mapping gives for surname"):
-        people_read(write(tmp_path, HEADER), mapping={"surname": "Last"})
+        people_read(write(tmp_path, HEADER + "1,Ann,Lee,2015-01-01,,,,,,\n"), mapping={"surname": "Last"})
 
 
 def test_postcodes_of_other_countries_are_compared_as_written(tmp_path: Path) -> None:

@@ -261,3 +261,12 @@ def test_each_automatic_confirmation_is_audited_against_the_child(sharing: Shari
     assert events.count() == automatic.count() == 5
     assert set(events.values_list("child_id", flat=True)) == set(automatic.values_list("child_id", flat=True))
     assert {event.user_id for event in events} == {sharing.data_lead.user_id}
+
+
+def test_pairs_from_lists_too_short_to_learn_from_all_wait_for_a_person(sharing: Sharing, settings: Any) -> None:
+    settings.JOINEDUP_AUTO_CONFIRM_FEWEST = 50
+    run = sharing.run()
+    assert run.pairs.exists()
+    assert not run.pairs.filter(band=MatchPair.Band.AUTO).exists()
+    assert not SharedCase.objects.exists()
+    assert "Lists of fewer than 50 children give the model too little to learn from" in run.message

@@ -47,6 +47,7 @@ from joinedup.linkage.people import (
     PersonList,
     mapping_read,
     people_clean,
+    people_columns,
     people_raw,
     people_read,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "pairs_read",
     "pairs_write",
     "people_clean",
+    "people_columns",
     "people_raw",
     "people_read",
     "postcode_clean",

@@ -24,7 +24,8 @@ import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -158,7 +159,7 @@ def people_raw(path: str | Path, *, mapping: Mapping[str, str | Sequence[str]] |
     before cleaning: what a reviewer is shown of a partner's record. ``people_clean`` cleans it.
 
     Raises:
-        ListError: the file cannot be read or lacks a required column.
+        ListError: the file cannot be read, lacks a required column, or has no rows.
     """
     path = Path(path)
     mapping = mapping or {}
@@ -168,18 +169,75 @@ def people_raw(path: str | Path, *, mapping: Mapping[str, str | Sequence[str]] |
             f"The column mapping names {', '.join(unknown)}, which a person list does not have;"
             f" expected some of {', '.join(COLUMNS)}"
         )
+    with _reading(path) as suffix:
+        table = _read_file(path, suffix)
+    if not table.num_rows:
+        raise ListError(f"{path.name} has a header row but no children: expected one row per child under it")
+    return _standard_columns(table, mapping, path.name)
+
+
+def people_columns(path: str | Path) -> list[str]:
+    """The names in a list's header row, without reading its rows.
+
+    Raises:
+        ListError: the file is not a CSV, XLSX or Parquet file that can be read.
+    """
+    path = Path(path)
+    with _reading(path) as suffix:
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return [name.strip() for name in pq.read_schema(path).names]
+        if suffix == ".xlsx":
+            with _xlsx(path) as (header, _rows):
+                return [cell.strip() for cell in header if cell.strip()]
+        return [name.strip() for name in _csv_header(path)]
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[str]:
+    """The file's kind; what goes wrong reading it becomes a ``ListError`` saying what to do."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise ListError(
             f"{path.name}: expected a .csv, .xlsx or .parquet file, not ‘{path.suffix or '(no extension)'}’"
         )
     try:
-        table = _read_file(path, suffix)
-    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
-        raise ListError(f"{path.name} cannot be read as {suffix[1:].upper()}: {_first_line(error)}") from None
+        yield suffix
+    except UnicodeDecodeError:
+        raise ListError(
+            f"{path.name} is not text in UTF-8, as a CSV file must be: open it in the spreadsheet it came from"
+            " and save it as ‘CSV UTF-8’, or as an Excel workbook (.xlsx)"
+        ) from None
+    except pa.ArrowInvalid as error:
+        raise ListError(
+            f"{path.name} cannot be read as {suffix[1:].upper()} ({_first_line(error)}): check it is the list"
+            " itself, saved from the spreadsheet as CSV UTF-8, Excel workbook or Parquet"
+        ) from None
     except OSError as error:
         raise ListError(f"{path.name} cannot be opened: {error.strerror or error}") from None
-    return _standard_columns(table, mapping, path.name)
+
+
+@contextmanager
+def _xlsx(path: Path) -> Iterator[tuple[list[str], Iterator[list[str]]]]:
+    from joinedup.rules.reading import ReadingError, xlsx_rows
+
+    try:
+        with xlsx_rows(path) as (header, rows):
+            yield header, rows
+    except ReadingError as error:
+        raise ListError(str(error)) from None
+
+
+def _csv_header(path: Path) -> list[str]:
+    import pyarrow.csv as csv
+
+    with path.open("rb") as handle:
+        first = handle.readline().decode("utf-8-sig").strip()
+    if not first:
+        raise ListError(f"{path.name} is empty: expected a header row naming the columns")
+    with csv.open_csv(path) as reader:
+        return list(reader.schema.names)
 
 
 def _read_file(path: Path, suffix: str) -> pa.Table:
@@ -188,24 +246,14 @@ def _read_file(path: Path, suffix: str) -> pa.Table:
 
         return pq.read_table(path)
     if suffix == ".xlsx":
-        from joinedup.rules.reading import ReadingError, xlsx_rows
-
-        try:
-            with xlsx_rows(path) as (header, rows):
-                body = [row for row in rows if row]
-        except ReadingError as error:
-            raise ListError(str(error)) from None
+        with _xlsx(path) as (header, rows):
+            body = [row for row in rows if row]
         names = [cell.strip() for cell in header]
         return pa.table({name: [row[index] for row in body] for index, name in enumerate(names) if name})
     import pyarrow.csv as csv
 
     # Every column is read as text: identifiers keep their leading zeros and dates are read here.
-    with path.open("rb") as handle:
-        first = handle.readline().decode("utf-8-sig").strip()
-    if not first:
-        raise ListError(f"{path.name} is empty: expected a header row naming the columns")
-    with csv.open_csv(path) as reader:
-        names = reader.schema.names
+    names = _csv_header(path)
     text = csv.ConvertOptions(
         column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
     )
@@ -355,9 +403,13 @@ def _check_ids(ids: pa.ChunkedArray, name: str) -> None:
     counts = pc.value_counts(ids)
     repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values").to_pylist()
     if repeated:
-        shown = ", ".join(f"‘{value}’" for value in repeated[:_SHOWN])
+        listed = []
+        for value in repeated[:_SHOWN]:
+            rows = pc.indices_nonzero(pc.equal(ids, value)).to_pylist()
+            listed.append(f"‘{value}’ ({_rows(rows)})")
         more = f" and {len(repeated) - _SHOWN} more" if len(repeated) > _SHOWN else ""
-        raise ListError(f"{name}: record_id {shown}{more} appear on more than one row; each child needs its own")
+        each = "is on more than one row" if len(repeated) == 1 else "are each on more than one row"
+        raise ListError(f"{name}: record_id {'; '.join(listed)}{more} {each}; every child needs their own")
 
 
 def _unread_dates(dates: pa.ChunkedArray, dob: pa.Array) -> list[int]:
@@ -371,8 +423,7 @@ def _refuse_dates(dates: pa.ChunkedArray, unread: list[int], name: str) -> None:
     more = f"; and {len(unread) - _SHOWN} more" if len(unread) > _SHOWN else ""
     raise ListError(
         f"{name}: {len(unread)} date{'s' if len(unread) != 1 else ''} of birth {'are' if len(unread) != 1 else 'is'}"
-        f" not a date ({shown}{more}). Write them as 31/01/2015 or 2015-01-31, leave the cell blank if unknown,"
-        " or read them as missing."
+        f" not a date ({shown}{more}). Write them as 31/01/2015 or 2015-01-31, or leave the cell blank if unknown."
     )
 
 

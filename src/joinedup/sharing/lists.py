@@ -3,43 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import pyarrow as pa
 
 from joinedup.cases.models import Child
-from joinedup.linkage import COLUMNS, ListError
+from joinedup.linkage import COLUMNS, REQUIRED
 from joinedup.sharing.models import FIELD_LABELS, DataSharingAgreement
-
-
-def file_columns(path: Path) -> list[str]:
-    """The names in a CSV, XLSX or Parquet file's header row, without reading its rows."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            return [name.strip() for name in pq.read_schema(path).names]
-        if suffix == ".xlsx":
-            from joinedup.rules.reading import ReadingError, xlsx_rows
-
-            try:
-                with xlsx_rows(path) as (header, _rows):
-                    return [cell.strip() for cell in header if cell.strip()]
-            except ReadingError as error:
-                raise ListError(str(error)) from None
-        if suffix == ".csv":
-            with path.open("rb") as handle:
-                first = handle.readline().decode("utf-8-sig").strip()
-            if not first:
-                raise ListError(f"{path.name} is empty: expected a header row naming the columns")
-            import pyarrow.csv as csv
-
-            with csv.open_csv(path) as reader:
-                return [name.strip() for name in reader.schema.names]
-    except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as error:
-        raise ListError(f"{path.name} cannot be read: {str(error).strip().splitlines()[0]}") from None
-    raise ListError(f"{path.name}: expected a .csv, .xlsx or .parquet file, not ‘{path.suffix or '(no extension)'}’")
 
 
 def columns_refused(
@@ -54,6 +23,16 @@ def columns_refused(
     for standard, mapped in mapping.items():
         for source in [mapped] if isinstance(mapped, str) else mapped:
             field_of[source] = standard
+    given = {field_of.get(column, column) for column in columns}
+    missing = [standard for standard in REQUIRED if standard not in given]
+    if missing:
+        # Most often the file names them otherwise: say so before calling its columns forbidden.
+        wanted = ", ".join(f"{FIELD_LABELS[standard].lower()} (‘{standard}’)" for standard in missing)
+        return (
+            f"The file has no column for {wanted}; its columns are {', '.join(columns) or '(none)'}. If it names"
+            " them differently, say which of its columns is which under ‘The file names its columns"
+            " differently’, or in a column mapping file."
+        )
     allowed = set(agreement.fields_we_receive)
     extra = []
     for column in columns:

@@ -23,7 +23,7 @@ from joinedup.linkage import COLUMNS, REQUIRED
 
 #: The columns of a person list, as a person would name them.
 FIELD_LABELS: dict[str, str] = {
-    "record_id": "Their record number",
+    "record_id": "Record number",
     "forenames": "First names",
     "surname": "Surname",
     "date_of_birth": "Date of birth",

@@ -73,10 +73,11 @@ def pair_comparison(pair: MatchPair) -> list[ComparedField]:
         mine, partner = ours[column], theirs.get(column, "")
         level = pair.levels.get(LEVEL_OF_COLUMN.get(column, ""), "")
         if not mine or not partner:
-            differs = False
             level = level or "missing"
-        else:
-            differs = not _same(column, pair.child, mine, partner)
+        # The matcher's level says whether they agree: "HA09GT" and "HA0 9GT" are the same postcode.
+        differs = (
+            _differs(level) if level else (bool(mine and partner) and not _same(column, pair.child, mine, partner))
+        )
         rows.append(ComparedField(label, mine, partner, level, differs))
     return rows
 
@@ -92,6 +93,9 @@ def _encoded_comparison(pair: MatchPair, ours: dict[str, str]) -> list[ComparedF
         level = pair.levels.get(LEVEL_OF_COLUMN.get(column, ""), "")
         if column == "record_id" or not level:
             continue
-        differs = level not in ("the same", "missing")
-        rows.append(ComparedField(label, ours[column], ENCODED_VALUE, level, differs))
+        rows.append(ComparedField(label, ours[column], ENCODED_VALUE, level, _differs(level)))
     return rows
+
+
+def _differs(level: str) -> bool:
+    return level not in ("the same", "missing")

@@ -35,9 +35,10 @@ from joinedup.linkage import (
     match,
     match_encoded,
     people_clean,
+    people_columns,
     people_raw,
 )
-from joinedup.sharing.lists import columns_refused, file_columns, our_list
+from joinedup.sharing.lists import columns_refused, our_list
 from joinedup.sharing.models import FIELD_LABELS, DataSharingAgreement, MatchPair, MatchRun, SharedCase
 
 Progress = Callable[[int, int | None], None]
@@ -245,7 +246,7 @@ def match_run_create(
     """
     try:
         _may_run(actor, agreement)
-        refused = columns_refused(file_columns(path), mapping or {}, agreement)
+        refused = columns_refused(people_columns(path), mapping or {}, agreement)
         if refused:
             raise ValidationError({"file": refused})
         run = MatchRun(
@@ -403,19 +404,26 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
         settings = MatchSettings(threshold=run.review_from, one_to_one=True)
         result, our_rows, partner_rows, details = _matched(run, settings, step)
         with transaction.atomic():
-            _pairs_save(run, result.pairs.to_pylist(), details)
-            run.status = MatchRun.Status.FINISHED
             run.our_rows = our_rows
             run.partner_rows = partner_rows
+            _pairs_save(run, result.pairs.to_pylist(), details)
+            run.status = MatchRun.Status.FINISHED
             run.candidate_pairs = result.candidate_pairs
             run.settings_json = json_of(result.settings.to_json())
             run.model_json = result.model
             kept = run.pairs.count()
             auto = run.pairs.filter(band=MatchPair.Band.AUTO).count()
             run.message = (
-                f"Matched {partner_rows} records of theirs against our {our_rows} children: "
+                f"Matched {_count(partner_rows, 'record')} of theirs against our "
+                f"{_count(our_rows, 'child', 'children')}: "
                 f"{auto} confirmed automatically, {kept - auto} to review."
             )
+            if not _long_enough(run):
+                run.message += (
+                    f" Lists of fewer than {django_settings.JOINEDUP_AUTO_CONFIRM_FEWEST} children give the model"
+                    " too little to learn from,"
+                    " so every pair waits for a person."
+                )
     except (ListError, EncodingError, ValidationError) as error:
         run.status = MatchRun.Status.FAILED
         run.message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -444,6 +452,15 @@ def json_of(text: str) -> dict[str, Any]:
     return loaded
 
 
+def _count(number: int, one: str, many: str = "") -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
+
+
+def _long_enough(run: MatchRun) -> bool:
+    """Whether both lists are long enough for the model to learn from (``JOINEDUP_AUTO_CONFIRM_FEWEST``)."""
+    return min(run.our_rows, run.partner_rows) >= django_settings.JOINEDUP_AUTO_CONFIRM_FEWEST
+
+
 def _pairs_save(run: MatchRun, pairs: list[dict[str, Any]], details: dict[str, dict[str, str]]) -> None:
     known = set(
         Child.objects.filter(
@@ -457,8 +474,9 @@ def _pairs_save(run: MatchRun, pairs: list[dict[str, Any]], details: dict[str, d
             continue
         levels = {field: str(pair[field]) for field in FIELDS if pair.get(field) is not None}
         # Twins and namesakes score high on everything but the first name or the date of birth:
-        # a person looks at every pair where those do not agree, however high its score.
-        auto = probability >= run.auto_confirm_from and clear_pair(levels)
+        # a person looks at every pair where those do not agree, however high its score; and at
+        # every pair from lists too short for the model to learn from.
+        auto = probability >= run.auto_confirm_from and clear_pair(levels) and _long_enough(run)
         saved = MatchPair.objects.create(
             run=run,
             child_id=child_id,

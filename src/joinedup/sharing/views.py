@@ -269,8 +269,9 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _partner_members(case: SharedCase) -> Any:
+    # Only the partner's practitioners who see shared cases can lead one; its commissioners cannot.
     return Membership.objects.filter(
-        organisation_id=case.partner_id, area_id=case.child.area_id, is_active=True
+        organisation_id=case.partner_id, area_id=case.child.area_id, role__in=PARTNER_ROLES, is_active=True
     ).select_related("user")
 
 

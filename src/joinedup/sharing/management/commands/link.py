@@ -192,7 +192,12 @@ class Command(BaseCommand):
         try:
             people = people_read(path, mapping=mapping, unreadable_dates=unreadable_dates)
         except ListError as error:
-            raise CommandError(f"The list cannot be used: {error}") from None
+            hint = ""
+            if "of birth" in str(error) and "not a date" in str(error) and unreadable_dates == "refuse":
+                hint = " Or run again with --unreadable-dates missing to read such dates as missing."
+            elif "bf_" in str(error):
+                hint = " This looks like an encoded list: match encoded lists with `joinedup link match-encoded`."
+            raise CommandError(f"The list cannot be used: {error}{hint}") from None
         self.stderr.write(f"{path.name}: {people.rows} children.")
         for note in people.notes:
             self.stderr.write(f"  {note}")
