@@ -75,6 +75,10 @@ def test_the_child_record_and_caseload_show_the_shared_case(sharing: Sharing) ->
     EnrolmentFactory.create(child=Child.objects.get(forenames="Noah"))
     caseload = worker.get("/children/caseload/").text
     assert caseload.count("Shared case</strong>") == 1
+    assert (
+        '<span class="govuk-visually-hidden"> with</span> <span class="govuk-body-s">Brent Early Help</span>'
+        in caseload
+    )
     # School staff see the child but not which agencies work with the family.
     school = sharing.world.client_for(Role.SCHOOL_STAFF).get(f"/children/{amelia.pk}/").text
     assert "Also worked with by" not in school

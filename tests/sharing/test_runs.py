@@ -209,6 +209,9 @@ def test_the_upload_page_runs_the_match_in_the_background(
     assert run.stored_path == ""
     page = client.get(f"/sharing/runs/{run.pk}/").text
     assert "5 confirmed automatically, 2 to review" in page
+    progress = client.get(f"/jobs/{job.pk}/").text
+    assert "Match finished" in progress
+    assert f'href="/sharing/runs/{run.pk}/">See the pairs to review' in progress
     assert "William Patterson" in page
 
 

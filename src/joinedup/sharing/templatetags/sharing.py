@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from joinedup.sharing.access import shared_cases_of_child
-from joinedup.sharing.models import SharedCase
+from joinedup.sharing.models import SharedCase, active_agreement_filter
 
 register = template.Library()
 
@@ -20,17 +21,24 @@ def shared_cases_of(child: Any) -> list[SharedCase]:
 
 
 @register.simple_tag
-def shared_child_ids(rows: Iterable[Any]) -> set[int]:
-    """Which children of a caseload are shared cases: one query for the whole page."""
+def shared_with(rows: Iterable[Any]) -> dict[int, str]:
+    """The partners each child of a caseload is a shared case with ("Brent Early Help"): one query a page."""
     ids = [row.enrolment.child_id for row in rows]
     if not ids:
-        return set()
-    from django.utils import timezone
-
-    from joinedup.sharing.models import active_agreement_filter
-
-    return set(
+        return {}
+    partners: dict[int, list[str]] = {}
+    cases = (
         SharedCase.objects.filter(active_agreement_filter(timezone.localdate(), "agreement__"))
         .filter(child_id__in=ids, ended_at__isnull=True)
-        .values_list("child_id", flat=True)
+        .values_list("child_id", "partner__name")
+        .order_by("partner__name")
     )
+    for child_id, partner in cases:
+        partners.setdefault(child_id, []).append(partner)
+    return {child_id: ", ".join(names) for child_id, names in partners.items()}
+
+
+@register.filter
+def partners_of(shared: dict[int, str], child_id: int) -> str:
+    """The partners a caseload child is shared with, from ``shared_with``; "" when none."""
+    return shared.get(child_id, "")
