@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -111,3 +112,27 @@ def test_chain_head_moves_with_each_event(world: World) -> None:
     head = AuditChainHead.objects.get()
     assert head.seq == 1
     assert head.hash == AuditEvent.objects.get().hash
+
+
+def test_many_events_written_at_once_continue_the_chain(world: World, django_assert_max_num_queries: Any) -> None:
+    from joinedup.audit.services import audit_record_many
+
+    write_events(world, 2)
+    actor = world.members["team_manager"]
+    child = world.children["own"]
+    with django_assert_max_num_queries(6):
+        made = audit_record_many(
+            action=AuditAction.VIEW,
+            actor=actor,
+            record_type="cases.child",
+            records=[(child.pk, child.pk)] * 40,
+            purpose="delivery",
+        )
+    write_events(world, 1)
+    assert [event.seq for event in made] == list(range(3, 43))
+    report = audit_verify()
+    assert report.ok
+    assert report.checked == AuditEvent.objects.count() == 43
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
+    assert audit_record_many(action=AuditAction.VIEW, actor=actor, record_type="cases.child", records=[]) == []

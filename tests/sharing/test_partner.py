@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from joinedup.accounts.models import Organisation, Role
 from joinedup.audit.models import AuditEvent
 from joinedup.cases.models import Child
@@ -99,3 +102,55 @@ def test_a_shared_case_from_another_agreement_is_kept_apart(sharing: Sharing) ->
         "Health visiting",
     }
     assert MatchPair.objects.filter(child=amelia).count() == 2
+
+
+def test_the_partner_finds_a_child_by_name_a_page_at_a_time_and_only_the_shown_are_audited(
+    sharing: Sharing, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from joinedup.sharing import views
+
+    sharing.run()
+    monkeypatch.setattr(views, "RUN_PAGE", 2)
+    client = sharing.world.client_for(Role.PARTNER_PROFESSIONAL)
+    seen = AuditEvent.objects.filter(purpose="shared_case").count()
+    with django_assert_max_num_queries(14):
+        first = client.get("/sharing/shared-with-you/").text
+    assert "5 children." in first
+    assert 'rel="next"' in first
+    assert AuditEvent.objects.filter(purpose="shared_case").count() == seen + 2
+    found = client.get("/sharing/shared-with-you/", {"q": "okonkwo"}).text
+    assert "1 child matching “okonkwo”." in found
+    assert "Jack Okonkwo" in found
+    assert "Amelia Thornton" not in found
+    assert "No child shared with you matches “zzz”." in client.get("/sharing/shared-with-you/", {"q": "zzz"}).text
+
+
+def test_a_run_page_lists_automatic_pairs_a_page_at_a_time(
+    sharing: Sharing, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from joinedup.sharing import views
+
+    run = sharing.run()
+    monkeypatch.setattr(views, "RUN_PAGE", 2)
+    client = sharing.world.client_for(Role.DATA_LEAD)
+    with django_assert_max_num_queries(24):
+        page = client.get(f"/sharing/runs/{run.pk}/").text
+    assert 'rel="next"' in page
+    assert client.get(f"/sharing/runs/{run.pk}/", {"page": 3}).status_code == 200
+
+
+def test_a_caseload_row_drawn_again_after_a_contact_still_says_whom_the_child_is_shared_with(
+    sharing: Sharing,
+) -> None:
+    sharing.run()
+    amelia = Child.objects.get(forenames="Amelia", surname="Thornton")
+    EnrolmentFactory.create(child=amelia, link_worker=sharing.world.members[Role.LINK_WORKER].user)
+    worker = sharing.world.client_for(Role.LINK_WORKER)
+    row = worker.post(
+        f"/children/{amelia.pk}/contacts/new/",
+        {"kind": "one_to_one", "happened_on": dt.date.today().isoformat(), "notes": "Talked about school"},
+        headers={"HX-Request": "true"},
+    ).text
+    assert row.lstrip().startswith("<tr")
+    assert "Amelia Thornton" in row
+    assert "Shared case</strong>" in row

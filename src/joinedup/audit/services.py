@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -69,6 +69,51 @@ def audit_record(
         event.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
     return event
+
+
+def audit_record_many(
+    *,
+    action: AuditAction,
+    actor: Membership,
+    record_type: str,
+    records: Sequence[tuple[object, int | None]],
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+) -> list[AuditEvent]:
+    """Append one event per (record id, child id), all alike but for those: a list page naming many
+    children. One lock of the chain head and one insert, however many children the page shows."""
+    if not records:
+        return []
+    user = actor.user
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        seq, previous = head.seq, head.hash
+        now = timezone.now()
+        events = []
+        for record_id, child_id in records:
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                occurred_at=now,
+                user=user,
+                actor_email=user.email,
+                organisation_id=actor.organisation_id,
+                area_id=actor.area_id,
+                role=actor.role,
+                action=action,
+                record_type=record_type,
+                record_id=str(record_id),
+                child_id=child_id,
+                purpose=purpose,
+                request_id=current_request_id(),
+                detail=detail or {},
+                prev_hash=previous,
+            )
+            event.hash = previous = event_hash(audit_key(), previous, _hashed_fields(event))
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+        AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=previous)
+    return events
 
 
 def _hashed_fields(event: AuditEvent) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from joinedup.accounts.models import Membership, Role
 from joinedup.audit.models import AuditAction
-from joinedup.audit.services import audit_record
+from joinedup.audit.services import audit_record, audit_record_many
 from joinedup.cases.access import Purpose
 from joinedup.sharing.models import DataSharingAgreement, MatchPair, MatchRun, SharedCase, active_agreement_filter
 
@@ -151,26 +151,23 @@ def shared_cases_of_child(child_id: int) -> QuerySet[SharedCase]:
 
 def audit_partner_view(actor: Membership, cases: list[SharedCase]) -> None:
     """A partner's list names each child: one view event per child shown."""
-    for case in cases:
-        audit_record(
-            action=AuditAction.VIEW,
-            actor=actor,
-            record_type="sharing.shared_case",
-            record_id=case.pk,
-            child_id=case.child_id,
-            purpose=PARTNER_PURPOSE,
-        )
+    audit_record_many(
+        action=AuditAction.VIEW,
+        actor=actor,
+        record_type="sharing.shared_case",
+        records=[(case.pk, case.child_id) for case in cases],
+        purpose=PARTNER_PURPOSE,
+    )
 
 
 def audit_pairs_listed(actor: Membership, pairs: list[MatchPair]) -> None:
     """A run's queue names each child in it: one view event per child listed."""
-    for pair in pairs:
-        audit_record(
+    for run_id in sorted({pair.run_id for pair in pairs}):
+        audit_record_many(
             action=AuditAction.VIEW,
             actor=actor,
             record_type="sharing.match_pair",
-            record_id=pair.pk,
-            child_id=pair.child_id,
+            records=[(pair.pk, pair.child_id) for pair in pairs if pair.run_id == run_id],
             purpose=Purpose.DATA_MANAGEMENT,
-            detail={"listed_in_run": pair.run_id},
+            detail={"listed_in_run": run_id},
         )

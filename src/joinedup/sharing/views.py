@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from joinedup.accounts.models import Membership, Organisation
@@ -164,6 +168,9 @@ def agreement_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "sharing/agreement_action.html", {"form": form, "agreement": agreement, "action": "end"})
 
 
+# Pairs confirmed automatically, and the partner's shared children, are listed this many a page.
+RUN_PAGE = 50
+
 # -- match runs ---------------------------------------------------------------------------------------------
 
 
@@ -216,16 +223,20 @@ def _run_new(request: HttpRequest, pk: int, form_class: type[GovukForm], templat
     return render(request, template, {"form": form, "agreement": agreement, "refusal": refusal, "labels": FIELD_LABELS})
 
 
-def _run_context(actor: Membership, run: MatchRun) -> dict[str, Any]:
-    pairs = list(run.pairs.select_related("child__school", "decided_by"))
-    audit_pairs_listed(actor, pairs)
+def _run_context(actor: Membership, run: MatchRun, page_number: str | None) -> dict[str, Any]:
+    """The run's pairs: all those to review and reviewed, and the automatic ones a page at a time.
+    Only the pairs on the page are audited as seen."""
+    pairs = run.pairs.select_related("child__school", "decided_by").order_by("child__surname", "child__forenames", "pk")
+    review = pairs.filter(band=MatchPair.Band.REVIEW)
+    to_review = list(review.filter(decision=MatchPair.Decision.UNDECIDED))
+    decided = list(review.exclude(decision=MatchPair.Decision.UNDECIDED))
+    auto = Paginator(pairs.filter(band=MatchPair.Band.AUTO), RUN_PAGE).get_page(page_number)
+    audit_pairs_listed(actor, [*to_review, *auto, *decided])
     return {
         "run": run,
-        "to_review": [
-            p for p in pairs if p.band == MatchPair.Band.REVIEW and p.decision == MatchPair.Decision.UNDECIDED
-        ],
-        "auto": [p for p in pairs if p.band == MatchPair.Band.AUTO],
-        "decided": [p for p in pairs if p.band == MatchPair.Band.REVIEW and p.decision != MatchPair.Decision.UNDECIDED],
+        "to_review": to_review,
+        "auto": auto,
+        "decided": decided,
         "may_run": actor.role in run.agreement.run_roles,
     }
 
@@ -234,7 +245,7 @@ def _run_context(actor: Membership, run: MatchRun) -> dict[str, Any]:
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     run = access_run(actor, pk)
-    return render(request, "sharing/run_detail.html", _run_context(actor, run))
+    return render(request, "sharing/run_detail.html", _run_context(actor, run, request.GET.get("page")))
 
 
 @roles_required(*AGREEMENT_ROLES)
@@ -337,14 +348,23 @@ def shared_case_lead(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*PARTNER_ROLES)
 def shared_with_me(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    cases = list(
-        shared_cases_for_partner(actor)
-        .select_related("child__school", "child__link_worker", "agreement", "lead_membership__user")
-        .order_by("child__surname", "child__forenames", "pk")
+    search = request.GET.get("q", "").strip()[:100]
+    cases = shared_cases_for_partner(actor).select_related(
+        "child__school", "child__link_worker", "agreement", "lead_membership__user"
     )
-    audit_partner_view(actor, cases)
+    if search:
+        cases = cases.filter(
+            Q(child__forenames__icontains=search)
+            | Q(child__surname__icontains=search)
+            | Q(partner_record_id__iexact=search)
+        )
+    page = Paginator(cases.order_by("child__surname", "child__forenames", "pk"), RUN_PAGE).get_page(
+        request.GET.get("page")
+    )
+    audit_partner_view(actor, list(page))
+    query = urlencode({"q": search}) if search else ""
     return render(
         request,
         "sharing/shared_with_me.html",
-        {"cases": cases, "today": date.today()},
+        {"cases": page, "page": page, "search": search, "query": query, "today": timezone.localdate()},
     )

@@ -38,6 +38,12 @@ def shared_with(rows: Iterable[Any]) -> dict[int, str]:
     return {child_id: ", ".join(names) for child_id, names in partners.items()}
 
 
+@register.simple_tag
+def shared_with_row(row: Any) -> dict[int, str]:
+    """``shared_with`` for one caseload row, drawn on its own."""
+    return shared_with([row])
+
+
 @register.filter
 def partners_of(shared: dict[int, str], child_id: int) -> str:
     """The partners a caseload child is shared with, from ``shared_with``; "" when none."""
