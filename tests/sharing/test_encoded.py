@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from joinedup.accounts.models import Role
 from joinedup.core.models import Job
@@ -101,9 +100,9 @@ def test_the_encoded_upload_page_checks_the_files_and_runs_in_the_background(
         response = client.post(url, {"file": upload, "key_file": key, **thresholds})
     run = MatchRun.objects.get()
     assert response["Location"] == f"/sharing/runs/{run.pk}/"
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    assert Job.objects.get().status == Job.Status.SUCCEEDED
-    run.refresh_from_db()
+    # The job is queued for the worker (the worker itself is exercised by test_runs); run its work here.
+    assert Job.objects.get().kind == "sharing_match"
+    run = match_run_execute(run=run)
     assert run.status == MatchRun.Status.FINISHED, run.message
     assert run.pairs.filter(band=MatchPair.Band.AUTO).exists()
     pair = run.pairs.first()

@@ -596,7 +596,7 @@ def _run(
         predictions = linker.inference.predict(threshold_match_probability=min(settings.threshold, 0.5))
         step("score candidate pairs", 0.8)
         scored = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
-        model = linker.misc.save_model_to_json()
+        model = _json_safe(linker.misc.save_model_to_json())
     if not isinstance(db, DuckDBAPI):
         db.spark.stop()  # type: ignore[attr-defined]  # the run's session; the next run starts its own
     pairs = _explained(scored, comparisons, settings.threshold, family)
@@ -649,6 +649,13 @@ def _table_for(db: DatabaseAPI[Any], table: pa.Table) -> Any:
     if isinstance(db, DuckDBAPI):
         return table
     return db.spark.createDataFrame(table)  # type: ignore[attr-defined]
+
+
+def _json_safe(model: dict[str, Any]) -> dict[str, Any]:
+    """The model as strict JSON: a level never seen has NaN or infinite parameters, which JSON (and
+    PostgreSQL's jsonb) cannot hold; they become null."""
+    safe: dict[str, Any] = json.loads(json.dumps(model), parse_constant=lambda _constant: None)
+    return safe
 
 
 @contextmanager
