@@ -107,10 +107,10 @@ def test_a_shared_case_from_another_agreement_is_kept_apart(sharing: Sharing) ->
 def test_the_partner_finds_a_child_by_name_a_page_at_a_time_and_only_the_shown_are_audited(
     sharing: Sharing, monkeypatch: Any, django_assert_max_num_queries: Any
 ) -> None:
-    from joinedup.sharing import views
+    from joinedup.sharing import selectors
 
     sharing.run()
-    monkeypatch.setattr(views, "RUN_PAGE", 2)
+    monkeypatch.setattr(selectors, "PAGE_ROWS", 2)
     client = sharing.world.client_for(Role.PARTNER_PROFESSIONAL)
     seen = AuditEvent.objects.filter(purpose="shared_case").count()
     with django_assert_max_num_queries(14):
@@ -128,10 +128,10 @@ def test_the_partner_finds_a_child_by_name_a_page_at_a_time_and_only_the_shown_a
 def test_a_run_page_lists_automatic_pairs_a_page_at_a_time(
     sharing: Sharing, monkeypatch: Any, django_assert_max_num_queries: Any
 ) -> None:
-    from joinedup.sharing import views
+    from joinedup.sharing import selectors
 
     run = sharing.run()
-    monkeypatch.setattr(views, "RUN_PAGE", 2)
+    monkeypatch.setattr(selectors, "PAGE_ROWS", 2)
     client = sharing.world.client_for(Role.DATA_LEAD)
     with django_assert_max_num_queries(24):
         page = client.get(f"/sharing/runs/{run.pk}/").text
@@ -154,3 +154,32 @@ def test_a_caseload_row_drawn_again_after_a_contact_still_says_whom_the_child_is
     assert row.lstrip().startswith("<tr")
     assert "Amelia Thornton" in row
     assert "Shared case</strong>" in row
+
+
+def test_a_partner_sees_only_what_the_agreement_lets_us_send(sharing: Sharing) -> None:
+    sharing.agreement.fields_we_send = ["forenames", "surname", "date_of_birth", "postcode"]
+    sharing.agreement.save()
+    sharing.run()
+    page = shared_names(sharing)
+    assert "Amelia Thornton" in page
+    assert "Not shared" in page  # the school is not in what we send
+    amelia = Child.objects.get(forenames="Amelia", surname="Thornton")
+    assert amelia.school.name not in page
+
+    sharing.agreement.fields_we_send = ["date_of_birth", "postcode"]
+    sharing.agreement.save()
+    client = sharing.world.client_for(Role.PARTNER_PROFESSIONAL)
+    page = client.get("/sharing/shared-with-you/").text
+    assert "Amelia" not in page
+    assert "Thornton" not in page
+    assert "P001" in page  # their own record number, to find the child in their own system
+    # A name we may not send cannot be found by searching for it either.
+    assert "No child shared with you matches" in client.get("/sharing/shared-with-you/", {"q": "Thornton"}).text
+    assert "P001" in client.get("/sharing/shared-with-you/", {"q": "p001"}).text
+
+
+def test_the_agreement_page_says_what_the_partner_sees(sharing: Sharing) -> None:
+    client = sharing.world.client_for(Role.DATA_LEAD)
+    page = client.get(f"/sharing/agreements/{sharing.agreement.pk}/").text
+    assert "Their list of children shared with them shows" in page
+    assert "Programme data lead" in page

@@ -9,7 +9,7 @@ from joinedup.accounts.models import Role
 from joinedup.audit.models import AuditEvent
 from joinedup.sharing.models import MatchPair, SharedCase
 from joinedup.sharing.services import pair_decide, pair_undo
-from tests.sharing.conftest import Sharing
+from tests.sharing.conftest import THEIR_ROWS, Sharing
 
 
 def test_confirm_reject_and_undo_a_pair(sharing: Sharing) -> None:
@@ -111,3 +111,23 @@ def test_the_lead_practitioner_is_a_member_of_the_partner_or_a_name(sharing: Sha
     client.post(f"/sharing/pairs/{pair.pk}/lead/", {"membership": stranger.pk})
     case.refresh_from_db()
     assert case.lead_name == "Sam Carter"
+
+
+def test_undoing_a_newer_run_s_pair_leaves_the_child_shared_on_the_earlier_confirmed_pair(sharing: Sharing) -> None:
+    first = sharing.run()
+    renumbered = [row.replace("P00", "Q00", 1) for row in THEIR_ROWS]
+    second = sharing.run(sharing.partner_file(*renumbered, name="caseload-december.csv"))
+    newer = second.pairs.get(partner_record_id="Q001")
+    case = SharedCase.objects.get(child=newer.child)
+    assert case.pair == newer
+
+    pair_undo(actor=sharing.data_lead, pair=newer)
+    case.refresh_from_db()
+    assert case.ended_at is None
+    assert case.pair == first.pairs.get(partner_record_id="P001")
+    assert (case.run, case.partner_record_id) == (first, "P001")
+
+    pair_decide(actor=sharing.data_lead, pair=case.pair, decision="reject")  # now no confirmed pair is left
+    case.refresh_from_db()
+    assert case.ended_at is not None
+    assert case.ended_reason == "Found not to be the same child."

@@ -26,6 +26,7 @@ class Purpose(models.TextChoices):
     SCHOOL_REVIEW = "school_review", "School review"
     DATA_MANAGEMENT = "data_management", "Data management"
     DELIVERY = "delivery", "Delivering a service the child was referred to"
+    JOINT_WORKING = "shared_case", "Working with a child shared under a data-sharing agreement"
 
 
 # The purposes each role may give, the usual one first. A role missing here

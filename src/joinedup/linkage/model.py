@@ -95,8 +95,11 @@ class MatchSettings:
     threads: int | None = None
     memory_limit: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> MatchSettings:

@@ -17,13 +17,16 @@ from joinedup.accounts.models import Membership, Role
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record, audit_record_many
 from joinedup.cases.access import Purpose
-from joinedup.sharing.models import DataSharingAgreement, MatchPair, MatchRun, SharedCase, active_agreement_filter
+from joinedup.sharing.models import (
+    AGREEMENT_ROLES,
+    DataSharingAgreement,
+    MatchPair,
+    MatchRun,
+    SharedCase,
+    active_agreement_filter,
+)
 
-# The programme's roles that keep agreements (and, as each agreement says, run matches and see results).
-AGREEMENT_ROLES = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER})
 PARTNER_ROLES = frozenset({Role.PARTNER_PROFESSIONAL})
-# Why a partner professional looks at a shared child.
-PARTNER_PURPOSE = "shared_case"
 
 
 def agreements_filter(actor: Membership) -> Q:
@@ -61,12 +64,6 @@ def access_agreement(actor: Membership | None, agreement_id: object) -> DataShar
 def sees_results(actor: Membership, agreement: DataSharingAgreement) -> bool:
     """Whether the agreement lets the actor's role see (and decide) its runs' results."""
     return actor.role in agreement.result_roles
-
-
-def runs_visible_to(actor: Membership) -> list[MatchRun]:
-    """The runs whose results ``actor`` may see: of agreements they see, whose results their role may see."""
-    runs = MatchRun.objects.filter(agreements_filter_for_runs(actor)).select_related("agreement__partner", "started_by")
-    return [run for run in runs if sees_results(actor, run.agreement)]
 
 
 def agreements_filter_for_runs(actor: Membership) -> Q:
@@ -156,7 +153,7 @@ def audit_partner_view(actor: Membership, cases: list[SharedCase]) -> None:
         actor=actor,
         record_type="sharing.shared_case",
         records=[(case.pk, case.child_id) for case in cases],
-        purpose=PARTNER_PURPOSE,
+        purpose=Purpose.JOINT_WORKING,
     )
 
 

@@ -53,7 +53,10 @@ class AgreementForm(GovukForm):
         choices=FIELD_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Our children's details that may be compared with theirs.",
+        help_text=(
+            "Our children's details that may be compared with theirs. For the children you both work with, "
+            "they also see the names, date of birth and school chosen here."
+        ),
     )
     fields_we_receive = forms.MultipleChoiceField(
         label="What they may send us",
@@ -72,7 +75,7 @@ class AgreementForm(GovukForm):
         label="Who may see and decide the results",
         choices=AGREEMENT_ROLE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose who may see the results."},
+        error_messages={"required": "Choose who may see and decide the results."},
     )
     starts_on = _date_field("Starts on")
     review_on = _date_field("Review by", required=False)

@@ -35,11 +35,12 @@ FIELD_LABELS: dict[str, str] = {
     "upn": "Unique pupil number (UPN)",
 }
 FIELD_CHOICES = [(column, FIELD_LABELS[column]) for column in COLUMNS]
-# Programme roles an agreement can let run matches and see their results.
-AGREEMENT_ROLE_CHOICES = [
-    (Role.DATA_LEAD.value, Role.DATA_LEAD.label),
-    (Role.TEAM_MANAGER.value, Role.TEAM_MANAGER.label),
-]
+#: The programme's roles that keep agreements and that an agreement can let run matches and see results.
+AGREEMENT_ROLES = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER})
+AGREEMENT_ROLE_CHOICES = [(role.value, role.label) for role in sorted(AGREEMENT_ROLES)]
+#: Our fields a partner's list of shared children shows, when the agreement lets us send them. Whatever the
+#: agreement, the partner sees their own record number, the agreement, and our Link Worker to contact.
+PARTNER_SEES = ("forenames", "surname", "date_of_birth", "school")
 
 
 def _date(day: date) -> str:
@@ -106,7 +107,7 @@ class DataSharingAgreement(TrackedModel):
                 errors["fields_we_receive"] = (
                     f"A match needs the partner's {', '.join(missing).lower()}: include them in what we receive."
                 )
-        roles = {value for value, _ in AGREEMENT_ROLE_CHOICES}
+        roles = {role.value for role in AGREEMENT_ROLES}
         for name in ("run_roles", "result_roles"):
             value = getattr(self, name)
             if not isinstance(value, list) or not value or not set(value) <= roles:
@@ -168,6 +169,16 @@ class DataSharingAgreement(TrackedModel):
 
     def fields_we_receive_labels(self) -> list[str]:
         return [FIELD_LABELS[column] for column in COLUMNS if column in self.fields_we_receive]
+
+    def partner_sees_labels(self) -> list[str]:
+        """What the partner's list of children shared with them shows of each child."""
+        return [FIELD_LABELS[column] for column in PARTNER_SEES if column in self.fields_we_send]
+
+    def run_roles_labels(self) -> list[str]:
+        return [str(Role(role).label) for role in self.run_roles]
+
+    def result_roles_labels(self) -> list[str]:
+        return [str(Role(role).label) for role in self.result_roles]
 
 
 def active_agreement_filter(on: date, prefix: str = "") -> models.Q:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+
+from joinedup.accounts.models import Membership, Organisation
 from joinedup.cases.models import Child
 from joinedup.linkage import date_read
-from joinedup.sharing.models import FIELD_LABELS, MatchPair, MatchRun
+from joinedup.sharing.access import PARTNER_ROLES, shared_cases_for_partner
+from joinedup.sharing.models import FIELD_LABELS, DataSharingAgreement, MatchPair, MatchRun, SharedCase
 
 # The matcher's compared fields, by the column of a person list they come from.
 LEVEL_OF_COLUMN = {
@@ -20,6 +26,64 @@ LEVEL_OF_COLUMN = {
     "nhs_number": "nhs_number",
     "upn": "upn",
 }
+
+
+#: Rows on a page of a run's automatic pairs, or of a partner's shared children.
+PAGE_ROWS = 50
+
+
+def partners_for(actor: Membership) -> QuerySet[Organisation]:
+    """The organisations in the actor's borough an agreement can be made with: any but ours and programmes."""
+    return (
+        Organisation.objects.filter(areas=actor.area_id)
+        .exclude(pk=actor.organisation_id)
+        .exclude(kind=Organisation.Kind.PROGRAMME)
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class RunPairs:
+    to_review: list[MatchPair]
+    auto: Page[MatchPair]
+    decided: list[MatchPair]
+
+    def listed(self) -> list[MatchPair]:
+        return [*self.to_review, *self.auto, *self.decided]
+
+
+def run_pairs(run: MatchRun, page_number: str | None) -> RunPairs:
+    """The run's pairs: all those to review and reviewed, and the automatic ones a page at a time."""
+    pairs = run.pairs.select_related("child__school", "decided_by").order_by("child__surname", "child__forenames", "pk")
+    review = pairs.filter(band=MatchPair.Band.REVIEW)
+    return RunPairs(
+        to_review=list(review.filter(decision=MatchPair.Decision.UNDECIDED)),
+        auto=Paginator(pairs.filter(band=MatchPair.Band.AUTO), PAGE_ROWS).get_page(page_number),
+        decided=list(review.exclude(decision=MatchPair.Decision.UNDECIDED)),
+    )
+
+
+def next_to_review(pair: MatchPair) -> int | None:
+    """Another pair of the same run still waiting for a person, to go on to."""
+    following: int | None = (
+        pair.run.pairs.filter(band=MatchPair.Band.REVIEW, decision=MatchPair.Decision.UNDECIDED)
+        .exclude(pk=pair.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return following
+
+
+def shared_case_of_pair(pair: MatchPair) -> SharedCase | None:
+    """The shared case in force this pair is behind, if any."""
+    return SharedCase.objects.filter(pair=pair, ended_at__isnull=True).select_related("child").first()
+
+
+def partner_practitioners(case: SharedCase) -> QuerySet[Membership]:
+    """Who may lead a shared case for the partner: its practitioners who see shared cases, not its commissioners."""
+    return Membership.objects.filter(
+        organisation_id=case.partner_id, area_id=case.child.area_id, role__in=PARTNER_ROLES, is_active=True
+    ).select_related("user")
 
 
 @dataclass(frozen=True)
@@ -99,3 +163,49 @@ def _encoded_comparison(pair: MatchPair, ours: dict[str, str]) -> list[ComparedF
 
 def _differs(level: str) -> bool:
     return level not in ("the same", "missing")
+
+
+# -- what a partner sees -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedChild:
+    """A child shared with a partner, with only what the agreement lets us send them ("" or None otherwise)."""
+
+    case: SharedCase
+    name: str
+    date_of_birth: date | None
+    age: int | None
+    school: str
+
+
+def shared_child(case: SharedCase, today: date) -> SharedChild:
+    sent = set(case.agreement.fields_we_send)
+    child = case.child
+    name = " ".join(
+        part for column, part in (("forenames", child.forenames), ("surname", child.surname)) if column in sent
+    )
+    return SharedChild(
+        case=case,
+        name=name,
+        date_of_birth=child.date_of_birth if "date_of_birth" in sent else None,
+        age=child.age_on(today) if "date_of_birth" in sent else None,
+        school=child.school.name if "school" in sent else "",
+    )
+
+
+def shared_cases_page(actor: Membership, search: str, page_number: str | None) -> Page[SharedCase]:
+    """A page of the partner's shared cases, those matching ``search`` when given: by their own record number,
+    or by the child's name under agreements that let us send it (a name we may not send cannot be searched for)."""
+    cases = shared_cases_for_partner(actor).select_related(
+        "child__school", "child__link_worker", "agreement", "lead_membership__user"
+    )
+    if search:
+        agreements = DataSharingAgreement.objects.filter(partner_id=actor.organisation_id, area_id=actor.area_id)
+        found = Q(partner_record_id__iexact=search)
+        for column in ("forenames", "surname"):
+            sending = [agreement.pk for agreement in agreements if column in agreement.fields_we_send]
+            found |= Q(agreement_id__in=sending) & Q(**{f"child__{column}__icontains": search})
+        cases = cases.filter(found)
+    ordered = cases.order_by("child__surname", "child__forenames", "pk")
+    return Paginator(ordered, PAGE_ROWS).get_page(page_number)

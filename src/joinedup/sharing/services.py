@@ -409,7 +409,7 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
             _pairs_save(run, result.pairs.to_pylist(), details)
             run.status = MatchRun.Status.FINISHED
             run.candidate_pairs = result.candidate_pairs
-            run.settings_json = json_of(result.settings.to_json())
+            run.settings_json = result.settings.to_dict()
             run.model_json = result.model
             kept = run.pairs.count()
             auto = run.pairs.filter(band=MatchPair.Band.AUTO).count()
@@ -443,13 +443,6 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
         run.finished_at = timezone.now()
         run.save()
     return run
-
-
-def json_of(text: str) -> dict[str, Any]:
-    import json
-
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
 
 
 def _count(number: int, one: str, many: str = "") -> str:
@@ -522,10 +515,32 @@ def _shared_case_start(pair: MatchPair, *, user: Any) -> SharedCase:
 
 
 def _shared_case_end(pair: MatchPair, *, user: Any, reason: str) -> None:
-    """End the shared case this pair made, if it is still the pair behind it."""
-    SharedCase.objects.filter(pair=pair, ended_at__isnull=True).update(
-        ended_at=timezone.now(), ended_reason=reason, modified_by=user, modified_at=timezone.now()
+    """End the shared case this pair is behind, unless another confirmed pair still shows the same child.
+
+    A child confirmed in an earlier run stays shared when a later run's pair for them is undone or rejected:
+    the case goes back to the newest pair still confirmed under an agreement in force.
+    """
+    case = SharedCase.objects.select_for_update().filter(pair=pair, ended_at__isnull=True).first()
+    if case is None:
+        return
+    standing = (
+        MatchPair.objects.filter(
+            child_id=pair.child_id,
+            run__agreement__partner_id=case.partner_id,
+            decision=MatchPair.Decision.CONFIRMED,
+        )
+        .exclude(pk=pair.pk)
+        .select_related("run__agreement")
+        .order_by("-run__started_at", "-pk")
     )
+    for earlier in standing:
+        if not earlier.run.agreement.refusal():
+            _shared_case_start(earlier, user=user)
+            return
+    case.ended_at = timezone.now()
+    case.ended_reason = reason
+    case.modified_by = user
+    case.save(update_fields=["ended_at", "ended_reason", "modified_by", "modified_at"])
 
 
 # -- decisions ----------------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -10,21 +9,18 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from joinedup.accounts.models import Membership, Organisation
+from joinedup.accounts.models import Membership
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.forms import GovukForm
 from joinedup.core.jobs import job_start
 from joinedup.core.uploads import upload_keep
 from joinedup.linkage import COLUMNS
 from joinedup.sharing.access import (
-    AGREEMENT_ROLES,
     PARTNER_ROLES,
     access_agreement,
     access_pair,
@@ -33,11 +29,19 @@ from joinedup.sharing.access import (
     audit_pairs_listed,
     audit_partner_view,
     sees_results,
-    shared_cases_for_partner,
 )
 from joinedup.sharing.forms import AgreementForm, EncodedRunForm, EndForm, LeadForm, MatchRunForm, SignOffForm
-from joinedup.sharing.models import FIELD_LABELS, MatchPair, MatchRun, SharedCase
-from joinedup.sharing.selectors import pair_comparison
+from joinedup.sharing.models import AGREEMENT_ROLES, FIELD_LABELS, MatchPair, MatchRun
+from joinedup.sharing.selectors import (
+    next_to_review,
+    pair_comparison,
+    partner_practitioners,
+    partners_for,
+    run_pairs,
+    shared_case_of_pair,
+    shared_cases_page,
+    shared_child,
+)
 from joinedup.sharing.services import (
     AGREEMENT_TERMS,
     agreement_create,
@@ -67,16 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def agreements(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     return render(
-        request, "sharing/agreements.html", {"agreements": agreements_visible_to(actor), "today": date.today()}
-    )
-
-
-def _partners(actor: Membership) -> Any:
-    return (
-        Organisation.objects.filter(areas=actor.area_id)
-        .exclude(pk=actor.organisation_id)
-        .exclude(kind=Organisation.Kind.PROGRAMME)
-        .order_by("name")
+        request, "sharing/agreements.html", {"agreements": agreements_visible_to(actor), "today": timezone.localdate()}
     )
 
 
@@ -93,7 +88,7 @@ def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         initial |= {"fields_we_send": list(COLUMNS[1:7]), "run_roles": ["data_lead"]}
         initial |= {"result_roles": ["data_lead", "team_manager"]}
     posted = request.method == "POST"
-    form = AgreementForm(request.POST if posted else None, partners=_partners(actor), initial=initial)
+    form = AgreementForm(request.POST if posted else None, partners=partners_for(actor), initial=initial)
     if posted and form.is_valid():
         terms = {name: form.cleaned_data[name] for name in AGREEMENT_TERMS}
         try:
@@ -168,9 +163,6 @@ def agreement_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "sharing/agreement_action.html", {"form": form, "agreement": agreement, "action": "end"})
 
 
-# Pairs confirmed automatically, and the partner's shared children, are listed this many a page.
-RUN_PAGE = 50
-
 # -- match runs ---------------------------------------------------------------------------------------------
 
 
@@ -224,19 +216,14 @@ def _run_new(request: HttpRequest, pk: int, form_class: type[GovukForm], templat
 
 
 def _run_context(actor: Membership, run: MatchRun, page_number: str | None) -> dict[str, Any]:
-    """The run's pairs: all those to review and reviewed, and the automatic ones a page at a time.
-    Only the pairs on the page are audited as seen."""
-    pairs = run.pairs.select_related("child__school", "decided_by").order_by("child__surname", "child__forenames", "pk")
-    review = pairs.filter(band=MatchPair.Band.REVIEW)
-    to_review = list(review.filter(decision=MatchPair.Decision.UNDECIDED))
-    decided = list(review.exclude(decision=MatchPair.Decision.UNDECIDED))
-    auto = Paginator(pairs.filter(band=MatchPair.Band.AUTO), RUN_PAGE).get_page(page_number)
-    audit_pairs_listed(actor, [*to_review, *auto, *decided])
+    """The run's pairs; only the pairs on the page are audited as seen."""
+    pairs = run_pairs(run, page_number)
+    audit_pairs_listed(actor, pairs.listed())
     return {
         "run": run,
-        "to_review": to_review,
-        "auto": auto,
-        "decided": decided,
+        "to_review": pairs.to_review,
+        "auto": pairs.auto,
+        "decided": pairs.decided,
         "may_run": actor.role in run.agreement.run_roles,
     }
 
@@ -252,17 +239,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     pair = access_pair(actor, pk)
-    next_pair = (
-        pair.run.pairs.filter(band=MatchPair.Band.REVIEW, decision=MatchPair.Decision.UNDECIDED)
-        .exclude(pk=pair.pk)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    case = SharedCase.objects.filter(pair=pair, ended_at__isnull=True).first()
+    case = shared_case_of_pair(pair)
     lead_form = None
     if case is not None:
         lead_form = LeadForm(
-            memberships=_partner_members(case),
+            memberships=partner_practitioners(case),
             initial={"membership": case.lead_membership_id, "name": case.lead_name, "email": case.lead_email},
         )
     return render(
@@ -271,19 +252,12 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "pair": pair,
             "rows": pair_comparison(pair),
-            "next_pair": next_pair,
+            "next_pair": next_to_review(pair),
             "refusal": pair.run.agreement.refusal(),
             "case": case,
             "lead_form": lead_form,
         },
     )
-
-
-def _partner_members(case: SharedCase) -> Any:
-    # Only the partner's practitioners who see shared cases can lead one; its commissioners cannot.
-    return Membership.objects.filter(
-        organisation_id=case.partner_id, area_id=case.child.area_id, role__in=PARTNER_ROLES, is_active=True
-    ).select_related("user")
 
 
 @roles_required(*AGREEMENT_ROLES)
@@ -319,11 +293,11 @@ def shared_case_lead(request: HttpRequest, pk: int) -> HttpResponse:
     """Name the partner's lead practitioner on the shared case a confirmed pair made."""
     actor = actor_of(request)
     pair = access_pair(actor, pk)
-    case = SharedCase.objects.filter(pair=pair, ended_at__isnull=True).select_related("child").first()
+    case = shared_case_of_pair(pair)
     if case is None:
         messages.error(request, "This pair has no shared case in force.")
         return redirect("sharing:pair", pk=pair.pk)
-    form = LeadForm(request.POST, memberships=_partner_members(case))
+    form = LeadForm(request.POST, memberships=partner_practitioners(case))
     if form.is_valid():
         try:
             shared_case_lead_set(
@@ -349,22 +323,13 @@ def shared_case_lead(request: HttpRequest, pk: int) -> HttpResponse:
 def shared_with_me(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     search = request.GET.get("q", "").strip()[:100]
-    cases = shared_cases_for_partner(actor).select_related(
-        "child__school", "child__link_worker", "agreement", "lead_membership__user"
-    )
-    if search:
-        cases = cases.filter(
-            Q(child__forenames__icontains=search)
-            | Q(child__surname__icontains=search)
-            | Q(partner_record_id__iexact=search)
-        )
-    page = Paginator(cases.order_by("child__surname", "child__forenames", "pk"), RUN_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = shared_cases_page(actor, search, request.GET.get("page"))
     audit_partner_view(actor, list(page))
     query = urlencode({"q": search}) if search else ""
+    today = timezone.localdate()
+    children = [shared_child(case, today) for case in page]
     return render(
         request,
         "sharing/shared_with_me.html",
-        {"cases": page, "page": page, "search": search, "query": query, "today": timezone.localdate()},
+        {"children": children, "page": page, "search": search, "query": query},
     )
