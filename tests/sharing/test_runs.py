@@ -273,3 +273,15 @@ def test_pairs_from_lists_too_short_to_learn_from_all_wait_for_a_person(sharing:
     assert not run.pairs.filter(band=MatchPair.Band.AUTO).exists()
     assert not SharedCase.objects.exists()
     assert "Lists of fewer than 50 children give the model too little to learn from" in run.message
+
+
+def test_a_review_threshold_above_the_automatic_one_is_refused_on_the_page(sharing: Sharing) -> None:
+    client = sharing.world.client_for(Role.DATA_LEAD)
+    with sharing.partner_file().open("rb") as upload:
+        page = client.post(
+            f"/sharing/agreements/{sharing.agreement.pk}/match/",
+            {"file": upload, "auto_confirm_from": "0.6", "review_from": "0.9"},
+        )
+    assert page.status_code == 200
+    assert "The review threshold must be above 0 and no higher than the automatic one" in page.text
+    assert not MatchRun.objects.exists()

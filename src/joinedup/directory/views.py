@@ -24,7 +24,7 @@ from joinedup.cases.selectors import open_enrolment
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.domains import IDENTIFICATION_DOMAINS, RISK_AREA_NEEDS, NeedDomain
 from joinedup.core.jobs import job_start
-from joinedup.core.uploads import upload_keep
+from joinedup.core.uploads import MAX_UPLOAD_BYTES, upload_keep
 from joinedup.directory.forms import GapReportForm, ImportForm, ServiceProfileForm, ServiceSearchForm
 from joinedup.directory.models import DirectoryFeed, DirectoryImport, Service
 from joinedup.directory.selectors import (
@@ -43,7 +43,6 @@ from joinedup.directory.tasks import directory_import_task
 
 GAP_ROLES = (Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER)
 DEFAULT_BAND = "8-11"  # most of the programme's children are in primary school
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 def _search_page(request: HttpRequest, *, template: str, form: ServiceSearchForm, **context: object) -> HttpResponse:

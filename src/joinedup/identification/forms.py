@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from joinedup.accounts.models import Organisation
 from joinedup.core.forms import GovukForm
+from joinedup.core.uploads import upload_check
 from joinedup.identification.models import ColumnMapping, school_year_of
 from joinedup.identification.services import NOTE_REQUIRED
 from joinedup.rules import (
@@ -21,7 +22,6 @@ from joinedup.rules import (
     rules_to_dict,
 )
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -66,10 +66,12 @@ class ScreeningImportForm(GovukForm):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
-            raise forms.ValidationError("The file must be a .csv or .xlsx file.")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 200 MB. Split it by school and import each part.")
+        upload_check(
+            upload,
+            UPLOAD_SUFFIXES,
+            "The file must be a .csv or .xlsx file.",
+            "The file is larger than 200 MB. Split it by school and import each part.",
+        )
         return upload
 
     def clean(self) -> dict[str, Any]:

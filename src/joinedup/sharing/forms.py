@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -11,10 +9,10 @@ from django.db.models import QuerySet
 
 from joinedup.accounts.models import Membership, Organisation
 from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, GovukForm
+from joinedup.core.uploads import upload_check, upload_read
 from joinedup.linkage import COLUMNS, REQUIRED, EncodingError, ListError, key_read, mapping_read
 from joinedup.sharing.models import AGREEMENT_ROLE_CHOICES, FIELD_CHOICES, FIELD_LABELS, LawfulBasis
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 LIST_SUFFIXES = (".csv", ".xlsx", ".parquet")
 MAPPING_SUFFIXES = (".toml", ".json")
 
@@ -125,13 +123,7 @@ class _ThresholdsForm(GovukForm):
         initial=0.5,
         help_text="Pairs at least this likely wait for a person to decide; less likely pairs are not kept.",
     )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        review, auto = data.get("review_from"), data.get("auto_confirm_from")
-        if review is not None and auto is not None and review > auto:
-            self.add_error("review_from", "The review threshold must not be above the automatic one.")
-        return data
+    # The two thresholds' order is MatchRun.clean's rule, said on the page through the service's errors.
 
 
 class MatchRunForm(_ThresholdsForm):
@@ -162,29 +154,25 @@ class MatchRunForm(_ThresholdsForm):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(LIST_SUFFIXES):
-            raise forms.ValidationError("The list must be a .csv, .xlsx or .parquet file.")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The list is larger than 200 MB.")
+        upload_check(
+            upload, LIST_SUFFIXES, "The list must be a .csv, .xlsx or .parquet file.", "The list is larger than 200 MB."
+        )
         return upload
 
     def clean_mapping_file(self) -> dict[str, str | list[str]]:
         upload = self.cleaned_data.get("mapping_file")
         if not upload:
             return {}
-        if not upload.name.lower().endswith(MAPPING_SUFFIXES):
-            raise forms.ValidationError("The column mapping must be a .toml or .json file.")
-        # The core's reader checks it, so the rules for a mapping live in one place.
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / ("mapping" + Path(upload.name).suffix.lower())
-            path.write_bytes(upload.read())
-            try:
-                return mapping_read(path)
-            except ListError as error:
-                raise forms.ValidationError(str(error).replace(path.name, upload.name)) from None
+        upload_check(
+            upload,
+            MAPPING_SUFFIXES,
+            "The column mapping must be a .toml or .json file.",
+            "The column mapping is too large.",
+        )
+        return upload_read(upload, mapping_read, ListError)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         typed = {column: data[f"column_{column}"].strip() for column in COLUMNS if data.get(f"column_{column}")}
         mapping: dict[str, str | list[str]] = {**(data.get("mapping_file") or {}), **typed}
         data["mapping"] = mapping
@@ -209,24 +197,19 @@ class EncodedRunForm(_ThresholdsForm):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".parquet"):
-            raise forms.ValidationError("An encoded list is a .parquet file made with joinedup link encode.")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The encoded list is larger than 200 MB.")
+        upload_check(
+            upload,
+            (".parquet",),
+            "An encoded list is a .parquet file made with joinedup link encode.",
+            "The encoded list is larger than 200 MB.",
+        )
         return upload
 
     def clean_key_file(self) -> bytes:
         upload = self.cleaned_data["key_file"]
         if upload.size > 1024:
             raise forms.ValidationError("This is not a key file: a key is 64 letters and digits.")
-        # The core's reader checks it, so what a key looks like is written in one place.
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "agreement.key"
-            path.write_bytes(upload.read())
-            try:
-                return key_read(path)
-            except EncodingError as error:
-                raise forms.ValidationError(str(error).replace(str(path), upload.name)) from None
+        return upload_read(upload, key_read, EncodingError)
 
 
 class LeadForm(GovukForm):
