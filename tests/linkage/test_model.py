@@ -118,6 +118,7 @@ def test_siblings_twins_nicknames_swaps_and_moves() -> None:
         ("nick", "Robert", "Kowalski", "2013-11-20", "M", "NW10 4AB", "2 Harlesden Rd", "Ash Academy"),
         ("moved", "Grace", "Okafor", "2012-01-30", "F", "UB1 1AA", "10 Broadway", "Beech School"),
         ("swap", "Liam", "Murphy", "2011-08-07", "M", "TW3 2BB", "1 High St", "Pine School"),
+        ("alex", "Alexandra", "Novak", "2014-06-15", "F", "W5 2NH", "3 Mattock Lane", "Birch Primary"),
     ]
     partner = [
         ("p-sib1", "Mohammed", "HASSAN", "02/05/2014", "M", "HA01AB", "4 Ealing Rd", "Oak Primary"),
@@ -127,6 +128,8 @@ def test_siblings_twins_nicknames_swaps_and_moves() -> None:
         ("p-nick", "Bobby", "Kowalski", "20/11/2013", "M", "NW10 4AB", "2 Harlesden Road", "Ash Academy"),
         ("p-moved", "Grace", "Okafor", "30/01/2012", "F", "HA9 8ZZ", "77 Wembley Hill Rd", "Beech School"),
         ("p-swap", "Murphy", "Liam", "07/08/2011", "M", "TW3 2BB", "1 High St", "Pine School"),
+        # "Alex" stands for Alexander as well as Alexandra: still a form of her name.
+        ("p-alex", "Alex", "Novak", "15/06/2014", "F", "W5 2NH", "3 Mattock Lane", "Birch Primary"),
     ]
     # Planted among synthetic lists of 3,000 children each, half on both, so the model learns from
     # realistic data how much each field says.
@@ -144,6 +147,7 @@ def test_siblings_twins_nicknames_swaps_and_moves() -> None:
     assert evaluate(found, truth).f1 >= 0.98
     explained = {row["left_id"]: row for row in result.pairs.to_pylist()}
     assert explained["nick"]["forename"] == "nickname or other form"
+    assert explained["alex"]["forename"] == "nickname or other form"
     assert explained["swap"]["forename"] == "swapped with surname"
     assert explained["moved"]["postcode"] == "different"
 

@@ -136,7 +136,8 @@ def comparisons_plain(present: Sequence[str]) -> list[ComparisonCreator | dict[s
             comparison_levels=[
                 cll.NullLevel("forename"),
                 cll.ExactMatchLevel("forename").configure(tf_adjustment_column="forename"),
-                cll.ExactMatchLevel("forename_group").configure(label_for_charts="nickname or other form"),
+                # "Alex" is a form of Alexander and of Alexandra: a form the two names share is enough.
+                cll.ArrayIntersectLevel("forename_groups", 1).configure(label_for_charts="nickname or other form"),
                 cll.JaroWinklerLevel("forename", 0.92).configure(label_for_charts="nearly the same"),
                 _level(_NAMES_SWAPPED, label_for_charts="swapped with surname"),
                 _level(

@@ -34,7 +34,7 @@ from typing import Final
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from joinedup.linkage.names import canonical_given_name
+from joinedup.linkage.names import canonical_given_name, name_groups
 from joinedup.linkage.normalise import date_read, first_word, name_clean, nhs_number_clean, postcode_clean
 
 #: The standard schema of a person list: every column is text, "" when missing.
@@ -53,11 +53,13 @@ COLUMNS: Final = (
 #: Columns a list must have (named directly or through the mapping).
 REQUIRED: Final = ("record_id", "forenames", "surname", "date_of_birth")
 #: The cleaned columns the matcher compares; null where the list gave nothing usable. All are text
-#: except ``address_words``, the address's words as a list.
+#: except ``forename_groups`` (every name the forename may stand for: "alex" is Alexander, Alexandra
+#: or Alexis) and ``address_words``, the address's words, which are lists.
 CLEAN_COLUMNS: Final = (
     "record_id",
     "forename",
     "forename_group",
+    "forename_groups",
     "forenames",
     "surname",
     "dob",
@@ -330,6 +332,9 @@ def people_clean(raw: pa.Table, name: str, *, unreadable_dates: str = "refuse") 
             "record_id": raw.column("record_id"),
             "forename": forename,
             "forename_group": _mapped(forename, canonical_given_name),
+            "forename_groups": pc.split_pattern(
+                _mapped(forename, lambda name: " ".join(sorted(name_groups(name)))), " "
+            ),
             "forenames": forenames,
             "surname": _mapped(raw.column("surname"), _clean_or_none),
             "dob": dob,
