@@ -131,3 +131,43 @@ def test_undoing_a_newer_run_s_pair_leaves_the_child_shared_on_the_earlier_confi
     case.refresh_from_db()
     assert case.ended_at is not None
     assert case.ended_reason == "Found not to be the same child."
+
+
+def test_a_newer_list_keeps_the_decisions_already_made_on_the_same_records(sharing: Sharing) -> None:
+    first = sharing.run()
+    confirmed = pair_decide(actor=sharing.data_lead, pair=first.pairs.get(partner_record_id="P006"), decision="confirm")
+    waiting = set(first.pairs.filter(decision=MatchPair.Decision.UNDECIDED).values_list("partner_record_id", flat=True))
+
+    second = sharing.run(sharing.partner_file(name="caseload-december.csv"))
+    carried = second.pairs.get(partner_record_id="P006")
+    assert carried.decision == MatchPair.Decision.CONFIRMED
+    assert carried.carried_from == confirmed
+    assert carried.decided_by == sharing.data_lead.user
+    # Only what nobody has decided waits for a person again; the shared case moves to the newer list.
+    assert (
+        set(second.pairs.filter(decision=MatchPair.Decision.UNDECIDED).values_list("partner_record_id", flat=True))
+        == waiting
+    )
+    case = SharedCase.objects.get(child=confirmed.child)
+    assert case.pair == carried
+    assert SharedCase.objects.filter(partner=sharing.partner).count() == 6
+
+    # Found not to be the same child in the newer run: no earlier confirmation of that record keeps it shared.
+    pair_decide(actor=sharing.data_lead, pair=carried, decision="reject")
+    case.refresh_from_db()
+    assert case.ended_at is not None
+    third = sharing.run(sharing.partner_file(name="caseload-january.csv"))
+    assert third.pairs.get(partner_record_id="P006").decision == MatchPair.Decision.REJECTED
+    case.refresh_from_db()
+    assert case.ended_at is not None
+
+
+def test_the_agreement_pages_count_the_pairs_waiting_for_a_person(sharing: Sharing) -> None:
+    run = sharing.run()
+    client = sharing.world.client_for(Role.DATA_LEAD)
+    listed = client.get("/sharing/agreements/").text
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">2</td>' in listed
+    detail = client.get(f"/sharing/agreements/{sharing.agreement.pk}/").text
+    assert f'href="/sharing/runs/{run.pk}/">2<span class="govuk-visually-hidden"> to review in' in detail
+    pair_decide(actor=sharing.data_lead, pair=run.pairs.get(partner_record_id="P006"), decision="reject")
+    assert "1 pair</dd>" in client.get(f"/sharing/runs/{run.pk}/").text

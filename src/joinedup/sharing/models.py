@@ -251,7 +251,11 @@ class MatchRun(models.Model):
 
 class MatchPair(models.Model):
     """A child of ours and a partner's record that a run found to be the same child, at or above its review
-    threshold. ``partner_details`` holds only the partner's fields the agreement lets us receive."""
+    threshold. ``partner_details`` holds only the partner's fields the agreement lets us receive.
+
+    A pair of a child and partner record already decided in an earlier run keeps that decision
+    (``carried_from``): a newer list is not reviewed again.
+    """
 
     class Band(models.TextChoices):
         AUTO = "auto", "Confirmed automatically"
@@ -275,6 +279,14 @@ class MatchPair(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The earlier run's pair of the same child and partner record whose decision this one keeps.",
+    )
 
     class Meta:
         ordering = ["-match_probability", "pk"]

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from joinedup.accounts.models import Membership, Organisation
 from joinedup.cases.models import Child
 from joinedup.linkage import date_read
-from joinedup.sharing.access import PARTNER_ROLES, shared_cases_for_partner
+from joinedup.sharing.access import PARTNER_ROLES, agreements_visible_to, sees_results, shared_cases_for_partner
 from joinedup.sharing.models import FIELD_LABELS, DataSharingAgreement, MatchPair, MatchRun, SharedCase
 
 # The matcher's compared fields, by the column of a person list they come from.
@@ -40,6 +40,32 @@ def partners_for(actor: Membership) -> QuerySet[Organisation]:
         .exclude(kind=Organisation.Kind.PROGRAMME)
         .order_by("name")
     )
+
+
+def _waiting(prefix: str) -> Q:
+    """Pairs waiting for a person, as a filter (``prefix`` for related pairs, like "pairs__")."""
+    return Q(**{f"{prefix}band": MatchPair.Band.REVIEW, f"{prefix}decision": MatchPair.Decision.UNDECIDED})
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    agreement: DataSharingAgreement
+    #: Its pairs waiting for a person, or None where the actor's role may not see its results.
+    waiting: int | None
+
+
+def agreements_listed(actor: Membership) -> list[AgreementRow]:
+    """The agreements the actor sees, each with its pairs waiting for a person."""
+    agreements = agreements_visible_to(actor).annotate(waiting=Count("runs__pairs", filter=_waiting("runs__pairs__")))
+    return [
+        AgreementRow(agreement, agreement.waiting if sees_results(actor, agreement) else None)  # type: ignore[attr-defined]
+        for agreement in agreements
+    ]
+
+
+def agreement_runs(agreement: DataSharingAgreement) -> QuerySet[MatchRun]:
+    """The agreement's runs, newest first, each with ``waiting``: its pairs waiting for a person."""
+    return agreement.runs.select_related("started_by").annotate(waiting=Count("pairs", filter=_waiting("pairs__")))
 
 
 @dataclass(frozen=True)

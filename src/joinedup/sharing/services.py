@@ -411,12 +411,14 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
             run.candidate_pairs = result.candidate_pairs
             run.settings_json = result.settings.to_dict()
             run.model_json = result.model
-            kept = run.pairs.count()
             auto = run.pairs.filter(band=MatchPair.Band.AUTO).count()
+            carried = run.pairs.filter(carried_from__isnull=False).count()
+            waiting = run.pairs.filter(decision=MatchPair.Decision.UNDECIDED).count()
+            earlier = f", {carried} decided in earlier runs" if carried else ""
             run.message = (
                 f"Matched {_count(partner_rows, 'record')} of theirs against our "
                 f"{_count(our_rows, 'child', 'children')}: "
-                f"{auto} confirmed automatically, {kept - auto} to review."
+                f"{auto} confirmed automatically{earlier}, {waiting} to review."
             )
             if not _long_enough(run):
                 run.message += (
@@ -454,12 +456,27 @@ def _long_enough(run: MatchRun) -> bool:
     return min(run.our_rows, run.partner_rows) >= django_settings.JOINEDUP_AUTO_CONFIRM_FEWEST
 
 
+def _earlier_decisions(run: MatchRun) -> dict[tuple[int, str], MatchPair]:
+    """The newest decision on each child and partner record in the partner's earlier runs."""
+    decided = (
+        MatchPair.objects.filter(
+            run__agreement__partner_id=run.agreement.partner_id, run__agreement__area_id=run.agreement.area_id
+        )
+        .exclude(run=run)
+        .exclude(decision=MatchPair.Decision.UNDECIDED)
+        .order_by("decided_at", "pk")
+        .only("pk", "child_id", "partner_record_id", "decision", "decided_by_id", "decided_at")
+    )
+    return {(pair.child_id, pair.partner_record_id): pair for pair in decided}
+
+
 def _pairs_save(run: MatchRun, pairs: list[dict[str, Any]], details: dict[str, dict[str, str]]) -> None:
     known = set(
         Child.objects.filter(
             area_id=run.agreement.area_id, programme_organisation_id=run.agreement.organisation_id
         ).values_list("pk", flat=True)
     )
+    earlier = _earlier_decisions(run)
     for pair in pairs:
         probability = float(pair["match_probability"])
         child_id = int(pair["left_id"])
@@ -470,6 +487,25 @@ def _pairs_save(run: MatchRun, pairs: list[dict[str, Any]], details: dict[str, d
         # a person looks at every pair where those do not agree, however high its score; and at
         # every pair from lists too short for the model to learn from.
         auto = probability >= run.auto_confirm_from and clear_pair(levels) and _long_enough(run)
+        before = earlier.get((child_id, str(pair["right_id"])))
+        if before is not None:
+            # Decided in an earlier run: the same decision stands, and nobody reviews the pair again.
+            MatchPair.objects.create(
+                run=run,
+                child_id=child_id,
+                partner_record_id=str(pair["right_id"]),
+                partner_details=details.get(str(pair["right_id"]), {}),
+                match_probability=probability,
+                match_weight=float(pair["match_weight"]),
+                levels=levels,
+                band=MatchPair.Band.REVIEW,
+                decision=before.decision,
+                decided_by_id=before.decided_by_id,
+                decided_at=before.decided_at,
+                carried_from=before,
+            )
+            _shared_case_settle(child_id, run.agreement.partner_id, user=None, reason="")
+            continue
         saved = MatchPair.objects.create(
             run=run,
             child_id=child_id,
@@ -483,7 +519,7 @@ def _pairs_save(run: MatchRun, pairs: list[dict[str, Any]], details: dict[str, d
             decided_at=timezone.now() if auto else None,
         )
         if auto:
-            _shared_case_start(saved, user=None)
+            _shared_case_settle(child_id, run.agreement.partner_id, user=None, reason="")
             audit_record(
                 action=AuditAction.SHARE,
                 user=run.started_by,
@@ -495,15 +531,41 @@ def _pairs_save(run: MatchRun, pairs: list[dict[str, Any]], details: dict[str, d
             )
 
 
-def _shared_case_start(pair: MatchPair, *, user: Any) -> SharedCase:
-    """Make the shared case a confirmed pair shows, or renew the one the child already has with the partner."""
-    run = pair.run
-    agreement = run.agreement
-    case = SharedCase.objects.filter(child_id=pair.child_id, partner_id=agreement.partner_id).first()
+def _shared_case_settle(child_id: int, partner_id: int, *, user: Any, reason: str) -> SharedCase | None:
+    """Make the child's shared case with the partner follow the decisions on their pairs.
+
+    For each of the partner's records paired with the child, the newest decision counts (undoing one
+    leaves the one before it). The child is shared while a record's newest decision is "same child",
+    under an agreement in force: the case stands on the newest such pair (made, renewed or moved to it).
+    Otherwise a case in force ends, for ``reason``.
+    """
+    decided = (
+        MatchPair.objects.filter(child_id=child_id, run__agreement__partner_id=partner_id)
+        .exclude(decision=MatchPair.Decision.UNDECIDED)
+        .select_related("run__agreement")
+        .order_by("decided_at", "pk")
+    )
+    newest = {pair.partner_record_id: pair for pair in decided}
+    standing = [
+        pair
+        for pair in newest.values()
+        if pair.decision == MatchPair.Decision.CONFIRMED and not pair.run.agreement.refusal()
+    ]
+    case = SharedCase.objects.select_for_update().filter(child_id=child_id, partner_id=partner_id).first()
+    if not standing:
+        if case is not None and case.ended_at is None:
+            case.ended_at = timezone.now()
+            case.ended_reason = reason
+            case.modified_by = user
+            case.save(update_fields=["ended_at", "ended_reason", "modified_by", "modified_at"])
+        return None
+    pair = max(standing, key=lambda each: (each.run.started_at, each.pk))
+    if case is not None and case.pair_id == pair.pk and case.ended_at is None:
+        return case
     if case is None:
-        case = SharedCase(child_id=pair.child_id, partner_id=agreement.partner_id, created_by=user)
-    case.agreement = agreement
-    case.run = run
+        case = SharedCase(child_id=child_id, partner_id=partner_id, created_by=user)
+    case.agreement = pair.run.agreement
+    case.run = pair.run
     case.pair = pair
     case.partner_record_id = pair.partner_record_id
     case.ended_at = None
@@ -512,35 +574,6 @@ def _shared_case_start(pair: MatchPair, *, user: Any) -> SharedCase:
     case.full_clean()
     case.save()
     return case
-
-
-def _shared_case_end(pair: MatchPair, *, user: Any, reason: str) -> None:
-    """End the shared case this pair is behind, unless another confirmed pair still shows the same child.
-
-    A child confirmed in an earlier run stays shared when a later run's pair for them is undone or rejected:
-    the case goes back to the newest pair still confirmed under an agreement in force.
-    """
-    case = SharedCase.objects.select_for_update().filter(pair=pair, ended_at__isnull=True).first()
-    if case is None:
-        return
-    standing = (
-        MatchPair.objects.filter(
-            child_id=pair.child_id,
-            run__agreement__partner_id=case.partner_id,
-            decision=MatchPair.Decision.CONFIRMED,
-        )
-        .exclude(pk=pair.pk)
-        .select_related("run__agreement")
-        .order_by("-run__started_at", "-pk")
-    )
-    for earlier in standing:
-        if not earlier.run.agreement.refusal():
-            _shared_case_start(earlier, user=user)
-            return
-    case.ended_at = timezone.now()
-    case.ended_reason = reason
-    case.modified_by = user
-    case.save(update_fields=["ended_at", "ended_reason", "modified_by", "modified_at"])
 
 
 # -- decisions ----------------------------------------------------------------------------------------------
@@ -564,10 +597,9 @@ def pair_decide(*, actor: Membership, pair: MatchPair, decision: str) -> MatchPa
     pair.decided_at = timezone.now()
     pair.full_clean()
     pair.save()
-    if pair.decision == MatchPair.Decision.CONFIRMED:
-        _shared_case_start(pair, user=actor.user)
-    else:
-        _shared_case_end(pair, user=actor.user, reason="Found not to be the same child.")
+    _shared_case_settle(
+        pair.child_id, pair.run.agreement.partner_id, user=actor.user, reason="Found not to be the same child."
+    )
     audit_record(
         action=AuditAction.SHARE if decision == "confirm" else AuditAction.CHANGE,
         actor=actor,
@@ -584,15 +616,18 @@ def pair_decide(*, actor: Membership, pair: MatchPair, decision: str) -> MatchPa
 def pair_undo(*, actor: Membership, pair: MatchPair) -> MatchPair:
     """Take a decision back (a person's or the automatic one): the pair waits for review, and any shared case
     it made ends."""
-    pair = MatchPair.objects.select_for_update().get(pk=pair.pk)
+    pair = MatchPair.objects.select_for_update().select_related("run__agreement").get(pk=pair.pk)
     if pair.decision == MatchPair.Decision.UNDECIDED:
         raise ValidationError("There is no decision on this pair to undo.")
     previous = pair.decision
     pair.decision = MatchPair.Decision.UNDECIDED
     pair.decided_by = actor.user
     pair.decided_at = timezone.now()
+    pair.carried_from = None
     pair.save()
-    _shared_case_end(pair, user=actor.user, reason="The decision was undone.")
+    _shared_case_settle(
+        pair.child_id, pair.run.agreement.partner_id, user=actor.user, reason="The decision was undone."
+    )
     audit_record(
         action=AuditAction.CHANGE,
         actor=actor,

@@ -25,7 +25,6 @@ from joinedup.sharing.access import (
     access_agreement,
     access_pair,
     access_run,
-    agreements_visible_to,
     audit_pairs_listed,
     audit_partner_view,
     sees_results,
@@ -33,6 +32,8 @@ from joinedup.sharing.access import (
 from joinedup.sharing.forms import AgreementForm, EncodedRunForm, EndForm, LeadForm, MatchRunForm, SignOffForm
 from joinedup.sharing.models import AGREEMENT_ROLES, FIELD_LABELS, MatchPair, MatchRun
 from joinedup.sharing.selectors import (
+    agreement_runs,
+    agreements_listed,
     next_to_review,
     pair_comparison,
     partner_practitioners,
@@ -71,7 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def agreements(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     return render(
-        request, "sharing/agreements.html", {"agreements": agreements_visible_to(actor), "today": timezone.localdate()}
+        request, "sharing/agreements.html", {"agreements": agreements_listed(actor), "today": timezone.localdate()}
     )
 
 
@@ -114,7 +115,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     agreement = access_agreement(actor, pk)
     may_see = sees_results(actor, agreement)
-    runs = agreement.runs.select_related("started_by") if may_see else MatchRun.objects.none()
+    runs = agreement_runs(agreement) if may_see else MatchRun.objects.none()
     return render(
         request,
         "sharing/agreement_detail.html",
