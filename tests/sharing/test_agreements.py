@@ -46,7 +46,11 @@ def test_an_agreement_is_in_force_only_once_signed_off_and_within_its_dates(worl
     assert agreement.created_by == lead.user
     assert not agreement.is_active()
     assert agreement.refusal() == "The agreement with Brent Early Help has not been signed off."
-    agreement_sign_off(actor=lead, agreement=agreement, name="Dana Officer", role="Data protection officer")
+    # Whoever set the terms does not record their sign-off: someone else checks them.
+    with pytest.raises(ValidationError, match="someone else records their sign-off"):
+        agreement_sign_off(actor=lead, agreement=agreement, name="Dana Officer", role="Data protection officer")
+    manager = world.members[Role.TEAM_MANAGER]
+    agreement_sign_off(actor=manager, agreement=agreement, name="Dana Officer", role="Data protection officer")
     assert agreement.is_active()
     assert agreement.status() == "In force"
     assert not agreement.is_active(on=TODAY - dt.timedelta(days=1))
@@ -76,6 +80,8 @@ def test_a_match_needs_the_partner_to_send_names_and_dates_of_birth_and_nothing_
 def test_changing_the_terms_withdraws_the_sign_off(sharing: Sharing) -> None:
     agreement = agreement_update(actor=sharing.data_lead, agreement=sharing.agreement, title=sharing.agreement.title)
     assert agreement.is_signed_off  # nothing changed
+    agreement = agreement_update(actor=sharing.data_lead, agreement=agreement, title="Shared cases, renamed")
+    assert agreement.is_signed_off  # a new title changes no term of the sharing
     agreement = agreement_update(
         actor=sharing.data_lead, agreement=agreement, fields_we_receive=[*agreement.fields_we_receive, "upn"]
     )
@@ -120,7 +126,10 @@ def test_the_pages_add_sign_off_and_list_an_agreement(world: World) -> None:
     page = client.get(saved["Location"]).text
     assert "Awaiting sign-off" in page
     assert "Safeguarding and promoting children&#x27;s welfare" in page
-    client.post(f"/sharing/agreements/{agreement.pk}/sign-off/", {"name": "Dana Officer", "role": "DPO"})
+    own = client.post(f"/sharing/agreements/{agreement.pk}/sign-off/", {"name": "Dana Officer", "role": "DPO"})
+    assert "someone else records their sign-off" in own.text
+    lead = world.client_for(Role.DATA_LEAD)
+    lead.post(f"/sharing/agreements/{agreement.pk}/sign-off/", {"name": "Dana Officer", "role": "DPO"})
     listing = client.get("/sharing/agreements/").text
     assert "Early Help shared cases" in listing
     assert "In force" in listing

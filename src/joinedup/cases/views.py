@@ -47,6 +47,7 @@ from joinedup.cases.services import (
 from joinedup.core.access import actor_of, roles_required
 from joinedup.identification.access import schools_visible
 from joinedup.identification.models import CohortEntry
+from joinedup.sharing.models import AGREEMENT_ROLES
 
 
 @roles_required(*CHILD_ROLES)
@@ -72,6 +73,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "enrolments": record_enrolments(child),
             "consents": consents_described(child),
             "works_case": request.actor.role in CASE_WORKERS,  # type: ignore[attr-defined]
+            # Those who work the case, and those who decide the matches that make shared cases.
+            "sees_shared_cases": request.actor.role in CASE_WORKERS | AGREEMENT_ROLES,  # type: ignore[attr-defined]
             "engagement": engagement(child),
             "today": date.today(),
         },

@@ -14,11 +14,12 @@ from __future__ import annotations
 import random
 import tempfile
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
+from django.utils import timezone
 
 from joinedup.accounts.models import Membership, Role
 from joinedup.linkage import COLUMNS, VARIANTS, paired_lists
@@ -109,7 +110,20 @@ def _agreement(lead: Membership, professional: Membership, as_of: date) -> DataS
         review_on=as_of + timedelta(days=240),
         expires_on=as_of + timedelta(days=610),
     )
-    return agreement_sign_off(actor=lead, agreement=agreement, name="Priya Natarajan", role="Head of Early Help")
+    # Someone other than whoever set the terms records the sign-off: the borough's team manager.
+    manager = Membership.objects.filter(
+        role=Role.TEAM_MANAGER, area_id=lead.area_id, organisation_id=lead.organisation_id, is_active=True
+    ).first()
+    if manager is None:
+        raise RuntimeError(f"The demo has no team manager in {lead.area} to record the sign-off.")
+    agreement = agreement_sign_off(
+        actor=manager, agreement=agreement, name="Priya Natarajan", role="Head of Early Help"
+    )
+    # Signed off the week before it started, as the borough's agreements were.
+    signed = timezone.make_aware(datetime.combine(agreement.starts_on - timedelta(days=7), time(10)))
+    DataSharingAgreement.objects.filter(pk=agreement.pk).update(signed_off_at=signed)
+    agreement.signed_off_at = signed
+    return agreement
 
 
 @dataclass(frozen=True)

@@ -221,7 +221,7 @@ def _encode(options: Namespace) -> None:
     except OSError as error:
         raise Refused(f"Cannot write {out}: {error.strerror}.") from None
     print(f"Wrote {out}: {people.rows} children, encoded; no name, date or address.")
-    print(f"Encoded with the key whose fingerprint is {fingerprint}: the partner's must be the same.")
+    print(f"The key's fingerprint, to compare with the partner's: {fingerprint}")
 
 
 def _match_encoded(options: Namespace) -> None:
@@ -320,9 +320,7 @@ def _folder_check(path: Path) -> None:
     """Refuse an output whose folder does not exist, before any work: a typo should not make folders."""
     folder = path.parent
     if not folder.is_dir():
-        raise Refused(
-            f"Cannot write {path}: there is no folder {folder}. Check the path, or make the folder first."
-        )
+        raise Refused(f"Cannot write {path}: there is no folder {folder}. Check the path, or make the folder first.")
 
 
 def _progress(step: str, share: float) -> None:

@@ -83,6 +83,14 @@ class DataSharingAgreement(TrackedModel):
     starts_on = models.DateField()
     review_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField()
+    terms_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who last set the terms: someone else records their sign-off.",
+    )
     signed_off_name = models.CharField(max_length=200, blank=True)
     signed_off_role = models.CharField(max_length=200, blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)

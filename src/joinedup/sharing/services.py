@@ -44,7 +44,7 @@ from joinedup.sharing.models import FIELD_LABELS, DataSharingAgreement, MatchPai
 Progress = Callable[[int, int | None], None]
 logger = logging.getLogger(__name__)
 
-# The terms of an agreement: changing any of them withdraws its sign-off.
+# The terms of an agreement: changing any of them but the title withdraws its sign-off.
 AGREEMENT_TERMS = (
     "partner",
     "title",
@@ -101,6 +101,7 @@ def agreement_create(
         starts_on=starts_on,
         review_on=review_on,
         expires_on=expires_on,
+        terms_set_by=actor.user,
         created_by=actor.user,
         modified_by=actor.user,
     )
@@ -128,7 +129,8 @@ def agreement_update(*, actor: Membership, agreement: DataSharingAgreement, **te
         )
     for name in changed:
         setattr(agreement, name, terms[name])
-    if changed and agreement.is_signed_off:
+    if set(changed) - {"title"}:
+        agreement.terms_set_by = actor.user
         agreement.signed_off_at = None
         agreement.signed_off_name = agreement.signed_off_role = ""
     agreement.modified_by = actor.user
@@ -158,6 +160,11 @@ def agreement_sign_off(
         errors["role"] = "Enter their role, such as Data protection officer."
     if errors:
         raise ValidationError(errors)
+    if agreement.terms_set_by_id == actor.user_id:
+        raise ValidationError(
+            "You set these terms, so someone else records their sign-off: another data lead or team manager "
+            "checks the terms against the signed agreement."
+        )
     agreement.signed_off_name = name.strip()
     agreement.signed_off_role = role.strip()
     agreement.signed_off_at = timezone.now()

@@ -271,6 +271,7 @@ def pair_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         if decision == "undo":
             pair_undo(actor=actor, pair=pair)
             messages.success(request, "Decision undone: the pair waits for review again.")
+            return redirect("sharing:pair", pk=pair.pk)
         else:
             pair = pair_decide(actor=actor, pair=pair, decision=decision)
             if pair.decision == MatchPair.Decision.CONFIRMED:
