@@ -46,12 +46,13 @@ def done(*args: str) -> str:
 
 
 def refused(*args: str, code: int = 1) -> str:
-    """The one line a refused command printed on stderr."""
+    """The one line saying why a refused command stopped: the last on stderr, after any progress."""
     ran = run(*args)
     assert ran.code == code, ran.out + ran.err
     assert ran.out == ""
-    assert len(ran.err.splitlines()) == 1, ran.err
-    return ran.err
+    reason = ran.err.splitlines()[-1]
+    assert reason.startswith("joinedup link "), ran.err
+    return reason
 
 
 def fingerprint(printed: str) -> str:

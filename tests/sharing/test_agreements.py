@@ -144,3 +144,15 @@ def test_the_partner_cannot_change_once_their_lists_have_been_matched(sharing: S
     sharing.agreement.refresh_from_db()
     assert sharing.agreement.partner == sharing.partner
     assert sharing.agreement.is_signed_off
+
+
+def test_ending_an_agreement_deletes_what_the_partner_sent_about_each_child(sharing: Sharing) -> None:
+    run = sharing.run()
+    pair = run.pairs.get(partner_record_id="P006")
+    assert pair.partner_details["forenames"] == "Will"
+    agreement_end(actor=sharing.data_lead, agreement=sharing.agreement, reason="The service was recommissioned.")
+    pair.refresh_from_db()
+    assert pair.partner_details == {}
+    page = sharing.world.client_for(Role.DATA_LEAD).get(f"/sharing/pairs/{pair.pk}/").text
+    assert "Deleted when the agreement ended" in page
+    assert "Will" not in page.replace("William", "")

@@ -111,6 +111,13 @@ def test_the_lead_practitioner_is_a_member_of_the_partner_or_a_name(sharing: Sha
     client.post(f"/sharing/pairs/{pair.pk}/lead/", {"membership": stranger.pk})
     case.refresh_from_db()
     assert case.lead_name == "Sam Carter"
+    # Both a member and a typed name: which one was meant is not guessed.
+    both = client.post(
+        f"/sharing/pairs/{pair.pk}/lead/", {"membership": professional.pk, "name": "Jo Bloggs"}, follow=True
+    )
+    assert "type their name, not both" in both.text
+    case.refresh_from_db()
+    assert case.lead_name == "Sam Carter"
 
 
 def test_undoing_a_newer_run_s_pair_leaves_the_child_shared_on_the_earlier_confirmed_pair(sharing: Sharing) -> None:

@@ -227,3 +227,11 @@ class LeadForm(GovukForm):
         field: Any = self.fields["membership"]
         field.queryset = memberships
         field.label_from_instance = lambda membership: membership.user.full_name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("membership") and (data.get("name", "").strip() or data.get("email", "").strip()):
+            self.add_error(
+                "name", "Choose the lead practitioner on Joinedup or type their name, not both: clear one of them."
+            )
+        return data

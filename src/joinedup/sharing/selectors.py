@@ -154,8 +154,10 @@ def pair_comparison(pair: MatchPair) -> list[ComparedField]:
     and whether the two differ (said in words on the page, not by colour alone)."""
     ours = _ours(pair.child)
     if pair.run.kind == MatchRun.Kind.ENCODED:
-        return _encoded_comparison(pair, ours)
+        return _levels_only(pair, ours, ENCODED_VALUE)
     theirs = pair.partner_details
+    if not theirs:
+        return _levels_only(pair, ours, DELETED_VALUE)
     rows = []
     for column, label in FIELD_LABELS.items():
         if column == "record_id" or column not in theirs:
@@ -174,16 +176,18 @@ def pair_comparison(pair: MatchPair) -> list[ComparedField]:
 
 #: What the page shows for a partner's value the matcher saw only as an encoding.
 ENCODED_VALUE = "Encoded, not seen"
+#: What it shows once the partner's details were deleted, when the agreement ended.
+DELETED_VALUE = "Deleted when the agreement ended"
 
 
-def _encoded_comparison(pair: MatchPair, ours: dict[str, str]) -> list[ComparedField]:
-    """An encoded list's record has no values to show: each field says only how it compared."""
+def _levels_only(pair: MatchPair, ours: dict[str, str], theirs: str) -> list[ComparedField]:
+    """A record with no values to show (encoded, or deleted): each field says only how it compared."""
     rows = []
     for column, label in FIELD_LABELS.items():
         level = pair.levels.get(LEVEL_OF_COLUMN.get(column, ""), "")
         if column == "record_id" or not level:
             continue
-        rows.append(ComparedField(label, ours[column], ENCODED_VALUE, level, _differs(level)))
+        rows.append(ComparedField(label, ours[column], theirs, level, _differs(level)))
     return rows
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from joinedup.accounts.models import Membership, Organisation
 from joinedup.audit.models import AuditAction
-from joinedup.audit.services import audit_record
+from joinedup.audit.services import audit_record, audit_record_many
 from joinedup.cases.access import Purpose
 from joinedup.cases.models import Child
 from joinedup.linkage import (
@@ -192,16 +192,17 @@ def agreement_end(*, actor: Membership, agreement: DataSharingAgreement, reason:
     SharedCase.objects.filter(pk__in=[case.pk for case in ending]).update(
         ended_at=now, ended_reason="The agreement ended.", modified_by=actor.user, modified_at=now
     )
-    for case in ending:
-        audit_record(
-            action=AuditAction.CHANGE,
-            actor=actor,
-            record_type="sharing.shared_case",
-            record_id=case.pk,
-            child_id=case.child_id,
-            purpose=Purpose.DATA_MANAGEMENT,
-            detail={"ended": "The agreement ended."},
-        )
+    audit_record_many(
+        action=AuditAction.CHANGE,
+        actor=actor,
+        record_type="sharing.shared_case",
+        records=[(case.pk, case.child_id) for case in ending],
+        purpose=Purpose.DATA_MANAGEMENT,
+        detail={"ended": "The agreement ended."},
+    )
+    # What the partner sent us about each child is kept only while the agreement is in force; the pairs
+    # keep how each field compared, for the record of what was decided.
+    MatchPair.objects.filter(run__agreement=agreement).update(partner_details={})
     audit_record(action=AuditAction.CHANGE, actor=actor, record_type="sharing.agreement", record_id=agreement.pk)
     return agreement
 
