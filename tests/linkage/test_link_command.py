@@ -51,7 +51,7 @@ def refused(*args: str, code: int = 1) -> str:
     assert ran.code == code, ran.out + ran.err
     assert ran.out == ""
     reason = ran.err.splitlines()[-1]
-    assert reason.startswith("joinedup link "), ran.err
+    assert reason.startswith("joinedup link"), ran.err
     return reason
 
 

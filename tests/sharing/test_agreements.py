@@ -156,3 +156,25 @@ def test_ending_an_agreement_deletes_what_the_partner_sent_about_each_child(shar
     page = sharing.world.client_for(Role.DATA_LEAD).get(f"/sharing/pairs/{pair.pk}/").text
     assert "Deleted when the agreement ended" in page
     assert "Will" not in page.replace("William", "")
+
+
+def test_the_agreement_form_says_what_each_field_needs_in_words(world: World) -> None:
+    client = world.client_for(Role.DATA_LEAD)
+    partner = world.members[Role.PARTNER_PROFESSIONAL].organisation
+    form = {
+        "partner": partner.pk,
+        "title": "Early Help shared cases",
+        "purpose": "To find the children both of us support.",
+        "lawful_basis": "public_task",
+        "fields_we_receive": ["record_id", "forenames", "surname", "date_of_birth"],
+        "run_roles": ["data_lead"],
+        "result_roles": ["data_lead"],
+        "expires_on": (TODAY + dt.timedelta(days=90)).strftime("%d/%m/%Y"),
+    }
+    page = client.post("/sharing/agreements/new/", form).text
+    assert "Enter the day the agreement starts." in page
+    form["starts_on"] = TODAY.strftime("%d/%m/%Y")
+    page = client.post("/sharing/agreements/new/", form).text
+    assert "A match compares our children&#x27;s first names, surname, date of birth" in page
+    assert "cannot be blank" not in page
+    assert not DataSharingAgreement.objects.exists()

@@ -17,13 +17,14 @@ LIST_SUFFIXES = (".csv", ".xlsx", ".parquet")
 MAPPING_SUFFIXES = (".toml", ".json")
 
 
-def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+def _date_field(label: str, required: str = "") -> forms.DateField:
+    """A date; ``required`` is the message when it is left empty (an empty message: it may be left empty)."""
     return forms.DateField(
         label=label,
-        required=required,
+        required=bool(required),
         input_formats=DATE_INPUT_FORMATS,
-        help_text=help_text or "For example, 27/3/2026",
-        error_messages={"invalid": DATE_FORMAT_ERROR, "required": f"Enter the date: {label.lower()}"},
+        help_text="For example, 27/3/2026",
+        error_messages={"invalid": DATE_FORMAT_ERROR, "required": required},
     )
 
 
@@ -75,9 +76,9 @@ class AgreementForm(GovukForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose who may see and decide the results."},
     )
-    starts_on = _date_field("Starts on")
-    review_on = _date_field("Review by", required=False)
-    expires_on = _date_field("Expires on")
+    starts_on = _date_field("Starts on", "Enter the day the agreement starts.")
+    review_on = _date_field("Review by")
+    expires_on = _date_field("Expires on", "Enter the day the agreement expires.")
 
     def __init__(self, *args: Any, partners: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

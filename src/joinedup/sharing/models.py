@@ -76,10 +76,13 @@ class DataSharingAgreement(TrackedModel):
     title = models.CharField(max_length=200)
     purpose = models.TextField(help_text="What the sharing is for, in words a family would understand.")
     lawful_basis = models.CharField(max_length=24, choices=LawfulBasis.choices)
-    fields_we_send = models.JSONField(default=list, help_text="Our fields the partner may receive.")
-    fields_we_receive = models.JSONField(default=list, help_text="The partner's fields we may receive.")
-    run_roles = models.JSONField(default=list, help_text="Roles of ours who may run a match.")
-    result_roles = models.JSONField(default=list, help_text="Roles of ours who may see and decide the results.")
+    # Blank as far as the field goes: clean() says what each must hold, in words.
+    fields_we_send = models.JSONField(default=list, blank=True, help_text="Our fields the partner may receive.")
+    fields_we_receive = models.JSONField(default=list, blank=True, help_text="The partner's fields we may receive.")
+    run_roles = models.JSONField(default=list, blank=True, help_text="Roles of ours who may run a match.")
+    result_roles = models.JSONField(
+        default=list, blank=True, help_text="Roles of ours who may see and decide the results."
+    )
     starts_on = models.DateField()
     review_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField()
@@ -114,6 +117,13 @@ class DataSharingAgreement(TrackedModel):
             if missing:
                 errors["fields_we_receive"] = (
                     f"A match needs the partner's {', '.join(missing).lower()}: include them in what we receive."
+                )
+        if not errors.get("fields_we_send"):
+            # Our record number is our own and never sent: the other required fields are compared.
+            missing = [FIELD_LABELS[c] for c in REQUIRED if c != "record_id" and c not in self.fields_we_send]
+            if missing:
+                errors["fields_we_send"] = (
+                    f"A match compares our children's {', '.join(missing).lower()}: include them in what we may send."
                 )
         roles = {role.value for role in AGREEMENT_ROLES}
         for name in ("run_roles", "result_roles"):
