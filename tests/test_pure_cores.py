@@ -35,3 +35,8 @@ def test_docstring_examples_hold(core: str, path: Path) -> None:
 @pytest.mark.parametrize("core", CORES, ids=[core.__name__ for core in CORES])
 def test_all_names_the_public_surface(core: ModuleType) -> None:
     assert all(hasattr(core, name) for name in core.__all__)
+
+
+def test_the_linkage_command_line_is_one_of_the_checked_modules() -> None:
+    """`joinedup link` runs with no Django settings, secret or database only while its module stays pure."""
+    assert ("joinedup.linkage", Path(joinedup.linkage.__file__ or "").parent / "cli.py") in MODULES

@@ -79,6 +79,10 @@ def test_xlsx_and_parquet_lists_read_the_same_as_csv(tmp_path: Path) -> None:
     assert people_read(tmp_path / "list.xlsx").table.to_pylist() == expected
     assert people_read(tmp_path / "l.parquet").table.to_pylist() == expected
     assert expected[0]["surname"] == "wojcik"
+    # Some spreadsheets save "CSV" with semicolons or tabs between the columns.
+    for delimiter, name in ((";", "semicolons.csv"), ("\t", "tabs.csv")):
+        other = write(tmp_path, "\n".join(delimiter.join(row) for row in rows) + "\n", name)
+        assert people_read(other).table.to_pylist() == expected
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from joinedup.accounts.models import Role
 from joinedup.core.models import Job
-from joinedup.linkage import encode, encoded_write, key_new, key_read, people_read
+from joinedup.linkage import encode, encoded_write, key_fingerprint, key_new, key_read, people_read
 from joinedup.sharing.models import MatchPair, MatchRun, SharedCase
 from joinedup.sharing.selectors import ENCODED_VALUE, pair_comparison
 from joinedup.sharing.services import encoded_run_create, match_run_execute
@@ -64,7 +64,11 @@ def test_a_list_encoded_with_another_key_is_refused_and_nothing_kept(sharing: Sh
         encoded_run_create(
             actor=sharing.data_lead, agreement=sharing.agreement, path=path, file_name=path.name, key=key_read(other)
         )
-    assert "key" in str(refused.value)
+    message = refused.value.message_dict["key_file"][0]
+    assert message.startswith(
+        f"{path.name} was encoded with another key (fingerprint {key_fingerprint(key_read(key_path))})"
+    )
+    assert f"than the key file you chose (fingerprint {key_fingerprint(key_read(other))})" in message
     assert not MatchRun.objects.exists()
     assert list(sharing.folder.glob("*.parquet")) == []
 

@@ -428,6 +428,11 @@ def _metadata_of(table: pa.Table) -> dict[str, str]:
     }
 
 
+def encoded_fingerprint(table: pa.Table) -> str:
+    """The fingerprint of the key an encoded list was made with ("" if it does not say)."""
+    return _metadata_of(table).get("key_fingerprint", "")
+
+
 def encoded_write(table: pa.Table, path: Path) -> None:
     """Write an encoded list (from ``encode``) to ``path`` as Parquet, with its format and key fingerprint."""
     _encoded_check(table, str(path))

@@ -231,14 +231,21 @@ def _xlsx(path: Path) -> Iterator[tuple[list[str], Iterator[list[str]]]]:
         raise ListError(str(error)) from None
 
 
-def _csv_header(path: Path) -> list[str]:
-    import pyarrow.csv as csv
-
+def _csv_delimiter(path: Path) -> str:
+    """What separates the file's columns: a comma, or the semicolon or tab some spreadsheets save with,
+    whichever its header row has most of."""
     with path.open("rb") as handle:
         first = handle.readline().decode("utf-8-sig").strip()
     if not first:
         raise ListError(f"{path.name} is empty: expected a header row naming the columns")
-    with csv.open_csv(path) as reader:
+    return max((",", ";", "\t"), key=first.count)
+
+
+def _csv_header(path: Path) -> list[str]:
+    import pyarrow.csv as csv
+
+    parse = csv.ParseOptions(delimiter=_csv_delimiter(path))
+    with csv.open_csv(path, parse_options=parse) as reader:
         return list(reader.schema.names)
 
 
@@ -259,7 +266,7 @@ def _read_file(path: Path, suffix: str) -> pa.Table:
     text = csv.ConvertOptions(
         column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
     )
-    return csv.read_csv(path, convert_options=text)
+    return csv.read_csv(path, parse_options=csv.ParseOptions(delimiter=_csv_delimiter(path)), convert_options=text)
 
 
 def _first_line(error: BaseException) -> str:
@@ -428,7 +435,8 @@ def _refuse_dates(dates: pa.ChunkedArray, unread: list[int], name: str) -> None:
     more = f"; and {len(unread) - _SHOWN} more" if len(unread) > _SHOWN else ""
     raise ListError(
         f"{name}: {len(unread)} date{'s' if len(unread) != 1 else ''} of birth {'are' if len(unread) != 1 else 'is'}"
-        f" not a date ({shown}{more}). Write them as 31/01/2015 or 2015-01-31, or leave the cell blank if unknown."
+        f" not a date ({shown}{more}). Write {'them' if len(unread) != 1 else 'it'} as 31/01/2015 or 2015-01-31,"
+        " or leave the cell blank if unknown."
     )
 
 

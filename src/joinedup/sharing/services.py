@@ -30,8 +30,10 @@ from joinedup.linkage import (
     clear_pair,
     encode,
     encoded_check_pair,
+    encoded_fingerprint,
     encoded_read,
     encoded_write,
+    key_fingerprint,
     match,
     match_encoded,
     people_clean,
@@ -312,6 +314,17 @@ def encoded_run_create(
         refused = _encoded_fields_refused(theirs, agreement)
         if refused:
             raise ValidationError({"file": refused})
+        theirs_made_with, chosen = encoded_fingerprint(theirs), key_fingerprint(key)
+        if theirs_made_with != chosen:
+            raise ValidationError(
+                {
+                    "key_file": (
+                        f"{file_name} was encoded with another key (fingerprint {theirs_made_with}) than the key file"
+                        f" you chose (fingerprint {chosen}). Choose this agreement's key file, or ask"
+                        f" {agreement.partner} to encode their list again with it."
+                    )
+                }
+            )
         ours = encode(people_clean(our_list(agreement), "our children").table, key)
         encoded_check_pair(ours, theirs)
         encoded_write(ours, ours_path)
