@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "joinedup.accounts.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "joinedup.core.middleware.NotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "joinedup.urls"

@@ -22,7 +22,7 @@ class Section:
     title: str
     url_name: str
     roles: frozenset[str]
-    summary: str = ""
+    summary: str
     coming: tuple[str, ...] = ()
 
     @property
@@ -34,9 +34,21 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("children", "Children", "cases:child_list", CHILD_ROLES),
+    Section(
+        "children",
+        "Children",
+        "cases:child_list",
+        CHILD_ROLES,
+        "Find any child whose record you may see in your role, by name.",
+    ),
     # A Link Worker's day starts here; a team manager's shows the team's caseloads.
-    Section("caseload", "Caseload", "cases:caseload", CASE_WORKERS),
+    Section(
+        "caseload",
+        "Caseload",
+        "cases:caseload",
+        CASE_WORKERS,
+        "The children you work with: who is due a contact or review, and a contact recorded in seconds.",
+    ),
     Section(
         "directory",
         "Directory",
@@ -88,8 +100,20 @@ SECTIONS: tuple[Section, ...] = (
             "Impact reports by borough, school and partner, with small numbers suppressed.",
         ),
     ),
-    Section("audit", "Audit log", "audit:search", frozenset({Role.ADMINISTRATOR})),
-    Section("manage", "Manage", "manage:organisations", frozenset({Role.ADMINISTRATOR})),
+    Section(
+        "audit",
+        "Audit log",
+        "audit:search",
+        frozenset({Role.ADMINISTRATOR}),
+        "Who saw or changed which record, when and why; and a check that nothing in the log was altered.",
+    ),
+    Section(
+        "manage",
+        "Manage",
+        "manage:organisations",
+        frozenset({Role.ADMINISTRATOR}),
+        "Organisations, the boroughs they work in, and the people and roles in each.",
+    ),
 )
 
 SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
