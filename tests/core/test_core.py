@@ -142,7 +142,7 @@ def test_every_page_costs_a_bounded_number_of_queries(
 def test_a_record_nobody_may_see_is_the_site_s_own_not_found_page_also_when_debugging(
     world: World, settings: object
 ) -> None:
-    settings.DEBUG = True  # type: ignore[attr-defined]
+    settings.DEBUG = True
     page = world.client_for(Role.LINK_WORKER).get("/children/999999/")
     assert page.status_code == 404
     assert "Records you cannot see look the same as records that do not exist." in page.text

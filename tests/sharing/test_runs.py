@@ -112,6 +112,20 @@ def test_a_file_that_cannot_be_read_is_refused_on_the_spot(sharing: Sharing) -> 
     assert not MatchRun.objects.exists()
 
 
+def test_a_date_of_birth_that_is_not_a_date_can_be_read_as_missing(sharing: Sharing) -> None:
+    rows = [row if not row.startswith("P001,") else "P001,Amelia,Thornton,31/02/2015,NW10 4AB" for row in THEIR_ROWS]
+    path = sharing.partner_file(*rows)
+    client = sharing.world.client_for(Role.DATA_LEAD)
+    url = f"/sharing/agreements/{sharing.agreement.pk}/match/"
+    with path.open("rb") as upload:
+        refused = client.post(url, {"file": upload, "auto_confirm_from": "0.99", "review_from": "0.5"})
+    assert "1 date of birth is not a date (row 4: ‘31/02/2015’)" in refused.text.replace("&#x27;", "'")
+    path = sharing.partner_file(*rows)
+    run = sharing.run(path, unreadable_dates_missing=True)
+    assert run.status == MatchRun.Status.FINISHED
+    assert run.pairs.filter(partner_record_id="P001").exists()  # found on the name and postcode alone
+
+
 def test_no_run_outside_an_agreement_in_force(sharing: Sharing) -> None:
     agreement = sharing.agreement
     agreement.starts_on = dt.date(2025, 3, 4)

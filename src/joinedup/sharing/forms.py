@@ -140,7 +140,13 @@ class MatchRunForm(_ThresholdsForm):
         required=False,
         help_text='A TOML or JSON file naming the file\'s column for each of ours, like surname = "Last name".',
     )
-    field_order = ["file", "mapping_file", "auto_confirm_from", "review_from"]
+    unreadable_dates_missing = forms.BooleanField(
+        label="Read a date of birth that is not a date as missing",
+        required=False,
+        help_text="Otherwise the list is refused and the rows are named, so they can be corrected. Either way "
+        "nothing else in the row is changed.",
+    )
+    field_order = ["file", "mapping_file", "unreadable_dates_missing", "auto_confirm_from", "review_from"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -232,6 +232,9 @@ class MatchRun(models.Model):
         max_length=500, blank=True, help_text="Blank once the run ends: the file is deleted."
     )
     mapping = models.JSONField(default=dict, blank=True, help_text="Our column name → the file's.")
+    unreadable_dates_missing = models.BooleanField(
+        default=False, help_text="A date of birth in the file that is not a date is read as missing, not refused."
+    )
     auto_confirm_from = models.FloatField(default=0.99)
     review_from = models.FloatField(default=0.5)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)

@@ -58,7 +58,7 @@ def agreements_listed(actor: Membership) -> list[AgreementRow]:
     """The agreements the actor sees, each with its pairs waiting for a person."""
     agreements = agreements_visible_to(actor).annotate(waiting=Count("runs__pairs", filter=_waiting("runs__pairs__")))
     return [
-        AgreementRow(agreement, agreement.waiting if sees_results(actor, agreement) else None)  # type: ignore[attr-defined]
+        AgreementRow(agreement, agreement.waiting if sees_results(actor, agreement) else None)
         for agreement in agreements
     ]
 

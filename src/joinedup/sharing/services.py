@@ -219,7 +219,7 @@ def _partner_list(run: MatchRun) -> tuple[PersonList, dict[str, dict[str, str]]]
     """
     path = Path(run.stored_path)
     raw = people_raw(path, mapping=run.mapping)
-    people = people_clean(raw, run.file_name)
+    people = people_clean(raw, run.file_name, unreadable_dates="missing" if run.unreadable_dates_missing else "refuse")
     allowed = list(run.agreement.fields_we_receive)
     details = {
         str(row["record_id"]): {column: str(row[column] or "") for column in allowed}
@@ -248,6 +248,7 @@ def match_run_create(
     mapping: Mapping[str, str | Sequence[str]] | None = None,
     auto_confirm_from: float = 0.99,
     review_from: float = 0.5,
+    unreadable_dates_missing: bool = False,
 ) -> MatchRun:
     """Check the partner's file and record a run of it, to be matched by ``match_run_execute``.
 
@@ -265,6 +266,7 @@ def match_run_create(
             file_name=file_name,
             stored_path=str(path),
             mapping=dict(mapping or {}),
+            unreadable_dates_missing=unreadable_dates_missing,
             auto_confirm_from=auto_confirm_from,
             review_from=review_from,
             started_by=actor.user,

@@ -200,7 +200,11 @@ def _run_new(request: HttpRequest, pk: int, form_class: type[GovukForm], templat
             if isinstance(form, EncodedRunForm):
                 run = encoded_run_create(**common, key=form.cleaned_data["key_file"])
             else:
-                run = match_run_create(**common, mapping=form.cleaned_data["mapping"])
+                run = match_run_create(
+                    **common,
+                    mapping=form.cleaned_data["mapping"],
+                    unreadable_dates_missing=form.cleaned_data["unreadable_dates_missing"],
+                )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
