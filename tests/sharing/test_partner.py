@@ -82,9 +82,15 @@ def test_the_child_record_and_caseload_show_the_shared_case(sharing: Sharing) ->
         '<span class="govuk-visually-hidden"> with</span> <span class="govuk-body-s">Brent Early Help</span>'
         in caseload
     )
-    # School staff see the child but not which agencies work with the family.
+    assert "Noah" in caseload
+    shared_only = worker.get("/children/caseload/", {"shared": "1"}).text
+    assert "Amelia" in shared_only
+    assert "Noah" not in shared_only
+    # School staff see the child but not which agencies work with the family; the data lead does.
     school = sharing.world.client_for(Role.SCHOOL_STAFF).get(f"/children/{amelia.pk}/").text
     assert "Also worked with by" not in school
+    data_lead = sharing.world.client_for(Role.DATA_LEAD).get(f"/children/{amelia.pk}/").text
+    assert "Also worked with by Brent Early Help" in data_lead
 
 
 def test_a_shared_case_from_another_agreement_is_kept_apart(sharing: Sharing) -> None:

@@ -29,6 +29,7 @@ from joinedup.cases.models import (
 from joinedup.core.domains import RISK_AREA_NEEDS, NeedDomain
 from joinedup.directory.models import Service
 from joinedup.rules.scoring import DOMAIN_NAMES
+from joinedup.sharing.models import shared_cases_in_force
 
 
 def child_list(actor: Membership, *, search: str = "") -> QuerySet[Child]:
@@ -110,6 +111,7 @@ def caseload(
     worker_id: int,
     stage: str = "",
     overdue_only: bool = False,
+    shared_only: bool = False,
     order: str = "name",
     enrolment_id: int | None = None,
     settings: CaseSettings | None = None,
@@ -132,6 +134,9 @@ def caseload(
         enrolments = enrolments.filter(stage=stage)
     if enrolment_id is not None:
         enrolments = enrolments.filter(pk=enrolment_id)
+    if shared_only:
+        # Children another agency also works with, under an agreement in force.
+        enrolments = enrolments.filter(child__in=shared_cases_in_force(today).values("child_id"))
     every = timedelta(days=settings.contact_every_days)
     review = timedelta(weeks=settings.review_every_weeks)
     rows = []

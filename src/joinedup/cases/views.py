@@ -255,8 +255,17 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
     stage = stage if stage in Enrolment.Stage.values else ""
     order = request.GET.get("order", "name")
     overdue_only = request.GET.get("overdue") == "1"
+    shared_only = request.GET.get("shared") == "1"
     settings = CaseSettings.for_area(actor.area_id)
-    rows = caseload(actor, worker_id=worker.pk, stage=stage, overdue_only=overdue_only, order=order, settings=settings)
+    rows = caseload(
+        actor,
+        worker_id=worker.pk,
+        stage=stage,
+        overdue_only=overdue_only,
+        shared_only=shared_only,
+        order=order,
+        settings=settings,
+    )
     return render(
         request,
         "cases/caseload.html",
@@ -266,6 +275,7 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
             "stage": stage,
             "order": order,
             "overdue_only": overdue_only,
+            "shared_only": shared_only,
             "stages": Enrolment.Stage.choices,
             "kinds": Contact.Kind.choices,
             "today": date.today(),

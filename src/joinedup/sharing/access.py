@@ -23,7 +23,7 @@ from joinedup.sharing.models import (
     MatchPair,
     MatchRun,
     SharedCase,
-    active_agreement_filter,
+    shared_cases_in_force,
 )
 
 PARTNER_ROLES = frozenset({Role.PARTNER_PROFESSIONAL})
@@ -128,22 +128,22 @@ def shared_cases_for_partner(actor: Membership) -> QuerySet[SharedCase]:
     under an agreement in force today, of children not archived. Nothing about any other child."""
     if not actor.is_active or actor.role not in PARTNER_ROLES:
         return SharedCase.objects.none()
-    return SharedCase.objects.filter(
+    return shared_cases_in_force(timezone.localdate()).filter(
         Q(partner_id=actor.organisation_id)
         & Q(agreement__partner_id=F("partner_id"))
         & Q(child__area_id=actor.area_id)
         & Q(agreement__area_id=actor.area_id)
-        & Q(ended_at__isnull=True)
         & Q(child__archived_at__isnull=True)
-        & active_agreement_filter(timezone.localdate(), "agreement__")
     )
 
 
 def shared_cases_of_child(child_id: int) -> QuerySet[SharedCase]:
     """The child's shared cases in force, for those who may already see the child (through ``access_child``)."""
-    return SharedCase.objects.filter(
-        Q(child_id=child_id) & Q(ended_at__isnull=True) & active_agreement_filter(timezone.localdate(), "agreement__")
-    ).select_related("partner", "agreement", "lead_membership__user")
+    return (
+        shared_cases_in_force(timezone.localdate())
+        .filter(child_id=child_id)
+        .select_related("partner", "agreement", "lead_membership__user")
+    )
 
 
 def audit_partner_view(actor: Membership, cases: list[SharedCase]) -> None:

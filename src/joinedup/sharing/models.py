@@ -365,3 +365,8 @@ class SharedCase(TrackedModel):
         if self.lead_membership_id:
             return self.lead_membership.user.full_name  # type: ignore[union-attr]
         return self.lead_name
+
+
+def shared_cases_in_force(on: date) -> models.QuerySet[SharedCase]:
+    """The shared cases not ended, under an agreement in force on ``on``: those anyone is shown."""
+    return SharedCase.objects.filter(active_agreement_filter(on, "agreement__"), ended_at__isnull=True)

@@ -9,7 +9,7 @@ from django import template
 from django.utils import timezone
 
 from joinedup.sharing.access import shared_cases_of_child
-from joinedup.sharing.models import SharedCase, active_agreement_filter
+from joinedup.sharing.models import SharedCase, shared_cases_in_force
 
 register = template.Library()
 
@@ -28,8 +28,8 @@ def shared_with(rows: Iterable[Any]) -> dict[int, str]:
         return {}
     partners: dict[int, list[str]] = {}
     cases = (
-        SharedCase.objects.filter(active_agreement_filter(timezone.localdate(), "agreement__"))
-        .filter(child_id__in=ids, ended_at__isnull=True)
+        shared_cases_in_force(timezone.localdate())
+        .filter(child_id__in=ids)
         .values_list("child_id", "partner__name")
         .order_by("partner__name")
     )
