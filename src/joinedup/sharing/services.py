@@ -510,39 +510,43 @@ def _pairs_save(run: MatchRun, pairs: list[dict[str, Any]], details: dict[str, d
         # a person looks at every pair where those do not agree, however high its score; and at
         # every pair from lists too short for the model to learn from.
         auto = probability >= run.auto_confirm_from and clear_pair(levels) and _long_enough(run)
-        before = earlier.get((child_id, str(pair["right_id"])))
+        record_id = str(pair["right_id"])
+        # Decided in an earlier run: the same decision stands, and nobody reviews the pair again.
+        before = earlier.get((child_id, record_id))
         if before is not None:
-            # Decided in an earlier run: the same decision stands, and nobody reviews the pair again.
-            MatchPair.objects.create(
-                run=run,
-                child_id=child_id,
-                partner_record_id=str(pair["right_id"]),
-                partner_details=details.get(str(pair["right_id"]), {}),
-                match_probability=probability,
-                match_weight=float(pair["match_weight"]),
-                levels=levels,
-                band=MatchPair.Band.REVIEW,
-                decision=before.decision,
-                decided_by_id=before.decided_by_id,
-                decided_at=before.decided_at,
-                carried_from=before,
+            band, decision, decided_by, decided_at = (
+                MatchPair.Band.REVIEW,
+                before.decision,
+                before.decided_by_id,
+                before.decided_at,
             )
-            _shared_case_settle(child_id, run.agreement.partner_id, user=None, reason="")
-            continue
+        elif auto:
+            band, decision, decided_by, decided_at = (
+                MatchPair.Band.AUTO,
+                MatchPair.Decision.CONFIRMED,
+                None,
+                timezone.now(),
+            )
+        else:
+            band, decision, decided_by, decided_at = MatchPair.Band.REVIEW, MatchPair.Decision.UNDECIDED, None, None
         saved = MatchPair.objects.create(
             run=run,
             child_id=child_id,
-            partner_record_id=str(pair["right_id"]),
-            partner_details=details.get(str(pair["right_id"]), {}),
+            partner_record_id=record_id,
+            partner_details=details.get(record_id, {}),
             match_probability=probability,
             match_weight=float(pair["match_weight"]),
             levels=levels,
-            band=MatchPair.Band.AUTO if auto else MatchPair.Band.REVIEW,
-            decision=MatchPair.Decision.CONFIRMED if auto else MatchPair.Decision.UNDECIDED,
-            decided_at=timezone.now() if auto else None,
+            band=band,
+            decision=decision,
+            decided_by_id=decided_by,
+            decided_at=decided_at,
+            carried_from=before,
         )
-        if auto:
-            _shared_case_settle(child_id, run.agreement.partner_id, user=None, reason="")
+        if decision == MatchPair.Decision.UNDECIDED:
+            continue
+        _shared_case_settle(child_id, run.agreement.partner_id, user=None, reason="Found not to be the same child.")
+        if decision == MatchPair.Decision.CONFIRMED:
             audit_record(
                 action=AuditAction.SHARE,
                 user=run.started_by,
@@ -550,7 +554,11 @@ def _pairs_save(run: MatchRun, pairs: list[dict[str, Any]], details: dict[str, d
                 record_id=saved.pk,
                 child_id=child_id,
                 purpose=Purpose.DATA_MANAGEMENT,
-                detail={"decision": "confirmed automatically", "partner": run.agreement.partner_id, "run": run.pk},
+                detail={
+                    "decision": "confirmed in an earlier run" if before else "confirmed automatically",
+                    "partner": run.agreement.partner_id,
+                    "run": run.pk,
+                },
             )
 
 
