@@ -75,7 +75,7 @@ def test_the_review_page_shows_both_records_side_by_side_and_says_what_differs(s
     client = sharing.world.client_for(Role.DATA_LEAD)
     queue = client.get(f"/sharing/runs/{run.pk}/").text
     assert "To review" in queue
-    assert "Confirmed automatically" in queue
+    assert "Decided: automatically, by a person, or in an earlier run" in queue
     page = client.get(f"/sharing/pairs/{pair.pk}/").text
     assert "William" in page
     assert "Will" in page

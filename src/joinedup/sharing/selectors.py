@@ -71,21 +71,19 @@ def agreement_runs(agreement: DataSharingAgreement) -> QuerySet[MatchRun]:
 @dataclass(frozen=True)
 class RunPairs:
     to_review: list[MatchPair]
-    auto: Page[MatchPair]
-    decided: list[MatchPair]
+    decided: Page[MatchPair]
 
     def listed(self) -> list[MatchPair]:
-        return [*self.to_review, *self.auto, *self.decided]
+        return [*self.to_review, *self.decided]
 
 
 def run_pairs(run: MatchRun, page_number: str | None) -> RunPairs:
-    """The run's pairs: all those to review and reviewed, and the automatic ones a page at a time."""
+    """The run's pairs: all those waiting for a person, and the decided ones (automatically, by a person,
+    or in an earlier run) a page at a time."""
     pairs = run.pairs.select_related("child__school", "decided_by").order_by("child__surname", "child__forenames", "pk")
-    review = pairs.filter(band=MatchPair.Band.REVIEW)
     return RunPairs(
-        to_review=list(review.filter(decision=MatchPair.Decision.UNDECIDED)),
-        auto=Paginator(pairs.filter(band=MatchPair.Band.AUTO), PAGE_ROWS).get_page(page_number),
-        decided=list(review.exclude(decision=MatchPair.Decision.UNDECIDED)),
+        to_review=list(pairs.filter(decision=MatchPair.Decision.UNDECIDED)),
+        decided=Paginator(pairs.exclude(decision=MatchPair.Decision.UNDECIDED), PAGE_ROWS).get_page(page_number),
     )
 
 

@@ -227,7 +227,6 @@ def _run_context(actor: Membership, run: MatchRun, page_number: str | None) -> d
     return {
         "run": run,
         "to_review": pairs.to_review,
-        "auto": pairs.auto,
         "decided": pairs.decided,
         "may_run": actor.role in run.agreement.run_roles,
     }
