@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError
 
 from joinedup.accounts.models import Role
 from joinedup.audit.models import AuditEvent
-from joinedup.sharing.models import DataSharingAgreement, SharedCase
+from joinedup.sharing.models import DataSharingAgreement, MatchPair, SharedCase
 from joinedup.sharing.services import (
     agreement_create,
     agreement_end,
     agreement_sign_off,
     agreement_update,
+    pair_decide,
+    pair_undo,
 )
 from tests.conftest import World
 from tests.factories import OrganisationFactory
@@ -148,11 +150,15 @@ def test_the_partner_cannot_change_once_their_lists_have_been_matched(sharing: S
 
 def test_ending_an_agreement_deletes_what_the_partner_sent_about_each_child(sharing: Sharing) -> None:
     run = sharing.run()
-    pair = run.pairs.get(partner_record_id="P006")
+    pair = pair_decide(actor=sharing.data_lead, pair=run.pairs.get(partner_record_id="P006"), decision="reject")
     assert pair.partner_details["forenames"] == "Will"
     agreement_end(actor=sharing.data_lead, agreement=sharing.agreement, reason="The service was recommissioned.")
     pair.refresh_from_db()
     assert pair.partner_details == {}
+    # The pairs nobody decided are not kept; the decided ones are the record, and can no longer change.
+    assert not run.pairs.filter(decision=MatchPair.Decision.UNDECIDED).exists()
+    with pytest.raises(ValidationError, match="has ended: the decisions on its lists stand"):
+        pair_undo(actor=sharing.data_lead, pair=pair)
     page = sharing.world.client_for(Role.DATA_LEAD).get(f"/sharing/pairs/{pair.pk}/").text
     assert "Deleted when the agreement ended" in page
     assert "Will" not in page.replace("William", "")

@@ -35,12 +35,18 @@ def test_confirm_reject_and_undo_a_pair(sharing: Sharing) -> None:
     assert case.ended_at is None  # the same shared case, started again
     assert SharedCase.objects.filter(child=pair.child).count() == 1
 
-    pair = pair_decide(actor=manager, pair=pair, decision="reject")
+    # A decision is changed by undoing it first: a page drawn before someone else decided cannot overturn it.
+    with pytest.raises(ValidationError, match="This pair was decided already"):
+        pair_decide(actor=manager, pair=pair, decision="reject")
+    undone = pair_undo(actor=manager, pair=pair)
+    page = sharing.world.client_for(Role.TEAM_MANAGER).get(f"/sharing/pairs/{pair.pk}/").text
+    assert "Decision: <strong>Not decided</strong> (a decision undone by " in page
+    pair = pair_decide(actor=manager, pair=undone, decision="reject")
     case.refresh_from_db()
     assert case.ended_at is not None
-    assert case.ended_reason == "Found not to be the same child."
+    assert case.ended_reason == "The decision was undone."
     events = AuditEvent.objects.filter(record_type="sharing.match_pair", record_id=str(pair.pk))
-    assert events.count() == 4
+    assert events.count() == 5
     assert set(events.values_list("child_id", flat=True)) == {pair.child_id}
 
 
@@ -134,10 +140,9 @@ def test_undoing_a_newer_run_s_pair_leaves_the_child_shared_on_the_earlier_confi
     assert case.pair == first.pairs.get(partner_record_id="P001")
     assert (case.run, case.partner_record_id) == (first, "P001")
 
-    pair_decide(actor=sharing.data_lead, pair=case.pair, decision="reject")  # now no confirmed pair is left
-    case.refresh_from_db()
-    assert case.ended_at is not None
-    assert case.ended_reason == "Found not to be the same child."
+    # The earlier run's pairs are the record of what was decided then: decisions are made on the newer list.
+    with pytest.raises(ValidationError, match=r"A newer list from Brent Early Help \(caseload-december.csv\)"):
+        pair_decide(actor=sharing.data_lead, pair=case.pair, decision="reject")
 
 
 def test_a_newer_list_keeps_the_decisions_already_made_on_the_same_records(sharing: Sharing) -> None:
@@ -155,12 +160,21 @@ def test_a_newer_list_keeps_the_decisions_already_made_on_the_same_records(shari
         set(second.pairs.filter(decision=MatchPair.Decision.UNDECIDED).values_list("partner_record_id", flat=True))
         == waiting
     )
+    # The newer list replaces the pairs still waiting on the earlier one: each waits in one place only.
+    assert not first.pairs.filter(decision=MatchPair.Decision.UNDECIDED).exists()
+    assert "It replaces 1 pair still waiting from their earlier lists." in second.message
     case = SharedCase.objects.get(child=confirmed.child)
     assert case.pair == carried
     assert SharedCase.objects.filter(partner=sharing.partner).count() == 6
+    client = sharing.world.client_for(Role.DATA_LEAD)
+    page = client.get(f"/sharing/pairs/{carried.pk}/").text
+    assert "Decision: <strong>Same child</strong> (decided in an earlier run, by " in page
+    old_page = client.get(f"/sharing/pairs/{confirmed.pk}/").text
+    assert "A newer list from Brent Early Help (caseload-december.csv) was matched on" in old_page
+    assert 'value="undo"' not in old_page
 
     # Found not to be the same child in the newer run: no earlier confirmation of that record keeps it shared.
-    pair_decide(actor=sharing.data_lead, pair=carried, decision="reject")
+    pair_decide(actor=sharing.data_lead, pair=pair_undo(actor=sharing.data_lead, pair=carried), decision="reject")
     case.refresh_from_db()
     assert case.ended_at is not None
     third = sharing.run(sharing.partner_file(name="caseload-january.csv"))

@@ -269,6 +269,35 @@ class MatchRun(models.Model):
     def is_finished(self) -> bool:
         return self.status in (self.Status.FINISHED, self.Status.FAILED)
 
+    def newer(self) -> MatchRun | None:
+        """The newest list from the same partner in the same borough matched after this one, if any: the
+        pairs are decided there (this run's are kept as the record of what was decided then)."""
+        return (
+            MatchRun.objects.filter(
+                agreement__partner_id=self.agreement.partner_id,
+                agreement__area_id=self.agreement.area_id,
+                status=self.Status.FINISHED,
+                started_at__gt=self.started_at,
+            )
+            .order_by("-started_at", "-pk")
+            .first()
+        )
+
+    def frozen(self) -> str:
+        """Why its pairs can no longer be decided or undone ("" when they can)."""
+        if self.agreement.ended_at is not None:
+            return (
+                f"The agreement with {self.agreement.partner} has ended: the decisions on its lists stand as the "
+                "record of what was shared."
+            )
+        newer = self.newer()
+        if newer is not None:
+            return (
+                f"A newer list from {self.agreement.partner} ({newer.file_name}) was matched on "
+                f"{_date(timezone.localdate(newer.started_at))}: decide on its pairs there."
+            )
+        return ""
+
 
 class MatchPair(models.Model):
     """A child of ours and a partner's record that a run found to be the same child, at or above its review

@@ -202,8 +202,10 @@ def agreement_end(*, actor: Membership, agreement: DataSharingAgreement, reason:
         purpose=Purpose.DATA_MANAGEMENT,
         detail={"ended": "The agreement ended."},
     )
-    # What the partner sent us about each child is kept only while the agreement is in force; the pairs
-    # keep how each field compared, for the record of what was decided.
+    # What the partner sent us about each child is kept only while the agreement is in force: the pairs
+    # nobody decided go, and the decided ones keep how each field compared, as the record of what was
+    # decided.
+    MatchPair.objects.filter(run__agreement=agreement, decision=MatchPair.Decision.UNDECIDED).delete()
     MatchPair.objects.filter(run__agreement=agreement).update(partner_details={})
     audit_record(action=AuditAction.CHANGE, actor=actor, record_type="sharing.agreement", record_id=agreement.pk)
     return agreement
@@ -430,6 +432,7 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
             run.our_rows = our_rows
             run.partner_rows = partner_rows
             _pairs_save(run, result.pairs.to_pylist(), details)
+            replaced = _earlier_waiting_replace(run)
             run.status = MatchRun.Status.FINISHED
             run.candidate_pairs = result.candidate_pairs
             run.settings_json = result.settings.to_dict()
@@ -443,6 +446,8 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
                 f"{_count(our_rows, 'child', 'children')}: "
                 f"{auto} confirmed automatically{earlier}, {waiting} to review."
             )
+            if replaced:
+                run.message += f" It replaces {_count(replaced, 'pair')} still waiting from their earlier lists."
             if not _long_enough(run):
                 run.message += (
                     f" Lists of fewer than {django_settings.JOINEDUP_AUTO_CONFIRM_FEWEST} children give the model"
@@ -562,6 +567,18 @@ def _pairs_save(run: MatchRun, pairs: list[dict[str, Any]], details: dict[str, d
             )
 
 
+def _earlier_waiting_replace(run: MatchRun) -> int:
+    """Delete the pairs still waiting from the partner's earlier lists: the newer list is the one to decide
+    on (its pairs of the same children and records wait there), and what nobody decided is not kept."""
+    replaced, _ = MatchPair.objects.filter(
+        run__agreement__partner_id=run.agreement.partner_id,
+        run__agreement__area_id=run.agreement.area_id,
+        run__started_at__lt=run.started_at,
+        decision=MatchPair.Decision.UNDECIDED,
+    ).delete()
+    return replaced
+
+
 def _shared_case_settle(child_id: int, partner_id: int, *, user: Any, reason: str) -> SharedCase | None:
     """Make the child's shared case with the partner follow the decisions on their pairs.
 
@@ -612,6 +629,12 @@ def _shared_case_settle(child_id: int, partner_id: int, *, user: Any, reason: st
 DECISIONS = {"confirm": MatchPair.Decision.CONFIRMED, "reject": MatchPair.Decision.REJECTED}
 
 
+def _may_decide(pair: MatchPair) -> None:
+    frozen = pair.run.frozen()
+    if frozen:
+        raise ValidationError(frozen)
+
+
 @transaction.atomic
 def pair_decide(*, actor: Membership, pair: MatchPair, decision: str) -> MatchPair:
     """Confirm a pair (same child: a shared case) or reject it (not the same child: ends its shared case).
@@ -621,6 +644,14 @@ def pair_decide(*, actor: Membership, pair: MatchPair, decision: str) -> MatchPa
     if decision not in DECISIONS:
         raise ValidationError({"decision": "Choose whether this is the same child."})
     pair = MatchPair.objects.select_for_update().select_related("run__agreement__partner").get(pk=pair.pk)
+    _may_decide(pair)
+    if pair.decision != MatchPair.Decision.UNDECIDED:
+        # Someone decided it since the page was drawn (another person, or another tab).
+        who = pair.decided_by.full_name if pair.decided_by else "automatically"
+        raise ValidationError(
+            f"This pair was decided already ({pair.get_decision_display().lower()}, {who}, "
+            f"{timezone.localtime(pair.decided_at):%-d %B %Y, %H:%M}): undo that decision first to change it."
+        )
     if decision == "confirm":
         agreement_check(pair.run.agreement)
     pair.decision = DECISIONS[decision]
@@ -647,7 +678,8 @@ def pair_decide(*, actor: Membership, pair: MatchPair, decision: str) -> MatchPa
 def pair_undo(*, actor: Membership, pair: MatchPair) -> MatchPair:
     """Take a decision back (a person's or the automatic one): the pair waits for review, and any shared case
     it made ends."""
-    pair = MatchPair.objects.select_for_update().select_related("run__agreement").get(pk=pair.pk)
+    pair = MatchPair.objects.select_for_update().select_related("run__agreement__partner").get(pk=pair.pk)
+    _may_decide(pair)
     if pair.decision == MatchPair.Decision.UNDECIDED:
         raise ValidationError("There is no decision on this pair to undo.")
     previous = pair.decision

@@ -229,6 +229,8 @@ def _run_context(actor: Membership, run: MatchRun, page_number: str | None) -> d
         "to_review": pairs.to_review,
         "decided": pairs.decided,
         "may_run": actor.role in run.agreement.run_roles,
+        "frozen": run.frozen(),
+        "newer": run.newer(),
     }
 
 
@@ -258,6 +260,8 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": pair_comparison(pair),
             "next_pair": next_to_review(pair),
             "refusal": pair.run.agreement.refusal(),
+            "frozen": pair.run.frozen(),
+            "newer": pair.run.newer(),
             "case": case,
             "lead_form": lead_form,
         },
