@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from joinedup.accounts.models import Role
 from joinedup.core.models import Job
 from joinedup.directory.models import DirectoryFeed, DirectoryImport, Service
+from joinedup.sharing.access import PARTNER_ROLES
 from tests.conftest import World
 from tests.factories import EnrolmentFactory
 
@@ -604,9 +605,7 @@ ROUTES: dict[str, Route] = {
     # Sharing: agreements are the programme's data lead's and team manager's in their borough; each agreement
     # says who may run a match (here the data lead) and see its results (here both). Partner professionals
     # see the children shared with their organisation.
-    "sharing:home": Route(
-        allowed=same_everywhere(frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER, Role.PARTNER_PROFESSIONAL}))
-    ),
+    "sharing:home": Route(allowed=same_everywhere(frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER, *PARTNER_ROLES}))),
     "sharing:agreements": Route(allowed=same_everywhere(MANAGERS)),
     "sharing:agreement_new": Route(allowed=same_everywhere(MANAGERS)),
     "sharing:agreement": Route(kwargs=sharing_kwargs("agreement"), allowed=only_own(MANAGERS)),
@@ -619,7 +618,7 @@ ROUTES: dict[str, Route] = {
     "sharing:pair": Route(kwargs=sharing_kwargs("pair"), allowed=only_own(MANAGERS)),
     "sharing:pair_decide": Route(method="post", kwargs=sharing_kwargs("pair"), allowed=only_own(MANAGERS)),
     "sharing:pair_lead": Route(method="post", kwargs=sharing_kwargs("pair"), allowed=only_own(MANAGERS)),
-    "sharing:shared_with_me": Route(allowed=same_everywhere(frozenset({Role.PARTNER_PROFESSIONAL}))),
+    "sharing:shared_with_me": Route(allowed=same_everywhere(PARTNER_ROLES)),
     "published_rules": Route(
         public=True, kwargs=lambda world, scope: {"ons_code": world.area.ons_code}, allowed=same_everywhere(ALL)
     ),

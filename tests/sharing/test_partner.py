@@ -55,8 +55,13 @@ def test_another_organisation_or_borough_sees_none_of_them(sharing: Sharing) -> 
     assert not shared_cases_for_partner(far).exists()
     assert shared_cases_for_partner(sharing.partner_professional).count() == 5
     # Other roles are refused the page.
-    for role in (Role.LINK_WORKER, Role.DATA_LEAD, Role.DELIVERY_PRACTITIONER, Role.SCHOOL_STAFF):
+    for role in (Role.LINK_WORKER, Role.DATA_LEAD, Role.COMMISSIONER):
         assert world.client_for(role).get("/sharing/shared-with-you/").status_code == 403
+    # A school's or a delivery partner's people see the page, with none of another organisation's children.
+    for role in (Role.SCHOOL_STAFF, Role.DELIVERY_PRACTITIONER):
+        page = world.client_for(role).get("/sharing/shared-with-you/")
+        assert page.status_code == 200
+        assert "Amelia Thornton" not in page.text
 
 
 def test_an_agreement_no_longer_in_force_shares_nothing(sharing: Sharing) -> None:

@@ -74,7 +74,15 @@ SECTIONS: tuple[Section, ...] = (
         "sharing",
         "Sharing",
         "sharing:home",
-        frozenset({Role.TEAM_MANAGER, Role.DATA_LEAD, Role.PARTNER_PROFESSIONAL}),
+        frozenset(
+            {
+                Role.TEAM_MANAGER,
+                Role.DATA_LEAD,
+                Role.PARTNER_PROFESSIONAL,
+                Role.SCHOOL_STAFF,
+                Role.DELIVERY_PRACTITIONER,
+            }
+        ),
         "Work with other agencies under data-sharing agreements, without duplicating their work.",
     ),
     Section(

@@ -26,7 +26,9 @@ from joinedup.sharing.models import (
     shared_cases_in_force,
 )
 
-PARTNER_ROLES = frozenset({Role.PARTNER_PROFESSIONAL})
+#: The partner's people who see the children shared with their organisation: whichever kind of organisation
+#: the agreement is with (an Early Help team, a school, a charity delivering services).
+PARTNER_ROLES = frozenset({Role.PARTNER_PROFESSIONAL, Role.SCHOOL_STAFF, Role.DELIVERY_PRACTITIONER})
 
 
 def agreements_filter(actor: Membership) -> Q:

@@ -134,6 +134,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_sign_off_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     agreement = access_agreement(actor, pk)
+    if agreement.ended_at is not None:
+        messages.error(request, "The agreement has ended: make a new one instead.")
+        return redirect("sharing:agreement", pk=agreement.pk)
     form = SignOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
