@@ -68,8 +68,10 @@ def test_an_agreement_no_longer_in_force_shares_nothing(sharing: Sharing) -> Non
     sharing.run()
     sharing.agreement.signed_off_at = None
     sharing.agreement.save()
-    assert "Amelia Thornton" not in shared_names(sharing)
-    assert "No children are shared with you." in shared_names(sharing)
+    page = shared_names(sharing)
+    assert "Amelia Thornton" not in page
+    assert "No children are shared with you." in page
+    assert "are not shown: the agreement with Brent Early Help has not been signed off." in page
 
 
 def test_the_child_record_and_caseload_show_the_shared_case(sharing: Sharing) -> None:
@@ -124,7 +126,7 @@ def test_the_partner_finds_a_child_by_name_a_page_at_a_time_and_only_the_shown_a
     monkeypatch.setattr(selectors, "PAGE_ROWS", 2)
     client = sharing.world.client_for(Role.PARTNER_PROFESSIONAL)
     seen = AuditEvent.objects.filter(purpose="shared_case").count()
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         first = client.get("/sharing/shared-with-you/").text
     assert "5 children." in first
     assert 'rel="next"' in first

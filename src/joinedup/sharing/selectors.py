@@ -222,6 +222,14 @@ def shared_child(case: SharedCase, today: date) -> SharedChild:
     )
 
 
+def agreements_paused_for_partner(actor: Membership) -> list[tuple[DataSharingAgreement, str]]:
+    """The partner's agreements not ended but not in force today, with why: their children are not shown."""
+    agreements = DataSharingAgreement.objects.filter(
+        partner_id=actor.organisation_id, area_id=actor.area_id, ended_at__isnull=True
+    ).select_related("organisation", "partner")
+    return [(agreement, agreement.refusal()) for agreement in agreements if agreement.refusal()]
+
+
 def shared_cases_page(actor: Membership, search: str, page_number: str | None) -> Page[SharedCase]:
     """A page of the partner's shared cases, those matching ``search`` when given: by their own record number,
     or by the child's name under agreements that let us send it (a name we may not send cannot be searched for)."""

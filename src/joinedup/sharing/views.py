@@ -34,6 +34,7 @@ from joinedup.sharing.models import AGREEMENT_ROLES, FIELD_LABELS, MatchPair, Ma
 from joinedup.sharing.selectors import (
     agreement_runs,
     agreements_listed,
+    agreements_paused_for_partner,
     next_to_review,
     pair_comparison,
     partner_practitioners,
@@ -343,5 +344,11 @@ def shared_with_me(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sharing/shared_with_me.html",
-        {"children": children, "page": page, "search": search, "query": query},
+        {
+            "children": children,
+            "page": page,
+            "search": search,
+            "query": query,
+            "paused": agreements_paused_for_partner(actor),
+        },
     )
