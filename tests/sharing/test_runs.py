@@ -27,8 +27,10 @@ def test_a_run_keeps_only_the_likely_pairs_with_only_the_agreed_fields(sharing: 
     path = sharing.partner_file()
     run = sharing.run(path)
     assert run.status == MatchRun.Status.FINISHED, run.message
-    assert (
-        run.message == "Matched 13 records of theirs against our 13 children: 5 confirmed automatically, 2 to review."
+    assert run.message == (
+        "Matched 13 records of theirs against our 13 children: 5 confirmed automatically, 2 to review."
+        # What reading their list found, said as the command line says it.
+        " 4 dates of birth could be read either way round (03/02/2015); read day first, as UK lists write them."
     )
     pairs = {pair.partner_record_id: pair for pair in run.pairs.select_related("child")}
     # The partner's children we do not know are not kept at all.
@@ -119,11 +121,13 @@ def test_a_date_of_birth_that_is_not_a_date_can_be_read_as_missing(sharing: Shar
     url = f"/sharing/agreements/{sharing.agreement.pk}/match/"
     with path.open("rb") as upload:
         refused = client.post(url, {"file": upload, "auto_confirm_from": "0.99", "review_from": "0.5"})
-    assert "1 date of birth is not a date (row 4: ‘31/02/2015’)" in refused.text.replace("&#x27;", "'")
+    assert "1 date of birth is not a date (row 4: ‘31/02/2015’)" in refused.text
+    assert "Or tick ‘Read a date of birth that is not a date as missing’" in refused.text
     path = sharing.partner_file(*rows)
     run = sharing.run(path, unreadable_dates_missing=True)
     assert run.status == MatchRun.Status.FINISHED
     assert run.pairs.filter(partner_record_id="P001").exists()  # found on the name and postcode alone
+    assert "1 date of birth is not a date and is treated as missing." in run.message
 
 
 def test_no_run_outside_an_agreement_in_force(sharing: Sharing) -> None:

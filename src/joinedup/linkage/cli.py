@@ -25,6 +25,7 @@ from joinedup.linkage import (
     MatchResult,
     MatchSettings,
     PersonList,
+    UnreadableDates,
     encode,
     encoded_read,
     encoded_write,
@@ -286,16 +287,17 @@ def _list(path: Path, mapping: Mapping[str, str | Sequence[str]], options: Names
     try:
         people = people_read(path, mapping=mapping, unreadable_dates=options.unreadable_dates)
     except ListError as error:
-        raise Refused(f"The list cannot be used: {error}{_hint(str(error), options, shared=shared)}") from None
+        raise Refused(f"The list cannot be used: {error}{_hint(error, options, shared=shared)}") from None
     print(f"{path.name}: {people.rows} children.", file=sys.stderr)
     for note in people.notes:
         print(f"  {note}", file=sys.stderr)
     return people
 
 
-def _hint(message: str, options: Namespace, *, shared: bool) -> str:
+def _hint(error: ListError, options: Namespace, *, shared: bool) -> str:
     """What to try next, for the mistakes people make most."""
-    if "of birth" in message and "not a date" in message and options.unreadable_dates == "refuse":
+    message = str(error)
+    if isinstance(error, UnreadableDates):
         return " Or run again with --unreadable-dates missing to read such dates as missing."
     if "bf_" in message:
         return " This looks like an encoded list: match encoded lists with `joinedup link match-encoded`."

@@ -91,6 +91,11 @@ class ListError(ValueError):
     """A person list cannot be used; the message names the file, the rows and what to do."""
 
 
+class UnreadableDates(ListError):
+    """Dates of birth that are not dates, refused (``unreadable_dates="refuse"``): reading them as missing
+    is the other choice."""
+
+
 @dataclass(frozen=True, slots=True)
 class PersonList:
     """A cleaned list (``CLEAN_COLUMNS``) and notes for the person who supplied it."""
@@ -433,7 +438,7 @@ def _refuse_dates(dates: pa.ChunkedArray, unread: list[int], name: str) -> None:
     texts = dates.take(unread[:_SHOWN]).to_pylist()
     shown = "; ".join(f"row {index + 2}: ‘{text}’" for index, text in zip(unread, texts, strict=False))
     more = f"; and {len(unread) - _SHOWN} more" if len(unread) > _SHOWN else ""
-    raise ListError(
+    raise UnreadableDates(
         f"{name}: {len(unread)} date{'s' if len(unread) != 1 else ''} of birth {'are' if len(unread) != 1 else 'is'}"
         f" not a date ({shown}{more}). Write {'them' if len(unread) != 1 else 'it'} as 31/01/2015 or 2015-01-31,"
         " or leave the cell blank if unknown."

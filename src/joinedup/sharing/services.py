@@ -27,6 +27,7 @@ from joinedup.linkage import (
     MatchResult,
     MatchSettings,
     PersonList,
+    UnreadableDates,
     clear_pair,
     encode,
     encoded_check_pair,
@@ -276,6 +277,11 @@ def match_run_create(
         run.full_clean()
         # Read it now, so a file that cannot be matched is refused on the page, not later in the worker.
         _partner_list(run)
+    except UnreadableDates as error:
+        _delete_file(str(path))
+        raise ValidationError(
+            {"file": f"{error} Or tick ‘Read a date of birth that is not a date as missing’ and upload it again."}
+        ) from None
     except ListError as error:
         _delete_file(str(path))
         raise ValidationError({"file": str(error)}) from None
@@ -396,8 +402,11 @@ def _ours_encoded_path(partner_path: Path | str) -> Path:
     return path.with_name(path.stem + ".ours.parquet")
 
 
-def _matched(run: MatchRun, settings: MatchSettings, progress: Any) -> tuple[MatchResult, int, int, dict[str, Any]]:
-    """The run's match: the pairs, the number of children each side, and the partner's details by record."""
+def _matched(
+    run: MatchRun, settings: MatchSettings, progress: Any
+) -> tuple[MatchResult, int, int, dict[str, Any], tuple[str, ...]]:
+    """The run's match: the pairs, the number of children each side, the partner's details by record, and
+    what reading their list found to say (dates read as missing, or either way round)."""
     if run.kind == MatchRun.Kind.ENCODED:
         ours_encoded, theirs_encoded = (
             encoded_read(_ours_encoded_path(run.stored_path)),
@@ -405,10 +414,10 @@ def _matched(run: MatchRun, settings: MatchSettings, progress: Any) -> tuple[Mat
         )
         result = match_encoded(ours_encoded, theirs_encoded, settings, progress=progress)
         # An encoded list holds nothing readable: the review shows how each field compared, no values.
-        return result, ours_encoded.num_rows, theirs_encoded.num_rows, {}
+        return result, ours_encoded.num_rows, theirs_encoded.num_rows, {}, ()
     ours = people_clean(our_list(run.agreement), "our children")
     theirs, details = _partner_list(run)
-    return match(ours, theirs, settings, progress=progress), ours.rows, theirs.rows, details
+    return match(ours, theirs, settings, progress=progress), ours.rows, theirs.rows, details, theirs.notes
 
 
 def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> MatchRun:
@@ -427,7 +436,7 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
     try:
         agreement_check(run.agreement)
         settings = MatchSettings(threshold=run.review_from, one_to_one=True)
-        result, our_rows, partner_rows, details = _matched(run, settings, step)
+        result, our_rows, partner_rows, details, notes = _matched(run, settings, step)
         with transaction.atomic():
             run.our_rows = our_rows
             run.partner_rows = partner_rows
@@ -448,6 +457,8 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
             )
             if replaced:
                 run.message += f" It replaces {_count(replaced, 'pair')} still waiting from their earlier lists."
+            for note in notes:
+                run.message += f" {note}"
             if not _long_enough(run):
                 run.message += (
                     f" Lists of fewer than {django_settings.JOINEDUP_AUTO_CONFIRM_FEWEST} children give the model"
