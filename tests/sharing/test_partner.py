@@ -93,6 +93,7 @@ def test_the_child_record_and_caseload_show_the_shared_case(sharing: Sharing) ->
     shared_only = worker.get("/children/caseload/", {"shared": "1"}).text
     assert "Amelia" in shared_only
     assert "Noah" not in shared_only
+    assert "1 child on the programme matches the choices below." in shared_only
     # School staff see the child but not which agencies work with the family; the data lead does.
     school = sharing.world.client_for(Role.SCHOOL_STAFF).get(f"/children/{amelia.pk}/").text
     assert "Also worked with by" not in school

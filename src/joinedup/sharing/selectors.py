@@ -156,20 +156,39 @@ def pair_comparison(pair: MatchPair) -> list[ComparedField]:
     theirs = pair.partner_details
     if not theirs:
         return _levels_only(pair, ours, DELETED_VALUE)
+    sent = set(pair.run.agreement.fields_we_send)
     rows = []
     for column, label in FIELD_LABELS.items():
         if column == "record_id" or column not in theirs:
             continue
-        mine, partner = ours[column], theirs.get(column, "")
+        mine, written = ours[column], theirs.get(column, "")
+        partner = _as_written(column, written)
+        if column not in sent:
+            # They send it, we may not: the matcher never saw ours, so the two were not compared.
+            rows.append(ComparedField(label, mine, partner, NOT_COMPARED, False))
+            continue
         level = pair.levels.get(LEVEL_OF_COLUMN.get(column, ""), "")
         if not mine or not partner:
             level = level or "missing"
         # The matcher's level says whether they agree: "HA09GT" and "HA0 9GT" are the same postcode.
         differs = (
-            _differs(level) if level else (bool(mine and partner) and not _same(column, pair.child, mine, partner))
+            _differs(level) if level else (bool(mine and written) and not _same(column, pair.child, mine, written))
         )
         rows.append(ComparedField(label, mine, partner, level, differs))
     return rows
+
+
+#: How a field compared when it is not in what we may send: the matcher had only theirs.
+NOT_COMPARED = "not compared: not in what we may send"
+
+
+def _as_written(column: str, value: str) -> str:
+    """The partner's value as the page shows ours: a date of birth as "9 June 2019" when it reads as a date."""
+    if column == "date_of_birth" and value:
+        read = date_read(value).value
+        if read is not None:
+            return f"{read.day} {read:%B %Y}"
+    return value
 
 
 #: What the page shows for a partner's value the matcher saw only as an encoding.
