@@ -72,7 +72,7 @@ def test_a_match_needs_the_partner_to_send_names_and_dates_of_birth_and_nothing_
     lead = world.members[Role.DATA_LEAD]
     with pytest.raises(ValidationError) as refused:
         agreement_create(actor=lead, **terms(world, fields_we_receive=["record_id", "surname"]))
-    assert "first names, date of birth" in str(refused.value.message_dict["fields_we_receive"])
+    assert "first names and date of birth: include them" in str(refused.value.message_dict["fields_we_receive"])
     with pytest.raises(ValidationError) as refused:
         agreement_create(actor=lead, **terms(world, expires_on=TODAY - dt.timedelta(days=1)))
     assert "expires_on" in refused.value.message_dict
@@ -119,7 +119,7 @@ def test_the_pages_add_sign_off_and_list_an_agreement(world: World) -> None:
     }
     refused = client.post("/sharing/agreements/new/", form)
     assert refused.status_code == 200
-    assert "A match needs the partner&#x27;s date of birth" in refused.text
+    assert "A match needs the partner&#x27;s date of birth: include it in what we receive." in refused.text
     assert not DataSharingAgreement.objects.exists()
     form["fields_we_receive"] = ["record_id", "forenames", "surname", "date_of_birth"]
     saved = client.post("/sharing/agreements/new/", form)
@@ -181,6 +181,7 @@ def test_the_agreement_form_says_what_each_field_needs_in_words(world: World) ->
     assert "Enter the day the agreement starts." in page
     form["starts_on"] = TODAY.strftime("%d/%m/%Y")
     page = client.post("/sharing/agreements/new/", form).text
-    assert "A match compares our children&#x27;s first names, surname, date of birth" in page
+    assert "A match compares our children&#x27;s first names, surname and date of birth: include them" in page
+    assert 'href="#id_fields_we_send_0"' in page  # the error summary links to the first box
     assert "cannot be blank" not in page
     assert not DataSharingAgreement.objects.exists()

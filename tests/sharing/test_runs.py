@@ -302,4 +302,11 @@ def test_a_review_threshold_above_the_automatic_one_is_refused_on_the_page(shari
         )
     assert page.status_code == 200
     assert "The review threshold must be above 0 and no higher than the automatic one" in page.text
+    with sharing.partner_file().open("rb") as upload:
+        page = client.post(
+            f"/sharing/agreements/{sharing.agreement.pk}/match/",
+            {"file": upload, "auto_confirm_from": "2", "review_from": ""},
+        )
+    assert "Enter the probability to confirm automatically from as a number from 0.01 to 1" in page.text
+    assert "Enter the probability to review from as a number from 0.01 to 1" in page.text
     assert not MatchRun.objects.exists()

@@ -107,6 +107,11 @@ class EndForm(GovukForm):
     )
 
 
+def _probability_errors(name: str) -> dict[str, str]:
+    between = f"Enter the probability to {name} as a number from 0.01 to 1, like 0.99"
+    return {"required": between, "invalid": between, "min_value": between, "max_value": between}
+
+
 class _ThresholdsForm(GovukForm):
     """The two thresholds every match run has: confirm automatically from, review from."""
 
@@ -115,6 +120,7 @@ class _ThresholdsForm(GovukForm):
         min_value=0.01,
         max_value=1,
         initial=0.99,
+        error_messages=_probability_errors("confirm automatically from"),
         help_text="A match probability from 0 to 1. Pairs at least this likely become shared cases at once.",
     )
     review_from = forms.FloatField(
@@ -122,6 +128,7 @@ class _ThresholdsForm(GovukForm):
         min_value=0.01,
         max_value=1,
         initial=0.5,
+        error_messages=_probability_errors("review from"),
         help_text="Pairs at least this likely wait for a person to decide; less likely pairs are not kept.",
     )
     # The two thresholds' order is MatchRun.clean's rule, said on the page through the service's errors.

@@ -43,6 +43,11 @@ AGREEMENT_ROLE_CHOICES = [(role.value, role.label) for role in sorted(AGREEMENT_
 PARTNER_SEES = ("forenames", "surname", "date_of_birth", "school")
 
 
+def _joined(labels: list[str]) -> str:
+    """Labels as a sentence lists them: "first names, surname and date of birth"."""
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
 def _date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -116,14 +121,16 @@ class DataSharingAgreement(TrackedModel):
             missing = [FIELD_LABELS[column] for column in REQUIRED if column not in self.fields_we_receive]
             if missing:
                 errors["fields_we_receive"] = (
-                    f"A match needs the partner's {', '.join(missing).lower()}: include them in what we receive."
+                    f"A match needs the partner's {_joined(missing).lower()}: include "
+                    f"{'it' if len(missing) == 1 else 'them'} in what we receive."
                 )
         if not errors.get("fields_we_send"):
             # Our record number is our own and never sent: the other required fields are compared.
             missing = [FIELD_LABELS[c] for c in REQUIRED if c != "record_id" and c not in self.fields_we_send]
             if missing:
                 errors["fields_we_send"] = (
-                    f"A match compares our children's {', '.join(missing).lower()}: include them in what we may send."
+                    f"A match compares our children's {_joined(missing).lower()}: include "
+                    f"{'it' if len(missing) == 1 else 'them'} in what we may send."
                 )
         roles = {role.value for role in AGREEMENT_ROLES}
         for name in ("run_roles", "result_roles"):
