@@ -140,7 +140,7 @@ def test_bad_input_is_refused_with_a_clear_reason_and_writes_nothing(
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name\n1,Ann\n", encoding="utf-8")
     out = tmp_path / "pairs.csv"
-    assert "has no ‘record_id’ or ‘forenames’ or ‘surname’ or ‘date_of_birth’" in refused(
+    assert "has no ‘record_id’, ‘forenames’, ‘surname’ or ‘date_of_birth’ column" in refused(
         "match", str(left), str(bad), "--out", str(out)
     )
     assert "does not exist" in refused("match", str(left), str(tmp_path / "missing.csv"), "--out", str(out))

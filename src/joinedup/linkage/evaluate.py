@@ -65,6 +65,8 @@ def pairs_read(path: str | Path) -> set[Pair]:
     import pyarrow.csv as csv
 
     path = Path(path)
+    if not path.is_file():
+        raise ListError(f"{path} does not exist: check the path and try again.")
     text = csv.ConvertOptions(column_types=dict.fromkeys(PAIR_COLUMNS, pa.string()))
     try:
         table = csv.read_csv(path, convert_options=text)
@@ -75,8 +77,9 @@ def pairs_read(path: str | Path) -> set[Pair]:
     missing = [column for column in PAIR_COLUMNS if column not in table.column_names]
     if missing:
         raise ListError(
-            f"{path.name} has no {' or '.join(missing)} column; a pairs file has left_id and right_id,"
-            f" its columns are: {', '.join(table.column_names) or '(none)'}"
+            f"{path.name} has no {' or '.join(missing)} column: pairs, and the true pairs to score them"
+            " against, have a left_id and a right_id column. Its columns are: "
+            f"{', '.join(table.column_names) or '(none)'}."
         )
     return pairs_from_table(table)
 

@@ -24,7 +24,7 @@ import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -288,12 +288,12 @@ def _standard_columns(table: pa.Table, mapping: Mapping[str, str | Sequence[str]
             if source not in present:
                 raise ListError(
                     f"{name} has no ‘{source}’ column, which the column mapping gives for {column};"
-                    f" its columns are: {header}"
+                    f" its columns are: {header}."
                 )
     missing = [source for column in REQUIRED for source in sources[column] if source not in present]
     if missing:
         raise ListError(
-            f"{name} has no {' or '.join(f'‘{source}’' for source in missing)} column; its columns are: {header}."
+            f"{name} has no {_either(f'‘{source}’' for source in missing)} column; its columns are: {header}."
             " Name the file's columns in a column mapping if they are called something else."
         )
     columns = {}
@@ -310,6 +310,12 @@ def _standard_columns(table: pa.Table, mapping: Mapping[str, str | Sequence[str]
 
 def _sources(mapped: str | Sequence[str]) -> list[str]:
     return [mapped] if isinstance(mapped, str) else list(mapped)
+
+
+def _either(names: Iterable[str]) -> str:
+    """Names as "has no a, b or c column" lists them."""
+    listed = list(names)
+    return listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} or {listed[-1]}"
 
 
 def _text(column: pa.ChunkedArray) -> pa.ChunkedArray:
