@@ -91,7 +91,10 @@ def test_xlsx_and_parquet_lists_read_the_same_as_csv(tmp_path: Path) -> None:
         ("record_id,forenames,surname\n1,A,B\n", "has no ‘date_of_birth’ column"),
         ("", "is empty"),
         ("record_id,forenames,surname,date_of_birth\n", "has a header row but no children"),
-        ("record_id,forenames,surname,date_of_birth\n,Ann,Lee,2015-01-01\n", "row 2 has no record_id"),
+        (
+            "record_id,forenames,surname,date_of_birth\n,Ann,Lee,2015-01-01\n",
+            "row 2 has no record number (record_id, or the column the mapping names for it)",
+        ),
         (
             "record_id,forenames,surname,date_of_birth\n1,Ann,Lee,2015-01-01\n1,Bo,Lee,2016-01-01\n",
             "record_id ‘1’ (rows 2, 3) is on more than one row; every child needs their own",

@@ -421,7 +421,8 @@ def _check_ids(ids: pa.ChunkedArray, name: str) -> None:
     blank = pc.indices_nonzero(pc.equal(ids, "")).to_pylist()
     if blank:
         raise ListError(
-            f"{name}: {_rows(blank)} {'has' if len(blank) == 1 else 'have'} no record_id; every child needs one"
+            f"{name}: {_rows(blank)} {'has' if len(blank) == 1 else 'have'} no record number (record_id, or the"
+            " column the mapping names for it); every child needs one"
         )
     counts = pc.value_counts(ids)
     repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values").to_pylist()
