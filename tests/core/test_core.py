@@ -147,3 +147,10 @@ def test_a_record_nobody_may_see_is_the_site_s_own_not_found_page_also_when_debu
     assert page.status_code == 404
     assert "Records you cannot see look the same as records that do not exist." in page.text
     assert "URLconf" not in page.text
+
+
+def test_an_address_that_only_takes_a_form_s_answer_says_so_when_opened(world: World) -> None:
+    page = world.client_for(Role.DATA_LEAD).get("/sharing/pairs/1/decide/")
+    assert page.status_code == 405
+    assert page["Allow"] == "POST"
+    assert "This page cannot be opened directly" in page.text

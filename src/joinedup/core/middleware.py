@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.defaults import page_not_found
 
 from joinedup.core.request_context import new_request_id, request_id_bound
@@ -25,13 +26,20 @@ class RequestIdMiddleware:
 class NotFoundPageMiddleware:
     """A record that does not exist, or that the person may not see, gets the site's own "Page not found"
     page, also with ``DEBUG`` on (as in the demo): Django's debugging page would list every address of the
-    site beside it. An address that matches no page keeps Django's handling."""
+    site beside it. An address that matches no page keeps Django's handling. An address that only takes a
+    form's answer, opened as a page, says so instead of answering with an empty page."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            # An address that only takes a form's answer, opened as a page (a bookmark, a link copied).
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response["Allow"]
+            return page
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, Http404):
