@@ -14,7 +14,7 @@ from django.core.management import call_command
 from joinedup.accounts.models import Role
 from joinedup.core.models import Job
 from joinedup.sharing.models import MatchPair, MatchRun, SharedCase
-from joinedup.sharing.services import match_run_create, match_run_execute
+from joinedup.sharing.services import match_run_create, match_run_execute, pair_undo
 from tests.conftest import World
 from tests.factories import ChildFactory
 from tests.sharing.conftest import PARTNER_HEADER, THEIR_ROWS, Sharing, agreement_make, children_make, write
@@ -310,3 +310,25 @@ def test_a_review_threshold_above_the_automatic_one_is_refused_on_the_page(shari
     assert "Enter the probability to confirm automatically from as a number from 0.01 to 1" in page.text
     assert "Enter the probability to review from as a number from 0.01 to 1" in page.text
     assert not MatchRun.objects.exists()
+
+
+def test_keeping_a_run_s_pairs_takes_the_same_few_queries_however_many_there_are(
+    sharing: Sharing, django_assert_max_num_queries: Any
+) -> None:
+    # Seven pairs kept (five confirmed automatically, each a shared case and an audit event): the pairs, the
+    # shared cases and the audit are each written at once, not one at a time.
+    path = sharing.partner_file()
+    run = match_run_create(actor=sharing.data_lead, agreement=sharing.agreement, path=path, file_name=path.name)
+    with django_assert_max_num_queries(20):
+        run = match_run_execute(run=run)
+    assert run.pairs.count() == 7
+    assert SharedCase.objects.filter(partner=sharing.partner, ended_at__isnull=True).count() == 5
+
+
+def test_an_undone_automatic_confirmation_waits_for_a_person_like_any_other(sharing: Sharing) -> None:
+    run = sharing.run()
+    pair_undo(actor=sharing.data_lead, pair=run.pairs.get(partner_record_id="P001"))
+    client = sharing.world.client_for(Role.DATA_LEAD)
+    listed = client.get("/sharing/agreements/").text
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">3</td>' in listed
+    assert "3 pairs</dd>" in client.get(f"/sharing/runs/{run.pk}/").text

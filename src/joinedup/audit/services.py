@@ -74,17 +74,20 @@ def audit_record(
 def audit_record_many(
     *,
     action: AuditAction,
-    actor: Membership,
+    actor: Membership | None = None,
+    user: User | None = None,
     record_type: str,
     records: Sequence[tuple[object, int | None]],
     purpose: str = "",
     detail: dict[str, Any] | None = None,
 ) -> list[AuditEvent]:
     """Append one event per (record id, child id), all alike but for those: a list page naming many
-    children. One lock of the chain head and one insert, however many children the page shows."""
+    children, or a background job's work. One lock of the chain head and one insert, however many.
+    ``actor`` and ``user`` as for ``audit_record``."""
     if not records:
         return []
-    user = actor.user
+    if actor is not None:
+        user = actor.user
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().get(pk=1)
         seq, previous = head.seq, head.hash
@@ -96,10 +99,10 @@ def audit_record_many(
                 seq=seq,
                 occurred_at=now,
                 user=user,
-                actor_email=user.email,
-                organisation_id=actor.organisation_id,
-                area_id=actor.area_id,
-                role=actor.role,
+                actor_email=user.email if user is not None else "",
+                organisation_id=actor.organisation_id if actor is not None else None,
+                area_id=actor.area_id if actor is not None else None,
+                role=actor.role if actor is not None else "",
                 action=action,
                 record_type=record_type,
                 record_id=str(record_id),

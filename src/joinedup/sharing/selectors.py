@@ -43,8 +43,9 @@ def partners_for(actor: Membership) -> QuerySet[Organisation]:
 
 
 def _waiting(prefix: str) -> Q:
-    """Pairs waiting for a person, as a filter (``prefix`` for related pairs, like "pairs__")."""
-    return Q(**{f"{prefix}band": MatchPair.Band.REVIEW, f"{prefix}decision": MatchPair.Decision.UNDECIDED})
+    """Pairs waiting for a person, as a filter (``prefix`` for related pairs, like "pairs__"): undecided,
+    whichever band (an undone automatic confirmation waits too)."""
+    return Q(**{f"{prefix}decision": MatchPair.Decision.UNDECIDED})
 
 
 @dataclass(frozen=True)
@@ -82,19 +83,14 @@ def run_pairs(run: MatchRun, page_number: str | None) -> RunPairs:
     or in an earlier run) a page at a time."""
     pairs = run.pairs.select_related("child__school", "decided_by").order_by("child__surname", "child__forenames", "pk")
     return RunPairs(
-        to_review=list(pairs.filter(decision=MatchPair.Decision.UNDECIDED)),
-        decided=Paginator(pairs.exclude(decision=MatchPair.Decision.UNDECIDED), PAGE_ROWS).get_page(page_number),
+        to_review=list(pairs.filter(_waiting(""))),
+        decided=Paginator(pairs.exclude(_waiting("")), PAGE_ROWS).get_page(page_number),
     )
 
 
 def next_to_review(pair: MatchPair) -> int | None:
     """Another pair of the same run still waiting for a person, to go on to."""
-    following: int | None = (
-        pair.run.pairs.filter(band=MatchPair.Band.REVIEW, decision=MatchPair.Decision.UNDECIDED)
-        .exclude(pk=pair.pk)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    following: int | None = pair.run.pairs.filter(_waiting("")).exclude(pk=pair.pk).values_list("pk", flat=True).first()
     return following
 
 
@@ -246,7 +242,7 @@ def agreements_paused_for_partner(actor: Membership) -> list[tuple[DataSharingAg
     agreements = DataSharingAgreement.objects.filter(
         partner_id=actor.organisation_id, area_id=actor.area_id, ended_at__isnull=True
     ).select_related("organisation", "partner")
-    return [(agreement, agreement.refusal()) for agreement in agreements if agreement.refusal()]
+    return [(agreement, refusal) for agreement in agreements if (refusal := agreement.refusal())]
 
 
 def shared_cases_page(actor: Membership, search: str, page_number: str | None) -> Page[SharedCase]:

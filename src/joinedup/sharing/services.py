@@ -510,42 +510,25 @@ def _earlier_decisions(run: MatchRun) -> dict[tuple[int, str], MatchPair]:
 
 
 def _pairs_save(run: MatchRun, pairs: list[dict[str, Any]], details: dict[str, dict[str, str]]) -> None:
+    """Keep the run's pairs at or above its review threshold, decided automatically, carried from an earlier
+    run, or waiting for a person; then settle the shared cases and audit what was shared. A few queries,
+    however many pairs."""
     known = set(
         Child.objects.filter(
             area_id=run.agreement.area_id, programme_organisation_id=run.agreement.organisation_id
         ).values_list("pk", flat=True)
     )
     earlier = _earlier_decisions(run)
+    now = timezone.now()
+    kept = []
     for pair in pairs:
         probability = float(pair["match_probability"])
         child_id = int(pair["left_id"])
         if probability < run.review_from or child_id not in known:
             continue
         levels = {field: str(pair[field]) for field in FIELDS if pair.get(field) is not None}
-        # Twins and namesakes score high on everything but the first name or the date of birth:
-        # a person looks at every pair where those do not agree, however high its score; and at
-        # every pair from lists too short for the model to learn from.
-        auto = probability >= run.auto_confirm_from and clear_pair(levels) and _long_enough(run)
         record_id = str(pair["right_id"])
-        # Decided in an earlier run: the same decision stands, and nobody reviews the pair again.
-        before = earlier.get((child_id, record_id))
-        if before is not None:
-            band, decision, decided_by, decided_at = (
-                MatchPair.Band.REVIEW,
-                before.decision,
-                before.decided_by_id,
-                before.decided_at,
-            )
-        elif auto:
-            band, decision, decided_by, decided_at = (
-                MatchPair.Band.AUTO,
-                MatchPair.Decision.CONFIRMED,
-                None,
-                timezone.now(),
-            )
-        else:
-            band, decision, decided_by, decided_at = MatchPair.Band.REVIEW, MatchPair.Decision.UNDECIDED, None, None
-        saved = MatchPair.objects.create(
+        saved = MatchPair(
             run=run,
             child_id=child_id,
             partner_record_id=record_id,
@@ -553,29 +536,44 @@ def _pairs_save(run: MatchRun, pairs: list[dict[str, Any]], details: dict[str, d
             match_probability=probability,
             match_weight=float(pair["match_weight"]),
             levels=levels,
-            band=band,
-            decision=decision,
-            decided_by_id=decided_by,
-            decided_at=decided_at,
-            carried_from=before,
+            band=MatchPair.Band.REVIEW,
         )
-        if decision == MatchPair.Decision.UNDECIDED:
-            continue
-        _shared_case_settle(child_id, run.agreement.partner_id, user=None, reason="Found not to be the same child.")
-        if decision == MatchPair.Decision.CONFIRMED:
-            audit_record(
-                action=AuditAction.SHARE,
-                user=run.started_by,
-                record_type="sharing.match_pair",
-                record_id=saved.pk,
-                child_id=child_id,
-                purpose=Purpose.DATA_MANAGEMENT,
-                detail={
-                    "decision": "confirmed in an earlier run" if before else "confirmed automatically",
-                    "partner": run.agreement.partner_id,
-                    "run": run.pk,
-                },
+        before = earlier.get((child_id, record_id))
+        if before is not None:
+            # Decided in an earlier run: the same decision stands, and nobody reviews the pair again.
+            saved.decision, saved.decided_by_id, saved.decided_at = (
+                before.decision,
+                before.decided_by_id,
+                before.decided_at,
             )
+            saved.carried_from = before
+        elif probability >= run.auto_confirm_from and clear_pair(levels) and _long_enough(run):
+            # Twins and namesakes score high on everything but the first name or the date of birth: a person
+            # looks at every pair where those do not agree, however high its score; and at every pair from
+            # lists too short for the model to learn from.
+            saved.band, saved.decision, saved.decided_at = MatchPair.Band.AUTO, MatchPair.Decision.CONFIRMED, now
+        kept.append(saved)
+    MatchPair.objects.bulk_create(kept)
+    decided = [pair for pair in kept if pair.decision != MatchPair.Decision.UNDECIDED]
+    _shared_cases_settle(
+        {pair.child_id for pair in decided},
+        run.agreement.partner_id,
+        user=None,
+        reason="Found not to be the same child.",
+    )
+    for carried, how in ((False, "confirmed automatically"), (True, "confirmed in an earlier run")):
+        audit_record_many(
+            action=AuditAction.SHARE,
+            user=run.started_by,
+            record_type="sharing.match_pair",
+            records=[
+                (pair.pk, pair.child_id)
+                for pair in decided
+                if pair.decision == MatchPair.Decision.CONFIRMED and (pair.carried_from is not None) == carried
+            ],
+            purpose=Purpose.DATA_MANAGEMENT,
+            detail={"decision": how, "partner": run.agreement.partner_id, "run": run.pk},
+        )
 
 
 def _earlier_waiting_replace(run: MatchRun) -> int:
@@ -590,49 +588,61 @@ def _earlier_waiting_replace(run: MatchRun) -> int:
     return replaced
 
 
-def _shared_case_settle(child_id: int, partner_id: int, *, user: Any, reason: str) -> SharedCase | None:
-    """Make the child's shared case with the partner follow the decisions on their pairs.
+def _shared_cases_settle(child_ids: set[int], partner_id: int, *, user: Any, reason: str) -> None:
+    """Make each child's shared case with the partner follow the decisions on their pairs.
 
-    For each of the partner's records paired with the child, the newest decision counts (undoing one
+    For each of the partner's records paired with a child, the newest decision counts (undoing one
     leaves the one before it). The child is shared while a record's newest decision is "same child",
     under an agreement in force: the case stands on the newest such pair (made, renewed or moved to it).
-    Otherwise a case in force ends, for ``reason``.
+    Otherwise a case in force ends, for ``reason``. Three queries and two writes, however many children.
     """
+    if not child_ids:
+        return
     decided = (
-        MatchPair.objects.filter(child_id=child_id, run__agreement__partner_id=partner_id)
+        MatchPair.objects.filter(child_id__in=child_ids, run__agreement__partner_id=partner_id)
         .exclude(decision=MatchPair.Decision.UNDECIDED)
-        .select_related("run__agreement")
+        .select_related("run__agreement__partner")
         .order_by("decided_at", "pk")
     )
-    newest = {pair.partner_record_id: pair for pair in decided}
-    standing = [
-        pair
-        for pair in newest.values()
-        if pair.decision == MatchPair.Decision.CONFIRMED and not pair.run.agreement.refusal()
-    ]
-    case = SharedCase.objects.select_for_update().filter(child_id=child_id, partner_id=partner_id).first()
-    if not standing:
-        if case is not None and case.ended_at is None:
-            case.ended_at = timezone.now()
-            case.ended_reason = reason
-            case.modified_by = user
-            case.save(update_fields=["ended_at", "ended_reason", "modified_by", "modified_at"])
-        return None
-    pair = max(standing, key=lambda each: (each.run.started_at, each.pk))
-    if case is not None and case.pair_id == pair.pk and case.ended_at is None:
-        return case
-    if case is None:
-        case = SharedCase(child_id=child_id, partner_id=partner_id, created_by=user)
-    case.agreement = pair.run.agreement
-    case.run = pair.run
-    case.pair = pair
-    case.partner_record_id = pair.partner_record_id
-    case.ended_at = None
-    case.ended_reason = ""
-    case.modified_by = user
-    case.full_clean()
-    case.save()
-    return case
+    newest: dict[int, dict[str, MatchPair]] = {}
+    for pair in decided:
+        newest.setdefault(pair.child_id, {})[pair.partner_record_id] = pair
+    cases = {
+        case.child_id: case
+        for case in SharedCase.objects.select_for_update().filter(child_id__in=child_ids, partner_id=partner_id)
+    }
+    now = timezone.now()
+    made, changed = [], []
+    for child_id in sorted(child_ids):
+        standing = [
+            pair
+            for pair in newest.get(child_id, {}).values()
+            if pair.decision == MatchPair.Decision.CONFIRMED and pair.run.agreement.is_active()
+        ]
+        case = cases.get(child_id)
+        if not standing:
+            if case is not None and case.ended_at is None:
+                case.ended_at, case.ended_reason = now, reason
+                changed.append(case)
+            continue
+        pair = max(standing, key=lambda each: (each.run.started_at, each.pk))
+        if case is not None and case.pair_id == pair.pk and case.ended_at is None:
+            continue
+        if case is None:
+            case = SharedCase(child_id=child_id, partner_id=partner_id, created_by=user)
+            made.append(case)
+        else:
+            changed.append(case)
+        case.agreement, case.run, case.pair = pair.run.agreement, pair.run, pair
+        case.partner_record_id = pair.partner_record_id
+        case.ended_at, case.ended_reason = None, ""
+    for case in [*made, *changed]:
+        case.modified_by, case.modified_at = user, now
+    SharedCase.objects.bulk_create(made)
+    SharedCase.objects.bulk_update(
+        changed,
+        ["agreement", "run", "pair", "partner_record_id", "ended_at", "ended_reason", "modified_by", "modified_at"],
+    )
 
 
 # -- decisions ----------------------------------------------------------------------------------------------
@@ -670,8 +680,8 @@ def pair_decide(*, actor: Membership, pair: MatchPair, decision: str) -> MatchPa
     pair.decided_at = timezone.now()
     pair.full_clean()
     pair.save()
-    _shared_case_settle(
-        pair.child_id, pair.run.agreement.partner_id, user=actor.user, reason="Found not to be the same child."
+    _shared_cases_settle(
+        {pair.child_id}, pair.run.agreement.partner_id, user=actor.user, reason="Found not to be the same child."
     )
     audit_record(
         action=AuditAction.SHARE if decision == "confirm" else AuditAction.CHANGE,
@@ -699,8 +709,8 @@ def pair_undo(*, actor: Membership, pair: MatchPair) -> MatchPair:
     pair.decided_at = timezone.now()
     pair.carried_from = None
     pair.save()
-    _shared_case_settle(
-        pair.child_id, pair.run.agreement.partner_id, user=actor.user, reason="The decision was undone."
+    _shared_cases_settle(
+        {pair.child_id}, pair.run.agreement.partner_id, user=actor.user, reason="The decision was undone."
     )
     audit_record(
         action=AuditAction.CHANGE,
