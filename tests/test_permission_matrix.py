@@ -20,7 +20,7 @@ from joinedup.core.models import Job
 from joinedup.directory.models import DirectoryFeed, DirectoryImport, Service
 from joinedup.sharing.access import PARTNER_ROLES
 from tests.conftest import World
-from tests.factories import EnrolmentFactory
+from tests.factories import EnrolmentFactory, MembershipFactory
 
 ALL = frozenset(Role)
 NONE: frozenset[Role] = frozenset()
@@ -411,9 +411,45 @@ def sharing_kwargs(key: str) -> Callable[[World, str], dict[str, object]]:
     return lambda world, scope: {"pk": _sharing(world, scope)[key]}
 
 
+def _plan_share(world: World, scope: str) -> int:
+    """A share of the scope's child's plan with a partner practitioner: for "own", the borough's partner
+    professional (Brent Early Help); otherwise someone else's practitioner, under an agreement in force."""
+    from datetime import date, timedelta
+
+    from joinedup.joint.models import PlanShare
+    from joinedup.sharing.models import DataSharingAgreement
+
+    sharing = _sharing(world, scope)
+    agreement = DataSharingAgreement.objects.get(pk=sharing["agreement"])
+    child = world.children[scope]
+    if scope == "own":
+        practitioner = world.members[Role.PARTNER_PROFESSIONAL]
+        agreement.partner = practitioner.organisation
+        agreement.save(update_fields=["partner"])
+    else:
+        practitioner = MembershipFactory.create(
+            organisation=agreement.partner, area=child.area, role=Role.PARTNER_PROFESSIONAL
+        )
+    return PlanShare.objects.create(
+        child=child,
+        shared_with=practitioner,
+        partner=practitioner.organisation,
+        parts=["goals", "actions"],
+        purpose="Joint working",
+        expires_on=date.today() + timedelta(days=30),
+        agreement=agreement,
+    ).pk
+
+
+def plan_share_kwargs(world: World, scope: str) -> dict[str, object]:
+    return {"pk": _plan_share(world, scope)}
+
+
 IDENTIFICATION = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.SCHOOL_STAFF, Role.COMMISSIONER})
 REPORTS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER})
 MANAGERS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER})
+CASE_WORKERS = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER})
+PARTNER_PROFESSIONAL = frozenset({Role.PARTNER_PROFESSIONAL})
 SCHOOL_STAFF = frozenset({Role.SCHOOL_STAFF})
 
 
@@ -619,6 +655,17 @@ ROUTES: dict[str, Route] = {
     "sharing:pair_decide": Route(method="post", kwargs=sharing_kwargs("pair"), allowed=only_own(MANAGERS)),
     "sharing:pair_lead": Route(method="post", kwargs=sharing_kwargs("pair"), allowed=only_own(MANAGERS)),
     "sharing:shared_with_me": Route(allowed=same_everywhere(PARTNER_ROLES)),
+    # Joint working: our side is the case workers' (through the child); a shared plan is read and answered only by
+    # the practitioner it names.
+    "joint:story": Route(kwargs=child_kwargs("pk"), allowed=only_own(CASE_WORKERS)),
+    "joint:share_new": Route(kwargs=child_kwargs("pk"), allowed=only_own(CASE_WORKERS)),
+    "joint:share": Route(kwargs=plan_share_kwargs, allowed=only_own(CASE_WORKERS)),
+    "joint:share_revoke": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(CASE_WORKERS)),
+    "joint:share_comment": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(CASE_WORKERS)),
+    "joint:shared_plan": Route(kwargs=plan_share_kwargs, allowed=only_own(PARTNER_PROFESSIONAL)),
+    "joint:shared_plan_comment": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(PARTNER_PROFESSIONAL)),
+    "joint:partner_plan": Route(kwargs=plan_share_kwargs, allowed=only_own(PARTNER_PROFESSIONAL)),
+    "joint:partner_plan_change": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(PARTNER_PROFESSIONAL)),
     "published_rules": Route(
         public=True, kwargs=lambda world, scope: {"ons_code": world.area.ons_code}, allowed=same_everywhere(ALL)
     ),

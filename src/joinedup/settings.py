@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "joinedup.geodata",
     "joinedup.identification",
     "joinedup.sharing",
+    "joinedup.joint",
 ]
 
 MIDDLEWARE = [

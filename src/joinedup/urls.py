@@ -14,6 +14,7 @@ urlpatterns = [
     path("find-support/", include("joinedup.directory.public_urls")),
     path("identification/", include("joinedup.identification.urls")),
     path("sharing/", include("joinedup.sharing.urls")),
+    path("joint/", include("joinedup.joint.urls")),
     path(
         "published/identification-rules/<str:ons_code>/",
         identification_views.published_rules,

@@ -545,3 +545,23 @@ class PartnerSession(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.get_attendance_display()} on {self.happened_on:%-d %B %Y}"
+
+
+class FamilyStory(TrackedModel):
+    """The family's story in their own words, told once and, with their agreement, shown to each new
+    professional instead of asking them to tell it again."""
+
+    family = models.OneToOneField(Family, on_delete=models.CASCADE, related_name="story")
+    story = models.TextField(help_text="In the family’s own words, as they told it.")
+    told_by = models.CharField(max_length=200, help_text="Who told it, as they give their name.")
+    told_on = models.DateField()
+    share_agreed = models.BooleanField(
+        default=False, help_text="The family agreed that professionals their plan is shared with may read it."
+    )
+    share_agreed_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name_plural = "family stories"
+
+    def __str__(self) -> str:
+        return f"The {self.family.family_name} family’s story"

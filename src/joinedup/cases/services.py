@@ -12,7 +12,7 @@ from joinedup.accounts.models import Membership, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 from joinedup.cases.consent import consent_check
-from joinedup.cases.models import Child, Consent, Contact, Enrolment, Family, FamilyMember
+from joinedup.cases.models import Child, Consent, Contact, Enrolment, Family, FamilyMember, FamilyStory
 from joinedup.cases.plans import plan_start
 from joinedup.identification.models import CohortEntry
 
@@ -336,3 +336,58 @@ def contact_record(
             detail={"kind": kind},
         )
     return contact
+
+
+def family_story_set(
+    *,
+    actor: Membership,
+    child: Child,
+    story: str,
+    told_by: str,
+    told_on: date,
+    share_agreed: bool,
+    share_agreed_by: str,
+) -> FamilyStory:
+    """Record the family's story, or change it. Sharing it rests on the family's agreement: taking that back
+    hides it at once from every professional the plan is shared with."""
+    errors: dict[str, str] = {}
+    if not story.strip():
+        errors["story"] = "Write the family’s story as they told it."
+    if not told_by.strip():
+        errors["told_by"] = "Say who told it."
+    if told_on > date.today():
+        errors["told_on"] = "The date cannot be in the future."
+    if share_agreed and not share_agreed_by.strip():
+        errors["share_agreed_by"] = "Say who in the family agreed to it being shared."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record, created = FamilyStory.objects.update_or_create(
+            family_id=child.family_id,
+            defaults={
+                "story": story.strip(),
+                "told_by": told_by.strip(),
+                "told_on": told_on,
+                "share_agreed": share_agreed,
+                "share_agreed_by": share_agreed_by.strip() if share_agreed else "",
+                "modified_by": actor.user,
+            },
+            create_defaults={
+                "story": story.strip(),
+                "told_by": told_by.strip(),
+                "told_on": told_on,
+                "share_agreed": share_agreed,
+                "share_agreed_by": share_agreed_by.strip() if share_agreed else "",
+                "created_by": actor.user,
+                "modified_by": actor.user,
+            },
+        )
+        audit_record(
+            action=AuditAction.CREATE if created else AuditAction.CHANGE,
+            actor=actor,
+            record_type="family_story",
+            record_id=record.pk,
+            child_id=child.pk,
+            detail={"share_agreed": share_agreed},
+        )
+    return record

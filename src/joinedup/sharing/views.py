@@ -19,6 +19,7 @@ from joinedup.core.access import actor_of, roles_required
 from joinedup.core.forms import GovukForm
 from joinedup.core.jobs import job_start
 from joinedup.core.uploads import upload_keep
+from joinedup.joint.access import plans_shared_with
 from joinedup.linkage import COLUMNS
 from joinedup.sharing.access import (
     PARTNER_ROLES,
@@ -341,10 +342,12 @@ def shared_with_me(request: HttpRequest) -> HttpResponse:
     query = urlencode({"q": search}) if search else ""
     today = timezone.localdate()
     children = [shared_child(case, today) for case in page]
+    plans = plans_shared_with(actor)
     return render(
         request,
         "sharing/shared_with_me.html",
         {
+            "plans": plans,
             "children": children,
             "page": page,
             "search": search,

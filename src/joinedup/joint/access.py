@@ -1,0 +1,95 @@
+"""The gates to shared plans.
+
+A shared plan is read by the one practitioner it names, through ``access_shared_plan``, while the share is in
+force (``models.shares_in_force``): each read is audited as a view of the child for joint working. On our side
+a share is reached through the child's record (``access_child``), by those who work the case. Both answer the
+same ``Http404`` for a missing or a forbidden share.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from joinedup.accounts.models import Membership
+from joinedup.audit.models import AuditAction
+from joinedup.audit.services import audit_record, audit_record_many
+from joinedup.cases.access import CASE_WORKERS, Purpose, access_child
+from joinedup.joint.models import PlanShare, shares_in_force
+from joinedup.sharing.access import PARTNER_ROLES
+
+NOT_FOUND = "No shared plan found."
+
+
+def _pk(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise Http404(NOT_FOUND) from None
+
+
+def shares_for_partner(actor: Membership) -> QuerySet[PlanShare]:
+    """The plans shared with this practitioner, in force today, of children in their borough."""
+    if not actor.is_active or actor.role not in PARTNER_ROLES:
+        return PlanShare.objects.none()
+    return shares_in_force(timezone.localdate()).filter(
+        shared_with_id=actor.pk, partner_id=actor.organisation_id, child__area_id=actor.area_id
+    )
+
+
+def plans_shared_with(actor: Membership) -> list[PlanShare]:
+    """The plans shared with this practitioner now, soonest to expire first; each child listed is audited."""
+    shares = list(
+        shares_for_partner(actor)
+        .select_related("child__school", "child__link_worker", "created_by")
+        .order_by("expires_on", "pk")
+    )
+    audit_record_many(
+        action=AuditAction.VIEW,
+        actor=actor,
+        record_type="joint.plan_share",
+        records=[(share.pk, share.child_id) for share in shares],
+        purpose=Purpose.JOINT_WORKING,
+        detail={"listed": True},
+    )
+    return shares
+
+
+def access_shared_plan(actor: Membership | None, share_id: object) -> PlanShare:
+    """The share, if it names ``actor`` and is in force; the read is audited as a view of the child."""
+    if actor is None:
+        raise Http404(NOT_FOUND)
+    share = (
+        shares_for_partner(actor)
+        .select_related("child__programme_organisation", "child__link_worker", "agreement", "consent", "created_by")
+        .filter(pk=_pk(share_id))
+        .first()
+    )
+    if share is None:
+        raise Http404(NOT_FOUND)
+    audit_record(
+        action=AuditAction.VIEW,
+        actor=actor,
+        record_type="joint.plan_share",
+        record_id=share.pk,
+        child_id=share.child_id,
+        purpose=Purpose.JOINT_WORKING,
+    )
+    return share
+
+
+def access_share_ours(actor: Membership | None, share_id: object) -> PlanShare:
+    """A share of a child whose case ``actor`` works (Link Worker, team manager): the child comes through
+    ``access_child``, which audits the view."""
+    if actor is None or actor.role not in CASE_WORKERS:
+        raise Http404(NOT_FOUND)
+    share = (
+        PlanShare.objects.select_related("shared_with__user", "partner", "agreement", "consent", "created_by")
+        .filter(pk=_pk(share_id))
+        .first()
+    )
+    if share is None:
+        raise Http404(NOT_FOUND)
+    share.child = access_child(actor, share.child_id)
+    return share

@@ -1,0 +1,144 @@
+"""Forms for joint working: sharing a plan, revoking a share, the partner's plan summary, comments, and the
+family's story."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from joinedup.accounts.models import Membership
+from joinedup.core.domains import NeedDomain
+from joinedup.core.forms import GovukForm, date_field
+from joinedup.joint.models import PlanShare
+from joinedup.joint.services import Basis
+
+
+class MembershipChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Each practitioner with their organisation, role and what would allow sharing with them."""
+
+    def __init__(self, *args: Any, bases: dict[int, Basis], **kwargs: Any) -> None:
+        self.bases = bases
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Membership) -> str:
+        basis = self.bases.get(obj.organisation_id)
+        allowed = f"under the {basis.label}" if basis and not basis.refusal else "no agreement or consent"
+        return f"{obj.user.full_name}, {obj.get_role_display()} at {obj.organisation.name} ({allowed})"
+
+
+class ShareForm(GovukForm):
+    shared_with = MembershipChoice(
+        label="Who to share with",
+        queryset=Membership.objects.none(),
+        bases={},
+        empty_label="Choose a practitioner",
+        help_text="A named practitioner of a partner organisation in the child’s borough.",
+    )
+    parts = forms.MultipleChoiceField(
+        label="What to share",
+        choices=PlanShare.Part.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Case notes and contacts are never shared.",
+        error_messages={"required": "Choose what to share."},
+    )
+    purpose = forms.CharField(
+        label="What the share is for",
+        max_length=500,
+        help_text="For example: so that Early Help can check their plan does not duplicate ours.",
+        error_messages={"required": "Say what the share is for."},
+    )
+    expires_on = date_field(
+        "Share until",
+        missing="Enter the last day the practitioner may see the plan.",
+        help_text="The practitioner loses access after this day. For example 27/3/2027",
+    )
+
+    def __init__(self, *args: Any, candidates: list[Membership], bases: dict[int, Basis], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["shared_with"]
+        field.queryset = (
+            Membership.objects.filter(pk__in=[member.pk for member in candidates])
+            .select_related("user", "organisation")
+            .order_by("organisation__name", "user__full_name")
+        )
+        field.bases = bases
+
+
+class RevokeForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the share being revoked?",
+        max_length=300,
+        error_messages={"required": "Say why the share is being revoked."},
+    )
+
+
+class CommentForm(GovukForm):
+    text = forms.CharField(
+        label="Add a comment",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Seen by the Link Worker and team manager, and by the practitioner the plan is shared with.",
+        error_messages={
+            "required": "Write your comment.",
+            "max_length": "Keep a comment to 2,000 characters or fewer.",
+        },
+    )
+
+
+DOMAIN_CHOICES = [("", "Choose an area"), *NeedDomain.choices]
+
+
+class PartnerGoalForm(GovukForm):
+    domain = forms.ChoiceField(label="Area of need", choices=DOMAIN_CHOICES)
+    goal = forms.CharField(label="Goal", max_length=500)
+    owner_name = forms.CharField(label="Who leads on it", max_length=200, help_text="By name.")
+
+
+class PartnerActionForm(GovukForm):
+    domain = forms.ChoiceField(label="Area of need", choices=DOMAIN_CHOICES)
+    action = forms.CharField(label="Action", max_length=500)
+    owner_name = forms.CharField(label="Who does it", max_length=200, help_text="By name.")
+    due_on = date_field("Due by (optional)", required=False)
+
+
+class PartnerServiceForm(GovukForm):
+    domain = forms.ChoiceField(label="Area of need", choices=DOMAIN_CHOICES)
+    name = forms.CharField(label="Service", max_length=200)
+    provider = forms.CharField(
+        label="Run by (optional)", max_length=200, required=False, help_text="The organisation that runs it."
+    )
+    starts_on = date_field("Starts on (optional)", required=False)
+
+
+class PartnerReviewForm(GovukForm):
+    next_review_on = date_field("Your next review (optional)", required=False)
+
+
+PARTNER_FORMS: dict[str, type[GovukForm]] = {
+    "goal": PartnerGoalForm,
+    "action": PartnerActionForm,
+    "service": PartnerServiceForm,
+}
+
+
+class FamilyStoryForm(GovukForm):
+    story = forms.CharField(
+        label="The family’s story",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="In their own words: what has happened, what matters to them, what they want professionals to "
+        "know, so they do not have to tell it again.",
+        error_messages={"required": "Write the family’s story as they told it."},
+    )
+    told_by = forms.CharField(label="Who told it", max_length=200, error_messages={"required": "Say who told it."})
+    told_on = date_field("Date they told it", missing="Enter the date they told it.")
+    share_agreed = forms.BooleanField(
+        label="The family agreed that professionals the plan is shared with may read their story",
+        required=False,
+    )
+    share_agreed_by = forms.CharField(
+        label="Who agreed (if they did)",
+        max_length=200,
+        required=False,
+        help_text="Taking the agreement back hides the story at once from everyone the plan is shared with.",
+    )

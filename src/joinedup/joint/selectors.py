@@ -1,0 +1,131 @@
+"""Reads for joint working, already scoped: what a practitioner sees of a plan shared with them, and who can
+see what of a child's plan right now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
+
+from joinedup.cases.models import Child, Enrolment, FamilyStory, Goal, Plan, PlanAction, Referral
+from joinedup.joint.models import PartnerPlan, PlanShare, ShareComment, shares_in_force
+
+
+@dataclass
+class SharedPlan:
+    """Exactly what a share lets its practitioner see of the child's plan: each part empty unless shared."""
+
+    share: PlanShare
+    enrolment: Enrolment | None
+    plan: Plan | None
+    goals: list[Goal] = field(default_factory=list)
+    actions: list[PlanAction] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)
+    story: FamilyStory | None = None
+    story_withheld: str = ""
+    key_dates: list[tuple[date, str]] = field(default_factory=list)
+
+    @property
+    def changed_since_seen(self) -> bool:
+        return bool(self.plan and self.share.seen_version and self.plan.version > self.share.seen_version)
+
+
+def current_enrolment(child: Child) -> Enrolment | None:
+    """The open enrolment, or else the latest closed one, with its plan."""
+    enrolments = list(child.enrolments.select_related("plan").order_by("-start_date", "-pk"))
+    open_ones = [enrolment for enrolment in enrolments if enrolment.stage != Enrolment.Stage.CLOSED]
+    chosen = open_ones or enrolments
+    return chosen[0] if chosen else None
+
+
+def _plan_of(enrolment: Enrolment | None) -> Plan | None:
+    if enrolment is None:
+        return None
+    try:
+        return enrolment.plan
+    except Plan.DoesNotExist:
+        return None
+
+
+def shared_plan(share: PlanShare) -> SharedPlan:
+    """The parts of the child's current plan the share names, read now: the practitioner sees updates."""
+    enrolment = current_enrolment(share.child)
+    plan = _plan_of(enrolment)
+    shown = SharedPlan(share=share, enrolment=enrolment, plan=plan)
+    if plan is not None:
+        actions = PlanAction.objects.order_by(F("due_on").asc(nulls_last=True), "pk")
+        if share.shares(PlanShare.Part.GOALS):
+            goals = plan.goals.order_by("pk")
+            if share.shares(PlanShare.Part.ACTIONS):
+                goals = goals.prefetch_related(Prefetch("actions", queryset=actions))
+            shown.goals = list(goals)
+        elif share.shares(PlanShare.Part.ACTIONS):
+            shown.actions = list(actions.filter(plan=plan).select_related("goal"))
+    if enrolment is not None and share.shares(PlanShare.Part.SERVICES):
+        shown.referrals = list(
+            enrolment.referrals.exclude(status=Referral.Status.DRAFT)
+            .select_related("service__organization")
+            .order_by("-created_at", "-pk")
+        )
+    if share.shares(PlanShare.Part.STORY):
+        story = FamilyStory.objects.filter(family_id=share.child.family_id).first()
+        if story is not None and story.share_agreed:
+            shown.story = story
+        else:
+            shown.story_withheld = "The family has not agreed to their story being shared, so it is not shown."
+    if enrolment is not None and share.shares(PlanShare.Part.KEY_DATES):
+        dates = [(enrolment.start_date, "Joined the programme"), (enrolment.planned_end_date, "Planned end")]
+        if enrolment.closed_on:
+            dates.append((enrolment.closed_on, "Left the programme"))
+        if plan is not None and plan.next_review_on:
+            dates.append((plan.next_review_on, "Next review of the plan"))
+        shown.key_dates = sorted(dates)
+    return shown
+
+
+def share_comments(share: PlanShare) -> QuerySet[ShareComment]:
+    return share.comments.select_related("author", "organisation")
+
+
+def partner_plan_for(child_id: int, organisation_id: int) -> PartnerPlan | None:
+    return (
+        PartnerPlan.objects.filter(child_id=child_id, organisation_id=organisation_id)
+        .select_related("organisation", "modified_by")
+        .prefetch_related("goals", "actions", "services")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    share: PlanShare
+    refusal: str
+
+    @property
+    def in_force(self) -> bool:
+        return not self.refusal
+
+
+def shares_of_child(child: Child) -> list[ShareRow]:
+    """Every share of the child's plan, those in force first, each with why it no longer is."""
+    today = timezone.localdate()
+    shares = PlanShare.objects.filter(child=child).select_related(
+        "shared_with__user", "partner", "agreement__partner", "consent", "created_by"
+    )
+    rows = [ShareRow(share, share.refusal(today)) for share in shares]
+    return sorted(rows, key=lambda row: (not row.in_force, -row.share.pk))
+
+
+def partner_plans_of_child(child: Child) -> list[PartnerPlan]:
+    """The partner organisations' plan summaries for the child, for those who work the case."""
+    return list(
+        PartnerPlan.objects.filter(child=child)
+        .select_related("organisation", "modified_by")
+        .prefetch_related("goals", "actions", "services")
+    )
+
+
+def shares_in_force_of_child(child: Child) -> QuerySet[PlanShare]:
+    return shares_in_force(timezone.localdate()).filter(child=child)

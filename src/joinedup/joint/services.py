@@ -1,0 +1,296 @@
+"""Writes for joint working: sharing a plan and revoking it, the partner's plan summary, and comments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from joinedup.accounts.models import Membership, Organisation
+from joinedup.audit.models import AuditAction
+from joinedup.audit.services import audit_record
+from joinedup.cases.access import Purpose
+from joinedup.cases.consent import consent_check
+from joinedup.cases.models import Child, Consent, FamilyStory
+from joinedup.joint.models import (
+    PartnerAction,
+    PartnerGoal,
+    PartnerPlan,
+    PartnerService,
+    PlanShare,
+    ShareComment,
+    shares_in_force,
+)
+from joinedup.sharing.access import PARTNER_ROLES
+from joinedup.sharing.models import DataSharingAgreement, active_agreement_filter
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What allows sharing a child's plan with an organisation: an agreement in force, or the family's consent;
+    ``refusal`` says why neither does."""
+
+    agreement: DataSharingAgreement | None
+    consent: Consent | None
+    refusal: str
+
+    @property
+    def ends_on(self) -> date | None:
+        """The last day the basis is in force, when it has one."""
+        if self.agreement is not None:
+            return self.agreement.expires_on
+        if self.consent is not None:
+            return self.consent.expires_on
+        return None
+
+    @property
+    def label(self) -> str:
+        if self.agreement is not None:
+            return f"agreement “{self.agreement.title}”"
+        if self.consent is not None:
+            return f"family’s consent of {self.consent.given_on:%-d %B %Y}"
+        return "no agreement or consent"
+
+
+def sharing_basis(child: Child, organisation: Organisation, *, on: date | None = None) -> Basis:
+    """The agreement in force between the child's programme and ``organisation`` in the child's borough, or
+    else the family's consent to sharing with that organisation; or why there is neither."""
+    on = on or timezone.localdate()
+    agreement = (
+        DataSharingAgreement.objects.filter(
+            active_agreement_filter(on),
+            area_id=child.area_id,
+            organisation_id=child.programme_organisation_id,
+            partner_id=organisation.pk,
+        )
+        .order_by("-expires_on", "-pk")
+        .first()
+    )
+    if agreement is not None:
+        return Basis(agreement, None, "")
+    check = consent_check(child, Consent.Purpose.SHARING, organisation_id=organisation.pk, on=on)
+    if check.ok:
+        return Basis(None, check.record, "")
+    return Basis(
+        None,
+        None,
+        f"There is no data-sharing agreement in force with {organisation.name} in {child.area.name}. {check.missing}",
+    )
+
+
+def share_candidates(child: Child) -> list[Membership]:
+    """The partner practitioners a child's plan could be shared with: active people of other organisations
+    working in the child's borough, in a partner role."""
+    return list(
+        Membership.objects.filter(area_id=child.area_id, role__in=PARTNER_ROLES, is_active=True, user__is_active=True)
+        .exclude(organisation_id=child.programme_organisation_id)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__full_name")
+    )
+
+
+def plan_share_create(
+    *,
+    actor: Membership,
+    child: Child,
+    shared_with: Membership,
+    parts: list[str],
+    purpose: str,
+    expires_on: date,
+) -> PlanShare:
+    """Share chosen parts of the child's plan with one partner practitioner; refused, with the reason, when
+    nothing allows it."""
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if shared_with not in share_candidates(child):
+        errors["shared_with"] = "Choose a practitioner of a partner organisation who works in the child’s borough."
+    if not parts or not set(parts) <= set(PlanShare.Part.values):
+        errors["parts"] = "Choose what to share."
+    if PlanShare.Part.STORY in parts:
+        story = FamilyStory.objects.filter(family_id=child.family_id).first()
+        if story is None:
+            errors["parts"] = "The family’s story has not been written down yet: untick it, or record it first."
+        elif not story.share_agreed:
+            errors["parts"] = "The family has not agreed to their story being shared: untick it."
+    if not purpose.strip():
+        errors["purpose"] = "Say what the share is for."
+    if expires_on < today:
+        errors["expires_on"] = "The share must end today or later."
+    if errors:
+        raise ValidationError(errors)
+    basis = sharing_basis(child, shared_with.organisation, on=today)
+    if basis.refusal:
+        raise ValidationError({"shared_with": basis.refusal})
+    if basis.ends_on is not None and expires_on > basis.ends_on:
+        raise ValidationError(
+            {"expires_on": f"The {basis.label} ends on {basis.ends_on:%-d %B %Y}: end the share by then."}
+        )
+    current = shares_in_force(today).filter(child=child, shared_with=shared_with).first()
+    if current is not None:
+        raise ValidationError(
+            {
+                "shared_with": f"{shared_with.user.full_name} can already see this plan until "
+                f"{current.expires_on:%-d %B %Y}. Revoke that share first to share different parts."
+            }
+        )
+    with transaction.atomic():
+        share = PlanShare.objects.create(
+            child=child,
+            shared_with=shared_with,
+            partner=shared_with.organisation,
+            parts=[value for value in PlanShare.Part.values if value in parts],
+            purpose=purpose.strip(),
+            expires_on=expires_on,
+            agreement=basis.agreement,
+            consent=basis.consent,
+            created_by=actor.user,
+            modified_by=actor.user,
+        )
+        audit_record(
+            action=AuditAction.SHARE,
+            actor=actor,
+            record_type="joint.plan_share",
+            record_id=share.pk,
+            child_id=child.pk,
+            purpose=Purpose.JOINT_WORKING,
+            detail={"with": shared_with.pk, "organisation": shared_with.organisation_id, "parts": share.parts},
+        )
+    return share
+
+
+def plan_share_revoke(*, actor: Membership, share: PlanShare, reason: str) -> PlanShare:
+    """End the share now: the practitioner's next request finds nothing."""
+    if share.revoked_at is not None:
+        raise ValidationError("This share was already revoked.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the share is being revoked."})
+    with transaction.atomic():
+        share.revoked_at = timezone.now()
+        share.revoked_by = actor.user
+        share.revoked_reason = reason.strip()
+        share.modified_by = actor.user
+        share.save(update_fields=["revoked_at", "revoked_by", "revoked_reason", "modified_by", "modified_at"])
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="joint.plan_share",
+            record_id=share.pk,
+            child_id=share.child_id,
+            purpose=Purpose.JOINT_WORKING,
+            detail={"revoked": share.revoked_reason},
+        )
+    return share
+
+
+def share_seen(share: PlanShare, version: int) -> None:
+    """The practitioner has seen the plan at ``version``."""
+    if version != share.seen_version:
+        PlanShare.objects.filter(pk=share.pk).update(seen_version=version)
+
+
+def comment_add(*, actor: Membership, share: PlanShare, text: str) -> ShareComment:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write your comment."})
+    if len(text) > 2000:
+        raise ValidationError({"text": "Keep a comment to 2,000 characters or fewer."})
+    with transaction.atomic():
+        comment = ShareComment.objects.create(
+            share=share, author=actor.user, organisation_id=actor.organisation_id, text=text
+        )
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            record_type="joint.share_comment",
+            record_id=comment.pk,
+            child_id=share.child_id,
+            purpose=Purpose.JOINT_WORKING,
+        )
+    return comment
+
+
+# -- the partner's plan summary ------------------------------------------------------------------------------
+
+PARTNER_ITEMS: dict[str, type[PartnerGoal] | type[PartnerAction] | type[PartnerService]] = {
+    "goal": PartnerGoal,
+    "action": PartnerAction,
+    "service": PartnerService,
+}
+
+
+def partner_plan_of(share: PlanShare) -> PartnerPlan | None:
+    return PartnerPlan.objects.filter(child_id=share.child_id, organisation_id=share.partner_id).first()
+
+
+def _partner_plan(actor: Membership, share: PlanShare) -> PartnerPlan:
+    plan, _ = PartnerPlan.objects.get_or_create(
+        child_id=share.child_id,
+        organisation_id=share.partner_id,
+        defaults={"area_id": actor.area_id, "created_by": actor.user, "modified_by": actor.user},
+    )
+    return plan
+
+
+def _touched(actor: Membership, plan: PartnerPlan, share: PlanShare, what: str) -> None:
+    plan.modified_by = actor.user
+    plan.save(update_fields=["modified_by", "modified_at"])
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=actor,
+        record_type="joint.partner_plan",
+        record_id=plan.pk,
+        child_id=share.child_id,
+        purpose=Purpose.JOINT_WORKING,
+        detail={"changed": what},
+    )
+
+
+def partner_item_add(*, actor: Membership, share: PlanShare, kind: str, values: dict[str, Any]) -> object:
+    """Add a goal, action or service to the partner's plan summary (started on the first one)."""
+    model = PARTNER_ITEMS.get(kind)
+    if model is None:
+        raise ValidationError("Choose a goal, an action or a service to add.")
+    with transaction.atomic():
+        plan = _partner_plan(actor, share)
+        item = model(plan=plan, **values)
+        item.full_clean()
+        item.save()
+        _touched(actor, plan, share, f"{kind} added")
+    return item
+
+
+def partner_item_remove(*, actor: Membership, share: PlanShare, kind: str, item_id: int) -> None:
+    model = PARTNER_ITEMS.get(kind)
+    plan = partner_plan_of(share)
+    if model is None or plan is None or not model.objects.filter(plan=plan, pk=item_id).exists():
+        raise ValidationError("That is not in your organisation’s plan for this child.")
+    with transaction.atomic():
+        model.objects.filter(plan=plan, pk=item_id).delete()
+        _touched(actor, plan, share, f"{kind} removed")
+
+
+def partner_action_done(*, actor: Membership, share: PlanShare, action_id: int, on: date | None = None) -> None:
+    plan = partner_plan_of(share)
+    updated = 0
+    with transaction.atomic():
+        if plan is not None:
+            updated = PartnerAction.objects.filter(Q(plan=plan) & Q(pk=action_id) & Q(done_on__isnull=True)).update(
+                done_on=on or timezone.localdate()
+            )
+        if not updated:
+            raise ValidationError("That action is not open in your organisation’s plan for this child.")
+        _touched(actor, plan, share, "action done")  # type: ignore[arg-type]
+
+
+def partner_review_set(*, actor: Membership, share: PlanShare, next_review_on: date | None) -> PartnerPlan:
+    with transaction.atomic():
+        plan = _partner_plan(actor, share)
+        plan.next_review_on = next_review_on
+        plan.save(update_fields=["next_review_on"])
+        _touched(actor, plan, share, "next review")
+    return plan

@@ -1,0 +1,24 @@
+"""Joint working on pages of the cases app: who can see the child's plan now, and the family's story."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from joinedup.cases.models import FamilyStory
+from joinedup.joint.selectors import ShareRow, shares_of_child
+
+register = template.Library()
+
+
+@register.simple_tag
+def plan_shares_now(child: Any) -> list[ShareRow]:
+    """The shares of the child's plan in force now. Only on pages already behind ``access_child``."""
+    return [row for row in shares_of_child(child) if row.in_force]
+
+
+@register.simple_tag
+def family_story_of(child: Any) -> FamilyStory | None:
+    """The child's family's story. Only on pages for those who work the case."""
+    return FamilyStory.objects.filter(family_id=child.family_id).first()

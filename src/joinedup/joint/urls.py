@@ -1,0 +1,19 @@
+from django.urls import path
+
+from joinedup.joint import views
+
+app_name = "joint"
+
+urlpatterns = [
+    # Our side, from the child's record.
+    path("children/<int:pk>/story/", views.story_edit, name="story"),
+    path("children/<int:pk>/share/", views.share_new, name="share_new"),
+    path("shares/<int:pk>/", views.share_detail, name="share"),
+    path("shares/<int:pk>/revoke/", views.share_revoke, name="share_revoke"),
+    path("shares/<int:pk>/comments/", views.share_comment, name="share_comment"),
+    # The partner practitioner's side.
+    path("shared-plans/<int:pk>/", views.shared_plan_view, name="shared_plan"),
+    path("shared-plans/<int:pk>/comments/", views.shared_plan_comment, name="shared_plan_comment"),
+    path("shared-plans/<int:pk>/our-plan/", views.partner_plan_edit, name="partner_plan"),
+    path("shared-plans/<int:pk>/our-plan/change/", views.partner_plan_change, name="partner_plan_change"),
+]
