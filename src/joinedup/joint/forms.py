@@ -3,9 +3,11 @@ family's story."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from joinedup.accounts.models import Membership
 from joinedup.core.domains import NeedDomain
@@ -111,6 +113,47 @@ class PartnerServiceForm(GovukForm):
     starts_on = date_field("Starts on (optional)", required=False)
 
 
+class AppointmentForm(GovukForm):
+    what = forms.CharField(
+        label="What it is", max_length=200, help_text="For example: home visit, or a session at the Family Hub."
+    )
+    on = date_field("Date", missing="Enter the date of the appointment.")
+    at = forms.TimeField(
+        label="Time",
+        input_formats=["%H:%M", "%H.%M", "%I:%M%p", "%I%p", "%I.%M%p"],
+        help_text="For example 14:30",
+        error_messages={"required": "Enter the time it starts.", "invalid": "Enter the time like 14:30."},
+        widget=forms.TimeInput(attrs={"class": "govuk-input--width-5"}, format="%H:%M"),
+    )
+    minutes = forms.IntegerField(
+        label="How long, in minutes",
+        initial=60,
+        min_value=5,
+        max_value=600,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        error_messages={
+            "required": "Enter how long it lasts, in minutes.",
+            "min_value": "An appointment lasts at least 5 minutes.",
+            "max_value": "An appointment lasts at most 10 hours (600 minutes).",
+        },
+    )
+    place = forms.CharField(label="Where (optional)", max_length=200, required=False)
+
+    def starts_at(self) -> datetime:
+        data = self.cleaned_data
+        return timezone.make_aware(datetime.combine(data["on"], data["at"]))
+
+
+class ResolutionForm(GovukForm):
+    key = forms.CharField(widget=forms.HiddenInput)
+    resolution = forms.CharField(
+        label="What was agreed",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what was agreed.", "max_length": "Keep it to 1,000 characters or fewer."},
+    )
+
+
 class PartnerReviewForm(GovukForm):
     next_review_on = date_field("Your next review (optional)", required=False)
 
@@ -119,6 +162,7 @@ PARTNER_FORMS: dict[str, type[GovukForm]] = {
     "goal": PartnerGoalForm,
     "action": PartnerActionForm,
     "service": PartnerServiceForm,
+    "appointment": AppointmentForm,
 }
 
 

@@ -9,9 +9,11 @@ or withdrawing the consent takes effect on the next request.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -133,13 +135,23 @@ class PartnerPlan(TrackedModel):
     def __str__(self) -> str:
         return f"{self.organisation}’s plan for {self.child}"
 
-    def sections(self) -> list[tuple[str, str, list[PartnerGoal] | list[PartnerAction] | list[PartnerService]]]:
+    def sections(self) -> list[tuple[str, str, list[Any]]]:
         """Its goals, actions and services, each with its kind and heading (uses prefetched rows)."""
         return [
             ("goal", "Goals", list(self.goals.all())),
             ("action", "Actions", list(self.actions.all())),
             ("service", "Services involved", list(self.services.all())),
+            ("appointment", "Appointments with the family", self.appointments_to_come()),
         ]
+
+    def appointments_to_come(self) -> list[Appointment]:
+        """The organisation's appointments with the child's family from today on."""
+        today = timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
+        return list(
+            Appointment.objects.filter(
+                child_id=self.child_id, organisation_id=self.organisation_id, starts_at__gte=today
+            )
+        )
 
 
 class PartnerGoal(models.Model):
@@ -215,3 +227,59 @@ class ShareComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on {self.created_at:%-d %B %Y}"
+
+
+class Appointment(TrackedModel):
+    """An appointment with the child or family, by one organisation: ours on the plan's key dates, a partner's
+    in their plan summary. Overlapping appointments are a duplication finding."""
+
+    child = models.ForeignKey("cases.Child", on_delete=models.CASCADE, related_name="appointments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+    minutes = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[
+            MinValueValidator(5, "An appointment lasts at least 5 minutes."),
+            MaxValueValidator(600, "An appointment lasts at most 10 hours (600 minutes)."),
+        ],
+    )
+    what = models.CharField(max_length=200, help_text="What it is, for example a home visit.")
+    place = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["child", "starts_at", "pk"]
+        indexes = [models.Index(fields=["child", "organisation", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.what}, {timezone.localtime(self.starts_at):%-d %b %Y %H:%M}"
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+    @property
+    def described(self) -> str:
+        place = f", {self.place}" if self.place else ""
+        return f"{self} for {self.minutes} minutes{place}"
+
+
+class FindingResolution(models.Model):
+    """The resolution both organisations agreed for one duplication finding (by its stable key)."""
+
+    child = models.ForeignKey("cases.Child", on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32)
+    resolution = models.CharField(max_length=1000)
+    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agreed_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    agreed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["child", "partner", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "partner", "key"], name="finding_resolution_one_per_finding"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Resolved: {self.key}"

@@ -4,13 +4,17 @@ see what of a child's plan right now."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
+from joinedup.accounts.models import Membership, Role
+from joinedup.cases.access import children_visible_to
 from joinedup.cases.models import Child, Enrolment, FamilyStory, Goal, Plan, PlanAction, Referral
-from joinedup.joint.models import PartnerPlan, PlanShare, ShareComment, shares_in_force
+from joinedup.joint import duplication
+from joinedup.joint.comparison import CaseFindings, case_findings
+from joinedup.joint.models import Appointment, PartnerPlan, PlanShare, ShareComment, shares_in_force
 
 
 @dataclass
@@ -81,7 +85,9 @@ def shared_plan(share: PlanShare) -> SharedPlan:
             dates.append((enrolment.closed_on, "Left the programme"))
         if plan is not None and plan.next_review_on:
             dates.append((plan.next_review_on, "Next review of the plan"))
-        shown.key_dates = sorted(dates)
+        for appointment in appointments_of(share.child, share.child.programme_organisation_id):
+            dates.append((timezone.localdate(appointment.starts_at), f"Appointment: {appointment.described}"))
+        shown.key_dates = sorted(dates, key=lambda row: row[0])
     return shown
 
 
@@ -129,3 +135,58 @@ def partner_plans_of_child(child: Child) -> list[PartnerPlan]:
 
 def shares_in_force_of_child(child: Child) -> QuerySet[PlanShare]:
     return shares_in_force(timezone.localdate()).filter(child=child)
+
+
+def appointments_of(child: Child, organisation_id: int) -> list[Appointment]:
+    """The organisation's appointments with the child's family, from the start of today."""
+    today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return list(Appointment.objects.filter(child=child, organisation_id=organisation_id, starts_at__gte=today))
+
+
+# The programme's people who oversee shared cases: the duplication report.
+REPORT_ROLES = (Role.TEAM_MANAGER, Role.DATA_LEAD)
+
+
+@dataclass(frozen=True)
+class KindRow:
+    kind: duplication.Kind
+    label: str
+    cases: int
+    findings: int
+    resolved: int
+
+
+@dataclass(frozen=True)
+class DuplicationSummary:
+    compared: int
+    with_overlap: int
+    findings: int
+    resolved: int
+    kinds: list[KindRow]
+    open_cases: list[CaseFindings]
+
+
+def duplication_summary(actor: Membership) -> DuplicationSummary:
+    """Every shared case of the children the actor oversees that has a partner plan, compared."""
+    plans = list(
+        PartnerPlan.objects.filter(child__in=children_visible_to(actor))
+        .select_related("child", "organisation")
+        .order_by("child__surname", "child__forenames", "organisation__name")
+    )
+    cases = case_findings(plans)
+    kinds = []
+    for kind in duplication.Kind:
+        found = [
+            (finding, resolution) for case in cases for finding, resolution in case.findings if finding.kind == kind
+        ]
+        touched = sum(1 for case in cases if any(finding.kind == kind for finding, _ in case.findings))
+        resolved = sum(1 for _, resolution in found if resolution is not None)
+        kinds.append(KindRow(kind, duplication.KIND_LABELS[kind], touched, len(found), resolved))
+    return DuplicationSummary(
+        compared=len(cases),
+        with_overlap=sum(1 for case in cases if case.findings),
+        findings=sum(len(case.findings) for case in cases),
+        resolved=sum(row.resolved for row in kinds),
+        kinds=kinds,
+        open_cases=[case for case in cases if case.open_count],
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,7 +17,10 @@ from joinedup.audit.services import audit_record
 from joinedup.cases.access import Purpose
 from joinedup.cases.consent import consent_check
 from joinedup.cases.models import Child, Consent, FamilyStory
+from joinedup.joint.duplication import Finding
 from joinedup.joint.models import (
+    Appointment,
+    FindingResolution,
     PartnerAction,
     PartnerGoal,
     PartnerPlan,
@@ -294,3 +297,93 @@ def partner_review_set(*, actor: Membership, share: PlanShare, next_review_on: d
         plan.save(update_fields=["next_review_on"])
         _touched(actor, plan, share, "next review")
     return plan
+
+
+# -- appointments and agreed resolutions -----------------------------------------------------------------------
+
+
+def appointment_add(
+    *,
+    actor: Membership,
+    child: Child,
+    starts_at: datetime,
+    minutes: int,
+    what: str,
+    place: str = "",
+) -> Appointment:
+    """An appointment with the family by the actor's organisation (ours, or a partner's in their summary)."""
+    appointment = Appointment(
+        child=child,
+        organisation_id=actor.organisation_id,
+        starts_at=starts_at,
+        minutes=minutes,
+        what=what.strip(),
+        place=place.strip(),
+        created_by=actor.user,
+        modified_by=actor.user,
+    )
+    appointment.full_clean()
+    with transaction.atomic():
+        appointment.save()
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            record_type="joint.appointment",
+            record_id=appointment.pk,
+            child_id=child.pk,
+            purpose=Purpose.JOINT_WORKING,
+        )
+    return appointment
+
+
+def appointment_remove(*, actor: Membership, child: Child, appointment_id: int) -> None:
+    """Remove one of the actor's organisation's appointments for the child."""
+    with transaction.atomic():
+        deleted, _ = Appointment.objects.filter(
+            pk=appointment_id, child=child, organisation_id=actor.organisation_id
+        ).delete()
+        if not deleted:
+            raise ValidationError("That appointment is not one of your organisation’s for this child.")
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="joint.appointment",
+            record_id=appointment_id,
+            child_id=child.pk,
+            purpose=Purpose.JOINT_WORKING,
+            detail={"removed": True},
+        )
+
+
+def finding_resolve(
+    *, actor: Membership, child: Child, partner_id: int, finding: Finding, resolution: str
+) -> FindingResolution:
+    """Record what the two organisations agreed about a finding (a later record replaces it)."""
+    resolution = resolution.strip()
+    if not resolution:
+        raise ValidationError({"resolution": "Say what was agreed."})
+    if len(resolution) > 1000:
+        raise ValidationError({"resolution": "Keep it to 1,000 characters or fewer."})
+    with transaction.atomic():
+        record, _ = FindingResolution.objects.update_or_create(
+            child=child,
+            partner_id=partner_id,
+            key=finding.key,
+            defaults={
+                "kind": finding.kind.value,
+                "resolution": resolution,
+                "agreed_by": actor.user,
+                "agreed_by_organisation_id": actor.organisation_id,
+                "agreed_at": timezone.now(),
+            },
+        )
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="joint.finding_resolution",
+            record_id=record.pk,
+            child_id=child.pk,
+            purpose=Purpose.JOINT_WORKING,
+            detail={"key": finding.key},
+        )
+    return record

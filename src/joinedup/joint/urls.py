@@ -8,12 +8,16 @@ urlpatterns = [
     # Our side, from the child's record.
     path("children/<int:pk>/story/", views.story_edit, name="story"),
     path("children/<int:pk>/share/", views.share_new, name="share_new"),
+    path("children/<int:pk>/appointments/", views.appointments, name="appointments"),
+    path("report/", views.duplication_report, name="report"),
     path("shares/<int:pk>/", views.share_detail, name="share"),
     path("shares/<int:pk>/revoke/", views.share_revoke, name="share_revoke"),
     path("shares/<int:pk>/comments/", views.share_comment, name="share_comment"),
+    path("shares/<int:pk>/findings/", views.share_resolve, name="share_resolve"),
     # The partner practitioner's side.
     path("shared-plans/<int:pk>/", views.shared_plan_view, name="shared_plan"),
     path("shared-plans/<int:pk>/comments/", views.shared_plan_comment, name="shared_plan_comment"),
+    path("shared-plans/<int:pk>/findings/", views.shared_plan_resolve, name="shared_plan_resolve"),
     path("shared-plans/<int:pk>/our-plan/", views.partner_plan_edit, name="partner_plan"),
     path("shared-plans/<int:pk>/our-plan/change/", views.partner_plan_change, name="partner_plan_change"),
 ]

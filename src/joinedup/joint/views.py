@@ -14,28 +14,45 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from joinedup.accounts.models import Membership
-from joinedup.cases.access import CASE_WORKERS, access_child
+from joinedup.accounts.models import Membership, Role
+from joinedup.audit.models import AuditAction
+from joinedup.audit.services import audit_record_many
+from joinedup.cases.access import CASE_WORKERS, PURPOSES_BY_ROLE, access_child
 from joinedup.cases.models import FamilyStory
 from joinedup.cases.services import family_story_set
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.forms import GovukForm
 from joinedup.joint.access import access_share_ours, access_shared_plan
+from joinedup.joint.comparison import case_findings
 from joinedup.joint.forms import (
     PARTNER_FORMS,
+    AppointmentForm,
     CommentForm,
     FamilyStoryForm,
     PartnerReviewForm,
+    ResolutionForm,
     RevokeForm,
     ShareForm,
 )
 from joinedup.joint.models import PlanShare
-from joinedup.joint.selectors import partner_plan_for, share_comments, shared_plan, shares_of_child
+from joinedup.joint.selectors import (
+    REPORT_ROLES,
+    appointments_of,
+    duplication_summary,
+    partner_plan_for,
+    share_comments,
+    shared_plan,
+    shares_of_child,
+)
 from joinedup.joint.services import (
+    appointment_add,
+    appointment_remove,
     comment_add,
+    finding_resolve,
     partner_action_done,
     partner_item_add,
     partner_item_remove,
@@ -105,6 +122,7 @@ def share_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _share_context(share: PlanShare, comment_form: GovukForm, **more: Any) -> dict[str, Any]:
     return {
+        **_findings_context(share, None, more.pop("failed", None)),
         "share": share,
         "child": share.child,
         "refusal": share.refusal(),
@@ -130,9 +148,7 @@ def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Revoked: {share.shared_with.user.full_name} can no longer see the plan.")
             return redirect("joint:share", pk=share.pk)
-    return render(
-        request, "joint/share_detail.html", _share_context(share, CommentForm(), revoke_form=form)
-    )
+    return render(request, "joint/share_detail.html", _share_context(share, CommentForm(), revoke_form=form))
 
 
 @roles_required(*CASE_WORKERS)
@@ -189,6 +205,7 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _partner_context(share: PlanShare, **more: Any) -> dict[str, Any]:
     shown = shared_plan(share)
     context = {
+        **_findings_context(share, share.parts, more.pop("failed", None)),
         "share": share,
         "shown": shown,
         "partner_plan": partner_plan_for(share.child_id, share.partner_id),
@@ -219,9 +236,31 @@ def shared_plan_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "joint/shared_plan.html", _partner_context(share, comment_form=form))
 
 
+def _partner_item_saved(actor: Membership, share: PlanShare, kind: str, form: GovukForm) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        if isinstance(form, AppointmentForm):
+            data = form.cleaned_data
+            appointment_add(
+                actor=actor,
+                child=share.child,
+                starts_at=form.starts_at(),
+                minutes=data["minutes"],
+                what=data["what"],
+                place=data["place"],
+            )
+        else:
+            partner_item_add(actor=actor, share=share, kind=kind, values=form.cleaned_data)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return False
+    return True
+
+
 @roles_required(*PARTNER_ROLES)
 def partner_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The partner's plan summary: add goals, actions and services; set the next review."""
+    """The partner's plan summary: add goals, actions, services and appointments; set the next review."""
     actor = actor_of(request)
     share = access_shared_plan(actor, pk)
     kind = request.POST.get("kind", "") if request.method == "POST" else ""
@@ -230,21 +269,13 @@ def partner_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         for name, form_class in PARTNER_FORMS.items()
     }
     review = PartnerReviewForm(request.POST if kind == "review" else None, prefix="review")
-    if kind in forms:
-        form = forms[kind]
-        if form.is_valid():
-            try:
-                partner_item_add(actor=actor, share=share, kind=kind, values=form.cleaned_data)
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, f"Added to {share.partner}’s plan.")
-                return redirect("joint:partner_plan", pk=share.pk)
-    elif kind == "review":
-        if review.is_valid():
-            partner_review_set(actor=actor, share=share, next_review_on=review.cleaned_data["next_review_on"])
-            messages.success(request, "Next review saved.")
-            return redirect("joint:partner_plan", pk=share.pk)
+    if kind in forms and _partner_item_saved(actor, share, kind, forms[kind]):
+        messages.success(request, f"Added to {share.partner}’s plan.")
+        return redirect("joint:partner_plan", pk=share.pk)
+    if kind == "review" and review.is_valid():
+        partner_review_set(actor=actor, share=share, next_review_on=review.cleaned_data["next_review_on"])
+        messages.success(request, "Next review saved.")
+        return redirect("joint:partner_plan", pk=share.pk)
     plan = partner_plan_for(share.child_id, share.partner_id)
     if request.method == "GET" and plan is not None and plan.next_review_on:
         review = PartnerReviewForm(initial={"next_review_on": plan.next_review_on}, prefix="review")
@@ -269,9 +300,137 @@ def partner_plan_change(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("change") == "done":
             partner_action_done(actor=actor, share=share, action_id=int(item))
             messages.success(request, "Marked done.")
+        elif kind == "appointment":
+            appointment_remove(actor=actor, child=share.child, appointment_id=int(item))
+            messages.success(request, "Removed.")
         else:
             partner_item_remove(actor=actor, share=share, kind=kind, item_id=int(item))
             messages.success(request, "Removed.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("joint:partner_plan", pk=share.pk)
+
+
+# -- duplication and gaps ------------------------------------------------------------------------------------
+
+
+def _findings_context(
+    share: PlanShare, parts: list[str] | None, failed: tuple[str, ResolutionForm] | None = None
+) -> dict[str, Any]:
+    """The findings between our plan (only ``parts`` of it, for the partner) and the partner's, each with a form
+    to record what was agreed (the one that failed, with its errors)."""
+    plan = partner_plan_for(share.child_id, share.partner_id)
+    if plan is None:
+        return {"findings": None}
+    found = case_findings([plan], parts)[0].findings
+    rows = []
+    for index, (finding, resolution) in enumerate(found):
+        prefix = str(index)
+        form = (
+            failed[1] if failed and failed[0] == prefix else ResolutionForm(prefix=prefix, initial={"key": finding.key})
+        )
+        rows.append((finding, resolution, form, prefix))
+    return {"findings": rows}
+
+
+def _resolve(
+    request: HttpRequest, actor: Membership, share: PlanShare, parts: list[str] | None
+) -> tuple[str, ResolutionForm] | None:
+    """Record the agreed resolution posted; the failed form (and its prefix) when it is refused."""
+    prefix = request.POST.get("which", "")
+    form = ResolutionForm(request.POST, prefix=prefix)
+    plan = partner_plan_for(share.child_id, share.partner_id)
+    if not form.is_valid():
+        return (prefix, form)
+    findings = {finding.key: finding for finding, _ in case_findings([plan], parts)[0].findings} if plan else {}
+    finding = findings.get(form.cleaned_data["key"])
+    if finding is None:
+        messages.error(request, "That overlap is no longer found: the plans have changed since you opened the page.")
+        return None
+    try:
+        finding_resolve(
+            actor=actor,
+            child=share.child,
+            partner_id=share.partner_id,
+            finding=finding,
+            resolution=form.cleaned_data["resolution"],
+        )
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return (prefix, form)
+    messages.success(request, "Recorded what was agreed.")
+    return None
+
+
+@roles_required(*CASE_WORKERS)
+@require_POST
+def share_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    share = access_share_ours(actor, pk)
+    failed = _resolve(request, actor, share, None)
+    if failed is None:
+        return redirect(reverse("joint:share", args=[share.pk]) + "#findings")
+    return render(request, "joint/share_detail.html", _share_context(share, CommentForm(), failed=failed))
+
+
+@roles_required(*PARTNER_ROLES)
+@require_POST
+def shared_plan_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    share = access_shared_plan(actor, pk)
+    failed = _resolve(request, actor, share, share.parts)
+    if failed is None:
+        return redirect(reverse("joint:shared_plan", args=[share.pk]) + "#findings")
+    return render(request, "joint/shared_plan.html", _partner_context(share, failed=failed))
+
+
+@roles_required(*CASE_WORKERS)
+def appointments(request: HttpRequest, pk: int) -> HttpResponse:
+    """Our appointments with the child's family: they are key dates, and a partner's that overlap are found."""
+    actor = actor_of(request)
+    child = access_child(actor, pk)
+    form = AppointmentForm(request.POST if request.method == "POST" and "remove" not in request.POST else None)
+    if request.method == "POST" and "remove" in request.POST:
+        try:
+            appointment_remove(actor=actor, child=child, appointment_id=int(request.POST["remove"] or 0))
+        except (ValidationError, ValueError):
+            messages.error(request, "That appointment is not one of your organisation’s for this child.")
+        else:
+            messages.success(request, "Appointment removed.")
+        return redirect("joint:appointments", pk=child.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment_add(
+                actor=actor,
+                child=child,
+                starts_at=form.starts_at(),
+                minutes=data["minutes"],
+                what=data["what"],
+                place=data["place"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Appointment added.")
+            return redirect("joint:appointments", pk=child.pk)
+    return render(
+        request,
+        "joint/appointments.html",
+        {"child": child, "form": form, "appointments": appointments_of(child, actor.organisation_id)},
+    )
+
+
+@roles_required(*REPORT_ROLES)
+def duplication_report(request: HttpRequest) -> HttpResponse:
+    """Across every shared case with a partner plan: how many overlap, in which ways, and how many are resolved."""
+    actor = actor_of(request)
+    report = duplication_summary(actor)
+    audit_record_many(
+        action=AuditAction.VIEW,
+        actor=actor,
+        record_type="joint.duplication_report",
+        records=[(case.plan.pk, case.child.pk) for case in report.open_cases],
+        purpose=PURPOSES_BY_ROLE[Role(actor.role)][0],
+    )
+    return render(request, "joint/report.html", {"report": report})
