@@ -445,6 +445,30 @@ def plan_share_kwargs(world: World, scope: str) -> dict[str, object]:
     return {"pk": _plan_share(world, scope)}
 
 
+def _meeting(world: World, scope: str) -> tuple[int, int]:
+    """A joint meeting about the scope's child, attended by its Link Worker and the partner practitioner its plan
+    is shared with (for "own", the borough's partner professional), with one action the practitioner owns."""
+    from datetime import date
+
+    from joinedup.joint.models import JointAction, JointMeeting, PlanShare
+
+    share = PlanShare.objects.get(pk=_plan_share(world, scope))
+    child = world.children[scope]
+    link_worker = child.link_worker.memberships.get()  # type: ignore[union-attr]
+    meeting = JointMeeting.objects.create(child=child, held_on=date.today(), decisions="Decided", minutes="Minutes")
+    meeting.attendees.set([link_worker, share.shared_with])
+    action = JointAction.objects.create(meeting=meeting, action="Visit", owner=share.shared_with, due_on=date.today())
+    return meeting.pk, action.pk
+
+
+def meeting_kwargs(world: World, scope: str) -> dict[str, object]:
+    return {"pk": _meeting(world, scope)[0]}
+
+
+def joint_action_kwargs(world: World, scope: str) -> dict[str, object]:
+    return {"pk": _meeting(world, scope)[1]}
+
+
 IDENTIFICATION = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.SCHOOL_STAFF, Role.COMMISSIONER})
 REPORTS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER})
 MANAGERS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER})
@@ -660,6 +684,22 @@ ROUTES: dict[str, Route] = {
     "joint:story": Route(kwargs=child_kwargs("pk"), allowed=only_own(CASE_WORKERS)),
     "joint:share_new": Route(kwargs=child_kwargs("pk"), allowed=only_own(CASE_WORKERS)),
     "joint:share": Route(kwargs=plan_share_kwargs, allowed=only_own(CASE_WORKERS)),
+    "joint:meeting_new": Route(kwargs=child_kwargs("pk"), allowed=only_own(CASE_WORKERS)),
+    # The minutes are for those who attended (here the Link Worker and the partner professional); the team manager
+    # works the case, so sees the meeting without them.
+    "joint:meeting": Route(
+        kwargs=meeting_kwargs, allowed=only_own(frozenset({*CASE_WORKERS, Role.PARTNER_PROFESSIONAL}))
+    ),
+    "joint:meeting_edit": Route(kwargs=meeting_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER}))),
+    "joint:meeting_action_new": Route(
+        method="post", kwargs=meeting_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER}))
+    ),
+    "joint:action_done": Route(
+        method="post",
+        kwargs=joint_action_kwargs,
+        allowed=only_own(frozenset({Role.LINK_WORKER, Role.PARTNER_PROFESSIONAL})),
+    ),
+    "joint:tasks": Route(allowed=same_everywhere(frozenset({*CASE_WORKERS, *PARTNER_ROLES}))),
     "joint:appointments": Route(kwargs=child_kwargs("pk"), allowed=only_own(CASE_WORKERS)),
     "joint:report": Route(allowed=same_everywhere(MANAGERS)),
     "joint:share_resolve": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(CASE_WORKERS)),

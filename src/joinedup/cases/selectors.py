@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.utils import timezone
 
 from joinedup.accounts.models import Membership, Role, User
 from joinedup.cases.access import CASE_WORKERS, children_visible_to
@@ -28,6 +29,7 @@ from joinedup.cases.models import (
 )
 from joinedup.core.domains import RISK_AREA_NEEDS, NeedDomain
 from joinedup.directory.models import Service
+from joinedup.joint.models import JointAction, JointMeeting, PlanShare
 from joinedup.rules.scoring import DOMAIN_NAMES
 from joinedup.sharing.models import shared_cases_in_force
 
@@ -267,12 +269,13 @@ CHRONOLOGY_KINDS = {
     "referral": "Referrals",
     "contact": "Contacts",
     "session": "Partner sessions",
+    "joint": "Joint working",
 }
 
 # Case notes are for the people who work the case; others see that a contact happened, not what was said.
 NOTES_WITHHELD = "Notes are shown to the child's Link Worker and team manager."
 # Referrals and partner sessions are for them too (and, of its own referrals, the partner).
-CASE_ONLY_KINDS = frozenset({"referral", "session"})
+CASE_ONLY_KINDS = frozenset({"referral", "session", "joint"})
 
 
 def chronology_kinds(viewer_role: str) -> dict[str, str]:
@@ -432,10 +435,61 @@ def chronology(child: Child, *, viewer_role: str, kind: str = "") -> list[Chrono
                     _name(session.created_by),
                 )
             )
+    if wanted("joint"):
+        events.extend(_joint_events(child))
     # Newest first; on the same day, in the order a case unfolds (screening, consent, enrolment,
     # contacts), latest step first.
     ordered = sorted(enumerate(events), key=lambda pair: (pair[1].on, pair[0]), reverse=True)
     return [event for _index, event in ordered]
+
+
+def _joint_events(child: Child) -> list[ChronologyEvent]:
+    """Joint meetings (never their minutes), the actions agreed and done, and the plan's shares."""
+    events = []
+    meetings = (
+        JointMeeting.objects.filter(child=child)
+        .select_related("created_by")
+        .prefetch_related("attendees__organisation")
+    )
+    for meeting in meetings:
+        organisations = sorted({member.organisation.name for member in meeting.attendees.all()})
+        events.append(
+            ChronologyEvent(
+                meeting.held_on,
+                "joint",
+                meeting.kind,
+                f"With {', '.join(organisations)}. {meeting.decisions}".strip(),
+                _name(meeting.created_by),
+            )
+        )
+    for action in JointAction.objects.filter(meeting__child=child).select_related(
+        "meeting", "owner__user", "owner__organisation"
+    ):
+        due = f"{action.owner_label}, by {action.due_on:%-d %B %Y}"
+        events.append(ChronologyEvent(action.meeting.held_on, "joint", f"Action agreed: {action.action}", due, ""))
+        if action.done_on is not None:
+            events.append(
+                ChronologyEvent(action.done_on, "joint", f"Action done: {action.action}", action.owner_label, "")
+            )
+    shares = PlanShare.objects.filter(child=child).select_related("shared_with__user", "partner", "created_by")
+    for share in shares:
+        who = f"{share.shared_with.user.full_name} ({share.partner.name})"
+        events.append(
+            ChronologyEvent(
+                timezone.localdate(share.created_at),
+                "joint",
+                f"Plan shared with {who}",
+                f"{'; '.join(share.part_labels())}. For: {share.purpose}. Until {share.expires_on:%-d %B %Y}.",
+                _name(share.created_by),
+            )
+        )
+        if share.revoked_at is not None:
+            events.append(
+                ChronologyEvent(
+                    timezone.localdate(share.revoked_at), "joint", f"Share with {who} revoked", share.revoked_reason, ""
+                )
+            )
+    return events
 
 
 def _name(user: User | None) -> str:

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from joinedup.accounts.models import Role
 from joinedup.cases.access import CASE_WORKERS, CHILD_ROLES
+from joinedup.sharing.access import PARTNER_ROLES
 
 ALL_ROLES = frozenset(Role)
 
@@ -48,6 +49,13 @@ SECTIONS: tuple[Section, ...] = (
         "cases:caseload",
         CASE_WORKERS,
         "The children you work with: who is due a contact or review, and a contact recorded in seconds.",
+    ),
+    Section(
+        "tasks",
+        "Tasks",
+        "joint:tasks",
+        CASE_WORKERS | PARTNER_ROLES,
+        "The actions agreed at joint meetings that you own, and when each is due.",
     ),
     Section(
         "directory",

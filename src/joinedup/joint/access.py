@@ -8,15 +8,16 @@ same ``Http404`` for a missing or a forbidden share.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from joinedup.accounts.models import Membership
+from joinedup.accounts.models import Membership, Role
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record, audit_record_many
-from joinedup.cases.access import CASE_WORKERS, Purpose, access_child
-from joinedup.joint.models import PlanShare, shares_in_force
+from joinedup.cases.access import CASE_WORKERS, PURPOSES_BY_ROLE, Purpose, access_child
+from joinedup.joint.models import JointAction, JointMeeting, PlanShare, shares_in_force
+from joinedup.joint.services import sharing_basis
 from joinedup.sharing.access import PARTNER_ROLES
 
 NOT_FOUND = "No shared plan found."
@@ -93,3 +94,58 @@ def access_share_ours(actor: Membership | None, share_id: object) -> PlanShare:
         raise Http404(NOT_FOUND)
     share.child = access_child(actor, share.child_id)
     return share
+
+
+# -- joint meetings --------------------------------------------------------------------------------------------
+
+
+def attends(actor: Membership, meeting: JointMeeting) -> bool:
+    """Whether the actor attended the meeting and may still read its minutes: an active attendee in the child's
+    borough, and, for a partner, under an agreement or consent still in force."""
+    child = meeting.child
+    if not actor.is_active or child.archived_at is not None or child.area_id != actor.area_id:
+        return False
+    if not meeting.attendees.filter(pk=actor.pk).exists():
+        return False
+    if actor.organisation_id == child.programme_organisation_id:
+        return True
+    return not sharing_basis(child, actor.organisation).refusal
+
+
+def access_meeting(actor: Membership | None, meeting_id: object) -> tuple[JointMeeting, bool]:
+    """The meeting, and whether the actor reads its minutes: those who attended do; those who work the case see
+    that it happened, who came, what was decided and the actions. Audited as a view of the child."""
+    if actor is None:
+        raise Http404("No meeting found.")
+    try:
+        pk = int(str(meeting_id))
+    except ValueError:
+        raise Http404("No meeting found.") from None
+    meeting = JointMeeting.objects.select_related("child__area", "child__programme_organisation").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("No meeting found.")
+    if attends(actor, meeting):
+        ours = actor.organisation_id == meeting.child.programme_organisation_id
+        audit_record(
+            action=AuditAction.VIEW,
+            actor=actor,
+            record_type="joint.meeting",
+            record_id=meeting.pk,
+            child_id=meeting.child_id,
+            purpose=PURPOSES_BY_ROLE[Role(actor.role)][0] if ours else Purpose.JOINT_WORKING,
+        )
+        return meeting, True
+    if actor.role in CASE_WORKERS:
+        meeting.child = access_child(actor, meeting.child_id)
+        return meeting, False
+    raise Http404("No meeting found.")
+
+
+def tasks_of(actor: Membership) -> list[JointAction]:
+    """The joint actions the actor owns, open ones first, of meetings they may still see."""
+    actions = (
+        JointAction.objects.filter(owner=actor)
+        .select_related("meeting__child__area", "meeting__child__programme_organisation")
+        .order_by(F("done_on").asc(nulls_first=True), "due_on", "pk")
+    )
+    return [action for action in actions[:200] if attends(actor, action.meeting)]

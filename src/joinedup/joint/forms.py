@@ -186,3 +186,81 @@ class FamilyStoryForm(GovukForm):
         required=False,
         help_text="Taking the agreement back hides the story at once from everyone the plan is shared with.",
     )
+
+
+class AttendeeChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Each person who could attend, with their organisation and whether the minutes may go to them."""
+
+    def __init__(self, *args: Any, bases: dict[int, Basis], programme_id: int, **kwargs: Any) -> None:
+        self.bases = bases
+        self.programme_id = programme_id
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Membership) -> str:
+        where = f"{obj.get_role_display()}, {obj.organisation.name}"
+        if obj.organisation_id == self.programme_id:
+            return f"{obj.user.full_name} ({where})"
+        basis = self.bases.get(obj.organisation_id)
+        allowed = f"under the {basis.label}" if basis and not basis.refusal else "no agreement or consent"
+        return f"{obj.user.full_name} ({where}; {allowed})"
+
+
+class MeetingForm(GovukForm):
+    kind = forms.CharField(label="Kind of meeting", max_length=100, initial="Team around the family meeting")
+    held_on = date_field("Date", missing="Enter the date of the meeting.")
+    place = forms.CharField(label="Where (optional)", max_length=200, required=False)
+    attendees = AttendeeChoice(
+        label="Who attended, from each organisation",
+        queryset=Membership.objects.none(),
+        bases={},
+        programme_id=0,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only those who attended read the minutes. Include yourself.",
+        error_messages={"required": "Choose who attended."},
+    )
+    others_present = forms.CharField(
+        label="Anyone else there (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One a line, with their role: for example “Mum (parent)”.",
+    )
+    decisions = forms.CharField(
+        label="Decisions (optional until after the meeting)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    minutes = forms.CharField(
+        label="Minutes (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Read only by those who attended.",
+    )
+
+    def __init__(
+        self, *args: Any, candidates: list[Membership], bases: dict[int, Basis], programme_id: int, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["attendees"]
+        field.queryset = (
+            Membership.objects.filter(pk__in=[member.pk for member in candidates])
+            .select_related("user", "organisation")
+            .order_by("organisation__name", "user__full_name")
+        )
+        field.bases = bases
+        field.programme_id = programme_id
+
+
+class MeetingActionForm(GovukForm):
+    action = forms.CharField(label="Action", max_length=500, error_messages={"required": "Say what the action is."})
+    owner = forms.ModelChoiceField(
+        label="Who does it",
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="Someone who did not attend, or the family (name them below)",
+    )
+    owner_name = forms.CharField(label="Their name, if not listed (optional)", max_length=200, required=False)
+    due_on = date_field("Due by", missing="Enter the date it is due.")
+
+    def __init__(self, *args: Any, attendees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["owner"]
+        field.queryset = attendees
+        field.label_from_instance = lambda member: f"{member.user.full_name}, {member.organisation.name}"

@@ -283,3 +283,65 @@ class FindingResolution(models.Model):
 
     def __str__(self) -> str:
         return f"Resolved: {self.key}"
+
+
+class JointMeeting(TrackedModel):
+    """A team-around-the-family (or other joint) meeting about a child: who came from each organisation, what
+    was decided, and the minutes, which only those who attended may read."""
+
+    child = models.ForeignKey("cases.Child", on_delete=models.CASCADE, related_name="joint_meetings")
+    held_on = models.DateField()
+    kind = models.CharField(max_length=100, default="Team around the family meeting")
+    place = models.CharField(max_length=200, blank=True)
+    attendees = models.ManyToManyField(Membership, related_name="joint_meetings")
+    others_present = models.TextField(
+        blank=True, help_text="Anyone else there, one a line, with their role: for example “Mum (parent)”."
+    )
+    decisions = models.TextField(blank=True, help_text="What was decided.")
+    minutes = models.TextField(blank=True, help_text="The minutes: read only by those who attended.")
+
+    class Meta:
+        ordering = ["child", "-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.held_on:%-d %B %Y}"
+
+    def others(self) -> list[str]:
+        return [line.strip() for line in self.others_present.splitlines() if line.strip()]
+
+
+class JointAction(TrackedModel):
+    """An action agreed at a joint meeting, with its owner and due date: on the owner's task list and in the
+    child's chronology."""
+
+    meeting = models.ForeignKey(JointMeeting, on_delete=models.CASCADE, related_name="actions")
+    action = models.CharField(max_length=500)
+    owner = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="joint_actions",
+        help_text="An attendee who uses Joinedup.",
+    )
+    owner_name = models.CharField(max_length=200, blank=True, help_text="Anyone else, by name (the family, say).")
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "due_on", "pk"]
+        indexes = [models.Index(fields=["owner", "done_on", "due_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=False) | ~models.Q(owner_name=""), name="joint_action_has_an_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.action
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_id:
+            return f"{self.owner.user.full_name}, {self.owner.organisation.name}"  # type: ignore[union-attr]
+        return self.owner_name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,13 +14,15 @@ from django.utils import timezone
 from joinedup.accounts.models import Membership, Organisation
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
-from joinedup.cases.access import Purpose
+from joinedup.cases.access import CASE_WORKERS, Purpose
 from joinedup.cases.consent import consent_check
 from joinedup.cases.models import Child, Consent, FamilyStory
 from joinedup.joint.duplication import Finding
 from joinedup.joint.models import (
     Appointment,
     FindingResolution,
+    JointAction,
+    JointMeeting,
     PartnerAction,
     PartnerGoal,
     PartnerPlan,
@@ -387,3 +389,140 @@ def finding_resolve(
             detail={"key": finding.key},
         )
     return record
+
+
+# -- joint meetings ----------------------------------------------------------------------------------------------
+
+
+def meeting_candidates(child: Child) -> list[Membership]:
+    """Who can be recorded as attending a meeting about the child: the programme's case workers in the child's
+    borough, and partner practitioners there (sharing with them needs an agreement or consent)."""
+    ours = Membership.objects.filter(
+        organisation_id=child.programme_organisation_id,
+        area_id=child.area_id,
+        role__in=CASE_WORKERS,
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user", "organisation")
+    return [*ours.order_by("user__full_name"), *share_candidates(child)]
+
+
+def _attendee_refusal(child: Child, member: Membership, on: date) -> str:
+    if member.organisation_id == child.programme_organisation_id:
+        return ""
+    return sharing_basis(child, member.organisation, on=on).refusal
+
+
+def meeting_save(
+    *,
+    actor: Membership,
+    child: Child,
+    meeting: JointMeeting | None = None,
+    held_on: date,
+    kind: str,
+    place: str,
+    attendees: list[Membership],
+    others_present: str,
+    decisions: str,
+    minutes: str,
+) -> JointMeeting:
+    """Record a joint meeting (or change one): the minutes go to those who attended, and to no one else."""
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    candidates = {member.pk for member in meeting_candidates(child)}
+    outside = [member for member in attendees if member.pk not in candidates]
+    if outside:
+        errors["attendees"] = f"{outside[0].user.full_name} does not work with children in {child.area.name}."
+    for member in attendees:
+        refusal = _attendee_refusal(child, member, today)
+        if refusal and "attendees" not in errors:
+            errors["attendees"] = f"The minutes cannot go to {member.user.full_name}. {refusal}"
+    if actor.pk not in {member.pk for member in attendees} and meeting is None:
+        errors["attendees"] = "Include yourself: the meeting is recorded by someone who was there."
+    if not kind.strip():
+        errors["kind"] = "Say what kind of meeting it was."
+    if held_on > today + timedelta(days=365):
+        errors["held_on"] = "The meeting must be within the next year."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        created = meeting is None
+        meeting = meeting or JointMeeting(child=child, created_by=actor.user)
+        meeting.held_on = held_on
+        meeting.kind = kind.strip()
+        meeting.place = place.strip()
+        meeting.others_present = others_present.strip()
+        meeting.decisions = decisions.strip()
+        meeting.minutes = minutes.strip()
+        meeting.modified_by = actor.user
+        meeting.save()
+        meeting.attendees.set(attendees)
+        audit_record(
+            action=AuditAction.CREATE if created else AuditAction.CHANGE,
+            actor=actor,
+            record_type="joint.meeting",
+            record_id=meeting.pk,
+            child_id=child.pk,
+            purpose=Purpose.JOINT_WORKING,
+            detail={"attendees": sorted(member.pk for member in attendees)},
+        )
+    return meeting
+
+
+def meeting_action_add(
+    *,
+    actor: Membership,
+    meeting: JointMeeting,
+    action: str,
+    owner: Membership | None,
+    owner_name: str,
+    due_on: date,
+) -> JointAction:
+    """An action agreed at the meeting, owned by someone who attended (or someone else, by name)."""
+    errors: dict[str, str] = {}
+    if not action.strip():
+        errors["action"] = "Say what the action is."
+    if owner is None and not owner_name.strip():
+        errors["owner"] = "Choose who does it, or give their name."
+    if owner is not None and not meeting.attendees.filter(pk=owner.pk).exists():
+        errors["owner"] = "The owner must be someone who attended, or give the name of someone else."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        made = JointAction.objects.create(
+            meeting=meeting,
+            action=action.strip(),
+            owner=owner,
+            owner_name="" if owner is not None else owner_name.strip(),
+            due_on=due_on,
+            created_by=actor.user,
+            modified_by=actor.user,
+        )
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            record_type="joint.action",
+            record_id=made.pk,
+            child_id=meeting.child_id,
+            purpose=Purpose.JOINT_WORKING,
+        )
+    return made
+
+
+def meeting_action_done(*, actor: Membership, action: JointAction, on: date | None = None) -> JointAction:
+    if action.done_on is not None:
+        raise ValidationError("This action is already done.")
+    with transaction.atomic():
+        action.done_on = on or timezone.localdate()
+        action.modified_by = actor.user
+        action.save(update_fields=["done_on", "modified_by", "modified_at"])
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="joint.action",
+            record_id=action.pk,
+            child_id=action.meeting.child_id,
+            purpose=Purpose.JOINT_WORKING,
+            detail={"done_on": action.done_on.isoformat()},
+        )
+    return action

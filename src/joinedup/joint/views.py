@@ -11,8 +11,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,24 +21,26 @@ from django.views.decorators.http import require_POST
 from joinedup.accounts.models import Membership, Role
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record_many
-from joinedup.cases.access import CASE_WORKERS, PURPOSES_BY_ROLE, access_child
-from joinedup.cases.models import FamilyStory
+from joinedup.cases.access import CASE_WORKERS, PURPOSES_BY_ROLE, Purpose, access_child
+from joinedup.cases.models import Child, FamilyStory
 from joinedup.cases.services import family_story_set
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.forms import GovukForm
-from joinedup.joint.access import access_share_ours, access_shared_plan
+from joinedup.joint.access import access_meeting, access_share_ours, access_shared_plan, tasks_of
 from joinedup.joint.comparison import case_findings
 from joinedup.joint.forms import (
     PARTNER_FORMS,
     AppointmentForm,
     CommentForm,
     FamilyStoryForm,
+    MeetingActionForm,
+    MeetingForm,
     PartnerReviewForm,
     ResolutionForm,
     RevokeForm,
     ShareForm,
 )
-from joinedup.joint.models import PlanShare
+from joinedup.joint.models import JointAction, JointMeeting, PlanShare
 from joinedup.joint.selectors import (
     REPORT_ROLES,
     appointments_of,
@@ -53,6 +55,10 @@ from joinedup.joint.services import (
     appointment_remove,
     comment_add,
     finding_resolve,
+    meeting_action_add,
+    meeting_action_done,
+    meeting_candidates,
+    meeting_save,
     partner_action_done,
     partner_item_add,
     partner_item_remove,
@@ -434,3 +440,154 @@ def duplication_report(request: HttpRequest) -> HttpResponse:
         purpose=PURPOSES_BY_ROLE[Role(actor.role)][0],
     )
     return render(request, "joint/report.html", {"report": report})
+
+
+# -- joint meetings and tasks ----------------------------------------------------------------------------------
+
+
+def _meeting_form(request: HttpRequest, child: Child, **kwargs: Any) -> MeetingForm:
+    candidates = meeting_candidates(child)
+    bases = {
+        member.organisation_id: sharing_basis(child, member.organisation)
+        for member in candidates
+        if member.organisation_id != child.programme_organisation_id
+    }
+    return MeetingForm(
+        request.POST if request.method == "POST" else None,
+        candidates=candidates,
+        bases=bases,
+        programme_id=child.programme_organisation_id,
+        **kwargs,
+    )
+
+
+def _meeting_saved(
+    actor: Membership, child: Child, form: MeetingForm, meeting: JointMeeting | None
+) -> JointMeeting | None:
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        return meeting_save(actor=actor, child=child, meeting=meeting, **{**data, "attendees": list(data["attendees"])})
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return None
+
+
+@roles_required(*CASE_WORKERS)
+def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    child = access_child(actor, pk)
+    form = _meeting_form(request, child, initial={"held_on": timezone.localdate(), "attendees": [actor.pk]})
+    if request.method == "POST" and (meeting := _meeting_saved(actor, child, form, None)):
+        messages.success(request, "Meeting recorded. Add the actions agreed.")
+        return redirect("joint:meeting", pk=meeting.pk)
+    return render(request, "joint/meeting_form.html", {"child": child, "form": form, "meeting": None})
+
+
+@roles_required(*CASE_WORKERS, *PARTNER_ROLES)
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    meeting, reads_minutes = access_meeting(actor, pk)
+    return render(request, "joint/meeting.html", _meeting_context(actor, meeting, reads_minutes))
+
+
+def _meeting_context(actor: Membership, meeting: JointMeeting, reads_minutes: bool, **more: Any) -> dict[str, Any]:
+    attendees = meeting.attendees.select_related("user", "organisation").order_by(
+        "organisation__name", "user__full_name"
+    )
+    records = reads_minutes and actor.role in CASE_WORKERS
+    return {
+        "meeting": meeting,
+        "child": meeting.child,
+        "reads_minutes": reads_minutes,
+        "records": records,
+        "attendees": attendees,
+        "actions": meeting.actions.select_related("owner__user", "owner__organisation"),
+        "action_form": more.pop("action_form", MeetingActionForm(attendees=attendees)) if records else None,
+        "ours": actor.organisation_id == meeting.child.programme_organisation_id,
+        **more,
+    }
+
+
+def _meeting_to_record(actor: Membership, pk: int) -> JointMeeting:
+    """A meeting the actor may change: one they attended, working the case."""
+    meeting, reads_minutes = access_meeting(actor, pk)
+    if not reads_minutes:
+        raise PermissionDenied("Only those who attended record the meeting.")
+    return meeting
+
+
+@roles_required(*CASE_WORKERS)
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    meeting = _meeting_to_record(actor, pk)
+    initial = {
+        "kind": meeting.kind,
+        "held_on": meeting.held_on,
+        "place": meeting.place,
+        "attendees": list(meeting.attendees.values_list("pk", flat=True)),
+        "others_present": meeting.others_present,
+        "decisions": meeting.decisions,
+        "minutes": meeting.minutes,
+    }
+    form = _meeting_form(request, meeting.child, initial=initial)
+    if request.method == "POST" and _meeting_saved(actor, meeting.child, form, meeting):
+        messages.success(request, "Meeting saved.")
+        return redirect("joint:meeting", pk=meeting.pk)
+    return render(request, "joint/meeting_form.html", {"child": meeting.child, "form": form, "meeting": meeting})
+
+
+@roles_required(*CASE_WORKERS)
+@require_POST
+def meeting_action_new(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    meeting = _meeting_to_record(actor, pk)
+    attendees = meeting.attendees.select_related("user", "organisation")
+    form = MeetingActionForm(request.POST, attendees=attendees)
+    if form.is_valid():
+        try:
+            meeting_action_add(actor=actor, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Action added: it is on its owner’s task list.")
+            return redirect(reverse("joint:meeting", args=[meeting.pk]) + "#actions")
+    return render(request, "joint/meeting.html", _meeting_context(actor, meeting, True, action_form=form))
+
+
+@roles_required(*CASE_WORKERS, *PARTNER_ROLES)
+@require_POST
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a joint action done: its owner, or someone who attended and works the case."""
+    actor = actor_of(request)
+    action = JointAction.objects.select_related("meeting").filter(pk=pk).first()
+    if action is None:
+        raise Http404("No action found.")
+    meeting, reads_minutes = access_meeting(actor, action.meeting_id)
+    if action.owner_id != actor.pk and not (reads_minutes and actor.role in CASE_WORKERS):
+        raise PermissionDenied("Only the action’s owner, or someone who attended and works the case, marks it done.")
+    try:
+        meeting_action_done(actor=actor, action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Done: {action.action}")
+    if request.POST.get("next") == "tasks":
+        return redirect("joint:tasks")
+    return redirect(reverse("joint:meeting", args=[meeting.pk]) + "#actions")
+
+
+@roles_required(*CASE_WORKERS, *PARTNER_ROLES)
+def tasks(request: HttpRequest) -> HttpResponse:
+    """The joint actions the person owns, from every meeting they attended."""
+    actor = actor_of(request)
+    owned = tasks_of(actor)
+    audit_record_many(
+        action=AuditAction.VIEW,
+        actor=actor,
+        record_type="joint.action",
+        records=[(action.pk, action.meeting.child_id) for action in owned],
+        purpose=PURPOSES_BY_ROLE.get(Role(actor.role), (Purpose.JOINT_WORKING,))[0],
+    )
+    return render(request, "joint/tasks.html", {"tasks": owned, "today": timezone.localdate()})

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db.models import Count, Q
 
 from joinedup.cases.models import FamilyStory
+from joinedup.joint.models import JointMeeting
 from joinedup.joint.selectors import ShareRow, shares_of_child
 
 register = template.Library()
@@ -22,3 +24,10 @@ def plan_shares_now(child: Any) -> list[ShareRow]:
 def family_story_of(child: Any) -> FamilyStory | None:
     """The child's family's story. Only on pages for those who work the case."""
     return FamilyStory.objects.filter(family_id=child.family_id).first()
+
+
+@register.simple_tag
+def meetings_of(child: Any) -> list[JointMeeting]:
+    """The child's joint meetings, newest first, each with how many of its actions are open."""
+    open_actions = Count("actions", filter=Q(actions__done_on__isnull=True))
+    return list(JointMeeting.objects.filter(child=child).annotate(open_actions=open_actions))
