@@ -445,6 +445,27 @@ def plan_share_kwargs(world: World, scope: str) -> dict[str, object]:
     return {"pk": _plan_share(world, scope)}
 
 
+def _forum(world: World, scope: str) -> int:
+    """A board on the partnership map of the scope's borough (the map is per borough, whatever the programme)."""
+    from datetime import date
+
+    from joinedup.partnership.models import Forum
+
+    area = world.other_area if scope == "other_area" else world.area
+    return Forum.objects.create(
+        area=area,
+        name=f"Board {scope}",
+        kind="board",
+        purpose="Oversight",
+        last_confirmed_on=date.today(),
+        confirmed_by=world.members[Role.TEAM_MANAGER].user,
+    ).pk
+
+
+def forum_kwargs(world: World, scope: str) -> dict[str, object]:
+    return {"kind": "forum", "pk": _forum(world, scope)}
+
+
 def _meeting(world: World, scope: str) -> tuple[int, int]:
     """A joint meeting about the scope's child, attended by its Link Worker and the partner practitioner its plan
     is shared with (for "own", the borough's partner professional), with one action the practitioner owns."""
@@ -454,7 +475,7 @@ def _meeting(world: World, scope: str) -> tuple[int, int]:
 
     share = PlanShare.objects.get(pk=_plan_share(world, scope))
     child = world.children[scope]
-    link_worker = child.link_worker.memberships.get()  # type: ignore[union-attr]
+    link_worker = child.link_worker.memberships.get()
     meeting = JointMeeting.objects.create(child=child, held_on=date.today(), decisions="Decided", minutes="Minutes")
     meeting.attendees.set([link_worker, share.shared_with])
     action = JointAction.objects.create(meeting=meeting, action="Visit", owner=share.shared_with, due_on=date.today())
@@ -473,6 +494,7 @@ IDENTIFICATION = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD,
 REPORTS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER})
 MANAGERS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER})
 CASE_WORKERS = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER})
+BOROUGH_MANAGERS = {"own": MANAGERS, "other_org": MANAGERS, "other_area": NONE}
 PARTNER_PROFESSIONAL = frozenset({Role.PARTNER_PROFESSIONAL})
 SCHOOL_STAFF = frozenset({Role.SCHOOL_STAFF})
 
@@ -700,6 +722,14 @@ ROUTES: dict[str, Route] = {
         allowed=only_own(frozenset({Role.LINK_WORKER, Role.PARTNER_PROFESSIONAL})),
     ),
     "joint:tasks": Route(allowed=same_everywhere(frozenset({*CASE_WORKERS, *PARTNER_ROLES}))),
+    # Everyone signed in has their own notifications.
+    "notifications:list": Route(allowed=same_everywhere(ALL)),
+    # The partnership map: the programme's people in the borough read it; its managers and data leads keep it.
+    "partnership:map": Route(allowed=same_everywhere(frozenset({Role.LINK_WORKER, *MANAGERS}))),
+    "partnership:settings": Route(method="post", allowed=same_everywhere(MANAGERS)),
+    "partnership:entry_new": Route(kwargs=lambda world, scope: {"kind": "contact"}, allowed=same_everywhere(MANAGERS)),
+    "partnership:entry_edit": Route(kwargs=forum_kwargs, allowed=BOROUGH_MANAGERS),
+    "partnership:entry_change": Route(method="post", kwargs=forum_kwargs, allowed=BOROUGH_MANAGERS),
     "joint:appointments": Route(kwargs=child_kwargs("pk"), allowed=only_own(CASE_WORKERS)),
     "joint:report": Route(allowed=same_everywhere(MANAGERS)),
     "joint:share_resolve": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(CASE_WORKERS)),

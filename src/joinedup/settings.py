@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "joinedup.identification",
     "joinedup.sharing",
     "joinedup.joint",
+    "joinedup.notifications",
+    "joinedup.partnership",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +217,15 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
         "use_tls": env_bool("EMAIL_USE_TLS", False),
     }
+if EMAIL_BACKEND_PATH.endswith("NotifyEmailBackend"):
+    # GOV.UK Notify: one email template whose subject is ((subject)) and whose body is ((body)).
+    MAILERS["default"]["OPTIONS"] = {
+        "api_key": os.environ.get("NOTIFY_API_KEY", ""),
+        "template_id": os.environ.get("NOTIFY_TEMPLATE_ID", ""),
+        "base_url": os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
+    }
+# Where people open Joinedup: the start of every link in an email.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Joinedup <no-reply@joinedup.invalid>")
 
 # Security headers.

@@ -15,6 +15,8 @@ urlpatterns = [
     path("identification/", include("joinedup.identification.urls")),
     path("sharing/", include("joinedup.sharing.urls")),
     path("joint/", include("joinedup.joint.urls")),
+    path("notifications/", include("joinedup.notifications.urls")),
+    path("partnership/", include("joinedup.partnership.urls")),
     path(
         "published/identification-rules/<str:ons_code>/",
         identification_views.published_rules,

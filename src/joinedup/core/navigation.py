@@ -94,6 +94,13 @@ SECTIONS: tuple[Section, ...] = (
         "Work with other agencies under data-sharing agreements, without duplicating their work.",
     ),
     Section(
+        "partnership",
+        "Partnership map",
+        "partnership:map",
+        frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD}),
+        "Who is who in your borough: partner organisations and contacts, boards, referral pathways and agreements.",
+    ),
+    Section(
         "safeguarding",
         "Safeguarding",
         "",

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.accounts.models import Membership, Organisation
@@ -31,6 +32,8 @@ from joinedup.joint.models import (
     ShareComment,
     shares_in_force,
 )
+from joinedup.notifications.models import Kind
+from joinedup.notifications.services import notify
 from joinedup.sharing.access import PARTNER_ROLES
 from joinedup.sharing.models import DataSharingAgreement, active_agreement_filter
 
@@ -165,6 +168,15 @@ def plan_share_create(
             purpose=Purpose.JOINT_WORKING,
             detail={"with": shared_with.pk, "organisation": shared_with.organisation_id, "parts": share.parts},
         )
+        notify(
+            user=shared_with.user,
+            kind=Kind.PLAN_SHARED,
+            key=f"plan_shared:{share.pk}",
+            subject="A child’s plan has been shared with you in Joinedup",
+            body=f"{actor.user.full_name} of {actor.organisation.name} shared a child’s plan with you, "
+            f"until {share.expires_on:%-d %B %Y}. Sign in to Joinedup to read it.",
+            link=reverse("joint:shared_plan", args=[share.pk]),
+        )
     return share
 
 
@@ -216,7 +228,28 @@ def comment_add(*, actor: Membership, share: PlanShare, text: str) -> ShareComme
             child_id=share.child_id,
             purpose=Purpose.JOINT_WORKING,
         )
+        _comment_notify(actor, share, comment)
     return comment
+
+
+def _comment_notify(actor: Membership, share: PlanShare, comment: ShareComment) -> None:
+    """Tell the other side: the practitioner when one of ours comments; the Link Worker and whoever shared the
+    plan when the practitioner does."""
+    if actor.organisation_id == share.partner_id:
+        people = {user for user in (share.child.link_worker, share.created_by) if user is not None}
+        link = reverse("joint:share", args=[share.pk])
+    else:
+        people = {share.shared_with.user}
+        link = reverse("joint:shared_plan", args=[share.pk])
+    for user in people - {actor.user}:
+        notify(
+            user=user,
+            kind=Kind.COMMENT,
+            key=f"comment:{comment.pk}",
+            subject="A new comment on a shared plan in Joinedup",
+            body=f"{actor.user.full_name} of {actor.organisation.name} commented on a child’s shared plan.",
+            link=link + "#comments",
+        )
 
 
 # -- the partner's plan summary ------------------------------------------------------------------------------
@@ -506,6 +539,16 @@ def meeting_action_add(
             child_id=meeting.child_id,
             purpose=Purpose.JOINT_WORKING,
         )
+        if owner is not None and owner.pk != actor.pk:
+            notify(
+                user=owner.user,
+                kind=Kind.ACTION_ASSIGNED,
+                key=f"action_assigned:{made.pk}",
+                subject="An action from a joint meeting is yours",
+                body=f"{actor.user.full_name} recorded an action for you from the meeting on "
+                f"{meeting.held_on:%-d %B %Y}, due by {due_on:%-d %B %Y}.",
+                link=reverse("joint:tasks"),
+            )
     return made
 
 
@@ -526,3 +569,45 @@ def meeting_action_done(*, actor: Membership, action: JointAction, on: date | No
             detail={"done_on": action.done_on.isoformat()},
         )
     return action
+
+
+# -- reminders ----------------------------------------------------------------------------------------------------
+
+#: How many days before a share ends both sides are told.
+EXPIRY_WARNING_DAYS = 7
+
+
+def expiring_shares_remind(*, on: date | None = None) -> int:
+    """Tell the practitioner and whoever shared each plan whose share ends within a week. Safe to run again: each
+    person hears once per share and end date. Returns how many were told."""
+    on = on or timezone.localdate()
+    shares = (
+        shares_in_force(on)
+        .filter(expires_on__lte=on + timedelta(days=EXPIRY_WARNING_DAYS))
+        .select_related("shared_with__user", "created_by", "partner")
+    )
+    told = 0
+    for share in shares:
+        ending = f"{share.expires_on:%-d %B %Y}"
+        audiences = [
+            (share.shared_with.user, reverse("joint:shared_plan", args=[share.pk]), "A child’s plan shared with you"),
+        ]
+        if share.created_by is not None:
+            audiences.append(
+                (
+                    share.created_by,
+                    reverse("joint:share", args=[share.pk]),
+                    f"A child’s plan you shared with {share.shared_with.user.full_name} ({share.partner})",
+                )
+            )
+        for user, link, what in audiences:
+            if notify(
+                user=user,
+                kind=Kind.SHARE_EXPIRING,
+                key=f"share_expiring:{share.pk}:{share.expires_on.isoformat()}",
+                subject="A shared plan is about to expire in Joinedup",
+                body=f"{what} can be read until {ending}. Share it again before then if the work goes on.",
+                link=link,
+            ):
+                told += 1
+    return told

@@ -104,6 +104,9 @@ class DataSharingAgreement(TrackedModel):
     signed_off_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_reason = models.CharField(max_length=500, blank=True)
+    last_confirmed_on = models.DateField(
+        null=True, blank=True, help_text="When someone last confirmed on the partnership map that it still holds."
+    )
 
     class Meta:
         ordering = ["partner__name", "-starts_on", "pk"]
