@@ -20,6 +20,7 @@ from joinedup.demo.generator import (
     demo_data_loaded,
 )
 from joinedup.demo.identification import demo_identification_load, demo_identification_loaded
+from joinedup.demo.joint import demo_joint_load, demo_joint_loaded
 from joinedup.demo.plans import demo_plans_load, demo_plans_loaded
 from joinedup.demo.sharing import demo_sharing_load, demo_sharing_loaded
 
@@ -75,6 +76,11 @@ class Command(BaseCommand):
             if loaded.seed is not None and not demo_sharing_loaded():
                 self.stdout.write("Adding the Early Help agreements and shared cases, which this database lacks:")
                 self.stdout.write(self._load_sharing(loaded.seed))
+            if loaded.seed is not None and not demo_joint_loaded():
+                self.stdout.write(
+                    "Adding shared plans, joint meetings and the partnership map, which this database lacks:"
+                )
+                self.stdout.write(self._load_joint(loaded.seed))
             return
         if database_has_other_data() and not force:
             raise CommandError(
@@ -93,6 +99,7 @@ class Command(BaseCommand):
         identification = self._load_identification(data)
         cases = self._load_cases(data)
         sharing = self._load_sharing(seed)
+        joint = self._load_joint(seed)
         seconds = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic demo data (seed {seed}) in {seconds:.1f} s:"))
@@ -112,6 +119,7 @@ class Command(BaseCommand):
         self.stdout.write(identification)
         self.stdout.write(cases)
         self.stdout.write(sharing)
+        self.stdout.write(joint)
 
     def _load_cases(self, data: DemoData) -> str:
         """Enrol the demo's children with their Link Workers; returns a line for the summary."""
@@ -133,6 +141,15 @@ class Command(BaseCommand):
         return (
             f"  {result.agreements} data-sharing agreements with Early Help; {result.runs} caseloads matched: "
             f"{result.shared_cases:,} shared cases, {result.to_review:,} pairs to review"
+        )
+
+    def _load_joint(self, seed: int) -> str:
+        """Plans shared with Early Help both ways, duplication found and partly resolved, meetings, the map."""
+        result = demo_joint_load(seed=seed, as_of=timezone.localdate())
+        return (
+            f"  {result.shares} plans shared with Early Help, {result.partner_plans} Early Help plans beside them: "
+            f"{result.findings} overlaps or gaps found, {result.resolved} resolved; {result.meetings} joint "
+            f"meetings; {result.map_entries} partnership map entries"
         )
 
     def _load_identification(self, data: DemoData) -> str:
