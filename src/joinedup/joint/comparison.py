@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from joinedup.cases.models import OPEN_REFERRAL_STATUSES, Child, Enrolment, Goal, PlanAction, Referral
@@ -49,89 +48,107 @@ def _from_now() -> datetime:
     return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
 
 
-def _appointments(rows: Iterable[Appointment]) -> list[duplication.Appointment]:
-    return [duplication.Appointment(f"m{row.pk}", row.starts_at, row.ends_at, row.what) for row in rows]
+@dataclass(frozen=True)
+class _Ours:
+    """Our open enrolment of a child, as the comparison needs it."""
+
+    enrolment_id: int
+    organisation_id: int
+    organisation: str
+    link_worker: str
+    at_risk: list[str]
 
 
 def _sides(
     plans: list[PartnerPlan], parts: Iterable[str] | None = None
 ) -> list[tuple[duplication.PlanSide, duplication.PlanSide]]:
-    """Ours and theirs for each partner plan. ``parts``: only what a share shows of ours (for the partner's view)."""
+    """Ours and theirs for each partner plan. ``parts``: only what a share shows of ours (for the partner's view).
+
+    Reads plain values, one query per kind of row, so thousands of cases cost no model instances."""
     shown = set(PlanShare.Part.values if parts is None else parts)
     child_ids = {plan.child_id for plan in plans}
-    enrolments = {
-        enrolment.child_id: enrolment
-        for enrolment in Enrolment.objects.filter(child_id__in=child_ids)
+    ours: dict[int, _Ours] = {
+        child_id: _Ours(pk, organisation_id, organisation, link_worker, at_risk or [])
+        for pk, child_id, organisation_id, organisation, link_worker, at_risk in Enrolment.objects.filter(
+            child_id__in=child_ids
+        )
         .exclude(stage=Enrolment.Stage.CLOSED)
-        .select_related("programme_organisation", "link_worker")
+        .values_list(
+            "pk",
+            "child_id",
+            "programme_organisation_id",
+            "programme_organisation__name",
+            "link_worker__full_name",
+            "at_risk_domains",
+        )
     }
-    plan_children = {enrolment.pk: child_id for child_id, enrolment in enrolments.items()}
+    child_of = {found.enrolment_id: child_id for child_id, found in ours.items()}
     goals: dict[int, list[duplication.Goal]] = defaultdict(list)
     actions: dict[int, list[duplication.Action]] = defaultdict(list)
     services: dict[int, list[duplication.Service]] = defaultdict(list)
-    appointments: dict[tuple[int, int], list[Appointment]] = defaultdict(list)
+    appointments: dict[tuple[int, int], list[duplication.Appointment]] = defaultdict(list)
+    # A need whose goal was achieved is not one nobody addresses.
+    achieved: dict[int, set[str]] = defaultdict(set)
     if PlanShare.Part.GOALS in shown:
-        for goal in Goal.objects.filter(plan__enrolment_id__in=plan_children, status=Goal.Status.ACTIVE).select_related(
-            "plan"
-        ):
-            child_id = plan_children[goal.plan.enrolment_id]
-            owner = enrolments[child_id].link_worker.full_name
-            goals[child_id].append(duplication.Goal(f"g{goal.pk}", goal.domain, goal.goal, owner))
+        goal_rows = Goal.objects.filter(
+            plan__enrolment_id__in=child_of, status__in=[Goal.Status.ACTIVE, Goal.Status.ACHIEVED]
+        ).values_list("pk", "plan__enrolment_id", "domain", "goal", "status")
+        for pk, enrolment_id, domain, text, status in goal_rows:
+            child_id = child_of[enrolment_id]
+            if status == Goal.Status.ACHIEVED:
+                achieved[child_id].add(domain)
+            else:
+                goals[child_id].append(duplication.Goal(f"g{pk}", domain, text, ours[child_id].link_worker))
     if PlanShare.Part.ACTIONS in shown:
-        for action in PlanAction.objects.filter(
-            plan__enrolment_id__in=plan_children, done_on__isnull=True
-        ).select_related("goal", "plan"):
-            owner = action.owner_name or action.get_owner_display()
-            actions[plan_children[action.plan.enrolment_id]].append(
-                duplication.Action(f"a{action.pk}", action.goal.domain, action.action, owner, action.due_on)
-            )
+        owners = dict(PlanAction.Owner.choices)
+        action_rows = PlanAction.objects.filter(plan__enrolment_id__in=child_of, done_on__isnull=True).values_list(
+            "pk", "plan__enrolment_id", "goal__domain", "action", "owner", "owner_name", "due_on"
+        )
+        for pk, enrolment_id, domain, text, owner, owner_name, due_on in action_rows:
+            owner_label = owner_name or str(owners.get(owner, owner))
+            actions[child_of[enrolment_id]].append(duplication.Action(f"a{pk}", domain, text, owner_label, due_on))
     if PlanShare.Part.SERVICES in shown:
-        for referral in Referral.objects.filter(
-            enrolment_id__in=plan_children, status__in=SENT_STATUSES
-        ).select_related("service__organization"):
-            provider = referral.service.organization.name if referral.service.organization else ""
-            services[plan_children[referral.enrolment_id]].append(
-                duplication.Service(f"r{referral.pk}", referral.service.name, provider)
-            )
-    for appointment in Appointment.objects.filter(child_id__in=child_ids, starts_at__gte=_from_now()):
-        appointments[(appointment.child_id, appointment.organisation_id)].append(appointment)
+        referral_rows = Referral.objects.filter(enrolment_id__in=child_of, status__in=SENT_STATUSES).values_list(
+            "pk", "enrolment_id", "service__name", "service__organization__name"
+        )
+        for pk, enrolment_id, name, provider in referral_rows:
+            services[child_of[enrolment_id]].append(duplication.Service(f"r{pk}", name, provider or ""))
+    appointment_rows = Appointment.objects.filter(child_id__in=child_ids, starts_at__gte=_from_now()).values_list(
+        "pk", "child_id", "organisation_id", "starts_at", "minutes", "what"
+    )
+    for pk, child_id, organisation_id, starts_at, minutes, what in appointment_rows:
+        ends = starts_at + timedelta(minutes=minutes)
+        appointments[(child_id, organisation_id)].append(duplication.Appointment(f"m{pk}", starts_at, ends, what))
     theirs_goals: dict[int, list[duplication.Goal]] = defaultdict(list)
-    for partner_goal in PartnerGoal.objects.filter(plan__in=plans):
-        theirs_goals[partner_goal.plan_id].append(
-            duplication.Goal(f"pg{partner_goal.pk}", partner_goal.domain, partner_goal.goal, partner_goal.owner_name)
-        )
+    for pk, plan_id, domain, text, owner in PartnerGoal.objects.filter(plan__in=plans).values_list(
+        "pk", "plan_id", "domain", "goal", "owner_name"
+    ):
+        theirs_goals[plan_id].append(duplication.Goal(f"pg{pk}", domain, text, owner))
     theirs_actions: dict[int, list[duplication.Action]] = defaultdict(list)
-    for partner_action in PartnerAction.objects.filter(plan__in=plans, done_on__isnull=True):
-        theirs_actions[partner_action.plan_id].append(
-            duplication.Action(
-                f"pa{partner_action.pk}",
-                partner_action.domain,
-                partner_action.action,
-                partner_action.owner_name,
-                partner_action.due_on,
-            )
-        )
+    for pk, plan_id, domain, text, owner, due_on in PartnerAction.objects.filter(
+        plan__in=plans, done_on__isnull=True
+    ).values_list("pk", "plan_id", "domain", "action", "owner_name", "due_on"):
+        theirs_actions[plan_id].append(duplication.Action(f"pa{pk}", domain, text, owner, due_on))
     theirs_services: dict[int, list[duplication.Service]] = defaultdict(list)
-    for partner_service in PartnerService.objects.filter(plan__in=plans):
-        theirs_services[partner_service.plan_id].append(
-            duplication.Service(f"ps{partner_service.pk}", partner_service.name, partner_service.provider)
-        )
+    for pk, plan_id, name, provider in PartnerService.objects.filter(plan__in=plans).values_list(
+        "pk", "plan_id", "name", "provider"
+    ):
+        theirs_services[plan_id].append(duplication.Service(f"ps{pk}", name, provider))
     sides = []
     for plan in plans:
-        enrolment = enrolments.get(plan.child_id)
-        ours_org = enrolment.programme_organisation_id if enrolment else None
+        found = ours.get(plan.child_id)
         needs = (
-            [need.value for need in at_risk_needs(enrolment.at_risk_domains)[0]]
-            if enrolment is not None and PlanShare.Part.GOALS in shown
+            [need.value for need in at_risk_needs(found.at_risk)[0] if need.value not in achieved[plan.child_id]]
+            if found is not None and PlanShare.Part.GOALS in shown
             else []
         )
-        ours = duplication.PlanSide(
-            organisation=enrolment.programme_organisation.name if enrolment else "the programme",
+        mine = duplication.PlanSide(
+            organisation=found.organisation if found else "the programme",
             goals=goals[plan.child_id],
             actions=actions[plan.child_id],
             services=services[plan.child_id],
-            appointments=_appointments(appointments[(plan.child_id, ours_org or 0)])
-            if PlanShare.Part.KEY_DATES in shown
+            appointments=appointments[(plan.child_id, found.organisation_id)]
+            if found is not None and PlanShare.Part.KEY_DATES in shown
             else [],
             needs=needs,
         )
@@ -140,25 +157,33 @@ def _sides(
             goals=theirs_goals[plan.pk],
             actions=theirs_actions[plan.pk],
             services=theirs_services[plan.pk],
-            appointments=_appointments(appointments[(plan.child_id, plan.organisation_id)]),
+            appointments=appointments[(plan.child_id, plan.organisation_id)],
         )
-        sides.append((ours, theirs))
+        sides.append((mine, theirs))
     return sides
 
 
-def _resolutions(plans: list[PartnerPlan]) -> dict[tuple[int, int, str], FindingResolution]:
-    wanted = Q(pk__in=[])
-    for plan in plans:
-        wanted |= Q(child_id=plan.child_id, partner_id=plan.organisation_id)
-    return {
-        (row.child_id, row.partner_id, row.key): row
-        for row in FindingResolution.objects.filter(wanted).select_related("agreed_by", "agreed_by_organisation")
-    }
+def _resolutions(plans: list[PartnerPlan], *, full: bool) -> dict[tuple[int, int, str], FindingResolution]:
+    """The agreed resolutions of these plans' shared cases: one query, by child and partner. ``full``: with who
+    agreed them (for a page showing each); otherwise only which findings they resolve (for counting)."""
+    cases = {(plan.child_id, plan.organisation_id) for plan in plans}
+    rows = FindingResolution.objects.filter(
+        child_id__in={child for child, _ in cases}, partner_id__in={partner for _, partner in cases}
+    )
+    rows = (
+        rows.select_related("agreed_by", "agreed_by_organisation")
+        if full
+        else rows.only("child_id", "partner_id", "key")
+    )
+    return {(row.child_id, row.partner_id, row.key): row for row in rows if (row.child_id, row.partner_id) in cases}
 
 
-def case_findings(plans: list[PartnerPlan], parts: Iterable[str] | None = None) -> list[CaseFindings]:
-    """The findings of each partner plan against ours (``parts``: only what a share shows of ours)."""
-    resolutions = _resolutions(plans)
+def case_findings(
+    plans: list[PartnerPlan], parts: Iterable[str] | None = None, *, full: bool = True
+) -> list[CaseFindings]:
+    """The findings of each partner plan against ours (``parts``: only what a share shows of ours; ``full``: each
+    resolution with who agreed it, for a page that shows them)."""
+    resolutions = _resolutions(plans, full=full)
     results = []
     for plan, (ours, theirs) in zip(plans, _sides(plans, parts), strict=True):
         findings = duplication.compare(ours, theirs, LABELS)

@@ -212,12 +212,12 @@ def _appointments(ours: PlanSide, theirs: PlanSide) -> list[Finding]:
 
 def _actions(ours: PlanSide, theirs: PlanSide) -> list[Finding]:
     findings = []
+    their_words = [(other, words(other.text)) for other in theirs.actions]
     for mine in ours.actions:
         mine_words = words(mine.text)
-        for other in theirs.actions:
+        for other, other_words in their_words:
             if mine.domain != other.domain:
                 continue
-            other_words = words(other.text)
             if _opposed(mine_words, other_words) and mine_words & other_words:
                 kind, suggestion = (
                     Kind.CONFLICTING_ACTION,

@@ -173,7 +173,7 @@ def duplication_summary(actor: Membership) -> DuplicationSummary:
         .select_related("child", "organisation")
         .order_by("child__surname", "child__forenames", "organisation__name")
     )
-    cases = case_findings(plans)
+    cases = case_findings(plans, full=False)
     kinds = []
     for kind in duplication.Kind:
         found = [

@@ -21,7 +21,11 @@ from joinedup.sharing.models import DataSharingAgreement
 
 READERS = (Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD)
 KEEPERS = (Role.TEAM_MANAGER, Role.DATA_LEAD)
-MODELS: dict[str, type[PartnerContact] | type[Forum] | type[ReferralPathway]] = {"contact": PartnerContact, "forum": Forum, "pathway": ReferralPathway}
+MODELS: dict[str, type[PartnerContact] | type[Forum] | type[ReferralPathway]] = {
+    "contact": PartnerContact,
+    "forum": Forum,
+    "pathway": ReferralPathway,
+}
 
 
 def _entry(actor: Membership, kind: str, pk: int) -> Confirmed | DataSharingAgreement:

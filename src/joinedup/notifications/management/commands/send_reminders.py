@@ -18,6 +18,5 @@ class Command(BaseCommand):
         shares = expiring_shares_remind()
         maps = unconfirmed_remind()
         self.stdout.write(
-            f"Told {shares} people about shares ending within a week, and {maps} managers about their "
-            "partnership map."
+            f"Told {shares} people about shares ending within a week, and {maps} managers about their partnership map."
         )
