@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -95,3 +96,16 @@ def date_field(
         help_text=help_text,
         widget=forms.DateInput(attrs={"class": "govuk-input--width-10"}, format="%d/%m/%Y"),
     )
+
+
+def form_saved[T](form: GovukFields, save: Callable[[dict[str, Any]], T]) -> T | None:
+    """Validate ``form`` and hand its cleaned data to ``save`` (a service call). A refusal from the service is shown
+    on the form, against the fields it names. The service's result, or ``None`` when the form or the service said
+    no."""
+    if not form.is_valid():  # type: ignore[attr-defined]
+        return None
+    try:
+        return save(form.cleaned_data)  # type: ignore[attr-defined]
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return None

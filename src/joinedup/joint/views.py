@@ -25,7 +25,7 @@ from joinedup.cases.access import CASE_WORKERS, PURPOSES_BY_ROLE, Purpose, acces
 from joinedup.cases.models import Child, FamilyStory
 from joinedup.cases.services import family_story_set
 from joinedup.core.access import actor_of, roles_required
-from joinedup.core.forms import GovukForm
+from joinedup.core.forms import GovukForm, form_saved
 from joinedup.joint.access import access_meeting, access_share_ours, access_shared_plan, tasks_of
 from joinedup.joint.comparison import case_findings
 from joinedup.joint.forms import (
@@ -88,26 +88,14 @@ def share_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = ShareForm(
         request.POST if request.method == "POST" else None, candidates=candidates, bases=bases, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            share = plan_share_create(
-                actor=actor,
-                child=child,
-                shared_with=data["shared_with"],
-                parts=data["parts"],
-                purpose=data["purpose"],
-                expires_on=data["expires_on"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(
-                request,
-                f"Shared with {share.shared_with.user.full_name} of {share.partner} until "
-                f"{share.expires_on:%-d %B %Y}.",
-            )
-            return redirect("joint:share", pk=share.pk)
+    if request.method == "POST" and (
+        share := form_saved(form, lambda data: plan_share_create(actor=actor, child=child, **data))
+    ):
+        messages.success(
+            request,
+            f"Shared with {share.shared_with.user.full_name} of {share.partner} until {share.expires_on:%-d %B %Y}.",
+        )
+        return redirect("joint:share", pk=share.pk)
     return render(
         request,
         "joint/share_new.html",
@@ -146,14 +134,9 @@ def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     share = access_share_ours(actor, pk)
     form = RevokeForm(request.POST)
-    if form.is_valid():
-        try:
-            plan_share_revoke(actor=actor, share=share, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"Revoked: {share.shared_with.user.full_name} can no longer see the plan.")
-            return redirect("joint:share", pk=share.pk)
+    if form_saved(form, lambda data: plan_share_revoke(actor=actor, share=share, **data)):
+        messages.success(request, f"Revoked: {share.shared_with.user.full_name} can no longer see the plan.")
+        return redirect("joint:share", pk=share.pk)
     return render(request, "joint/share_detail.html", _share_context(share, CommentForm(), revoke_form=form))
 
 
@@ -163,20 +146,9 @@ def share_comment(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     share = access_share_ours(actor, pk)
     form = CommentForm(request.POST)
-    if _comment_saved(actor, share, form):
+    if form_saved(form, lambda data: comment_add(actor=actor, share=share, **data)):
         return redirect("joint:share", pk=share.pk)
     return render(request, "joint/share_detail.html", _share_context(share, form))
-
-
-def _comment_saved(actor: Membership, share: PlanShare, form: CommentForm) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        comment_add(actor=actor, share=share, text=form.cleaned_data["text"])
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return False
-    return True
 
 
 @roles_required(*CASE_WORKERS)
@@ -194,14 +166,10 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "share_agreed_by": story.share_agreed_by,
         }
     form = FamilyStoryForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            family_story_set(actor=actor, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "The family’s story is saved.")
-            return redirect("cases:child_detail", pk=child.pk)
+    saved = form_saved(form, lambda data: family_story_set(actor=actor, child=child, **data)) if form.is_bound else None
+    if saved is not None:
+        messages.success(request, "The family’s story is saved.")
+        return redirect("cases:child_detail", pk=child.pk)
     return render(request, "joint/story_edit.html", {"child": child, "form": form, "story": story})
 
 
@@ -237,31 +205,26 @@ def shared_plan_comment(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     share = access_shared_plan(actor, pk)
     form = CommentForm(request.POST)
-    if _comment_saved(actor, share, form):
+    if form_saved(form, lambda data: comment_add(actor=actor, share=share, **data)):
         return redirect("joint:shared_plan", pk=share.pk)
     return render(request, "joint/shared_plan.html", _partner_context(share, comment_form=form))
 
 
-def _partner_item_saved(actor: Membership, share: PlanShare, kind: str, form: GovukForm) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        if isinstance(form, AppointmentForm):
-            data = form.cleaned_data
-            appointment_add(
-                actor=actor,
-                child=share.child,
-                starts_at=form.starts_at(),
-                minutes=data["minutes"],
-                what=data["what"],
-                place=data["place"],
-            )
-        else:
-            partner_item_add(actor=actor, share=share, kind=kind, values=form.cleaned_data)
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return False
-    return True
+def _partner_item_saved(actor: Membership, share: PlanShare, kind: str, form: GovukForm) -> object:
+    if isinstance(form, AppointmentForm):
+        return form_saved(form, lambda data: _appointment_add(actor, share.child, form, data))
+    return form_saved(form, lambda data: partner_item_add(actor=actor, share=share, kind=kind, values=data))
+
+
+def _appointment_add(actor: Membership, child: Child, form: AppointmentForm, data: dict[str, Any]) -> object:
+    return appointment_add(
+        actor=actor,
+        child=child,
+        starts_at=form.starts_at(),
+        minutes=data["minutes"],
+        what=data["what"],
+        place=data["place"],
+    )
 
 
 @roles_required(*PARTNER_ROLES)
@@ -346,26 +309,24 @@ def _resolve(
     prefix = request.POST.get("which", "")
     form = ResolutionForm(request.POST, prefix=prefix)
     plan = partner_plan_for(share.child_id, share.partner_id)
-    if not form.is_valid():
-        return (prefix, form)
     findings = {finding.key: finding for finding, _ in case_findings([plan], parts)[0].findings} if plan else {}
-    finding = findings.get(form.cleaned_data["key"])
-    if finding is None:
+    if form.is_valid() and form.cleaned_data["key"] not in findings:
         messages.error(request, "That overlap is no longer found: the plans have changed since you opened the page.")
         return None
-    try:
-        finding_resolve(
+
+    def resolve(data: dict[str, Any]) -> object:
+        return finding_resolve(
             actor=actor,
             child=share.child,
             partner_id=share.partner_id,
-            finding=finding,
-            resolution=form.cleaned_data["resolution"],
+            finding=findings[data["key"]],
+            resolution=data["resolution"],
         )
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return (prefix, form)
-    messages.success(request, "Recorded what was agreed.")
-    return None
+
+    if form_saved(form, resolve):
+        messages.success(request, "Recorded what was agreed.")
+        return None
+    return (prefix, form)
 
 
 @roles_required(*CASE_WORKERS)
@@ -404,22 +365,10 @@ def appointments(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Appointment removed.")
         return redirect("joint:appointments", pk=child.pk)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            appointment_add(
-                actor=actor,
-                child=child,
-                starts_at=form.starts_at(),
-                minutes=data["minutes"],
-                what=data["what"],
-                place=data["place"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "Appointment added.")
-            return redirect("joint:appointments", pk=child.pk)
+    saved = form_saved(form, lambda data: _appointment_add(actor, child, form, data)) if form.is_bound else None
+    if saved is not None:
+        messages.success(request, "Appointment added.")
+        return redirect("joint:appointments", pk=child.pk)
     return render(
         request,
         "joint/appointments.html",
@@ -464,14 +413,12 @@ def _meeting_form(request: HttpRequest, child: Child, **kwargs: Any) -> MeetingF
 def _meeting_saved(
     actor: Membership, child: Child, form: MeetingForm, meeting: JointMeeting | None
 ) -> JointMeeting | None:
-    if not form.is_valid():
-        return None
-    data = form.cleaned_data
-    try:
-        return meeting_save(actor=actor, child=child, meeting=meeting, **{**data, "attendees": list(data["attendees"])})
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return None
+    return form_saved(
+        form,
+        lambda data: meeting_save(
+            actor=actor, child=child, meeting=meeting, **{**data, "attendees": list(data["attendees"])}
+        ),
+    )
 
 
 @roles_required(*CASE_WORKERS)
@@ -545,14 +492,9 @@ def meeting_action_new(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_to_record(actor, pk)
     attendees = meeting.attendees.select_related("user", "organisation")
     form = MeetingActionForm(request.POST, attendees=attendees)
-    if form.is_valid():
-        try:
-            meeting_action_add(actor=actor, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "Action added: it is on its owner’s task list.")
-            return redirect(reverse("joint:meeting", args=[meeting.pk]) + "#actions")
+    if form_saved(form, lambda data: meeting_action_add(actor=actor, meeting=meeting, **data)):
+        messages.success(request, "Action added: it is on its owner’s task list.")
+        return redirect(reverse("joint:meeting", args=[meeting.pk]) + "#actions")
     return render(request, "joint/meeting.html", _meeting_context(actor, meeting, True, action_form=form))
 
 
