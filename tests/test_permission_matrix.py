@@ -721,6 +721,9 @@ ROUTES: dict[str, Route] = {
         kwargs=joint_action_kwargs,
         allowed=only_own(frozenset({Role.LINK_WORKER, Role.PARTNER_PROFESSIONAL})),
     ),
+    "joint:action_remove": Route(
+        method="post", kwargs=joint_action_kwargs, allowed=only_own(frozenset({Role.LINK_WORKER}))
+    ),
     "joint:tasks": Route(allowed=same_everywhere(frozenset({*CASE_WORKERS, *PARTNER_ROLES}))),
     # Everyone signed in has their own notifications.
     "notifications:list": Route(allowed=same_everywhere(ALL)),
@@ -735,6 +738,7 @@ ROUTES: dict[str, Route] = {
     "joint:share_resolve": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(CASE_WORKERS)),
     "joint:shared_plan_resolve": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(PARTNER_PROFESSIONAL)),
     "joint:share_revoke": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(CASE_WORKERS)),
+    "joint:share_extend": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(CASE_WORKERS)),
     "joint:share_comment": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(CASE_WORKERS)),
     "joint:shared_plan": Route(kwargs=plan_share_kwargs, allowed=only_own(PARTNER_PROFESSIONAL)),
     "joint:shared_plan_comment": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(PARTNER_PROFESSIONAL)),

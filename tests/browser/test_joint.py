@@ -90,7 +90,7 @@ def test_a_plan_is_shared_compared_and_worked_on_together(page: Page, browser_wo
     page.get_by_label("Date").fill((dt.date.today() + dt.timedelta(days=3)).strftime("%d/%m/%Y"))
     page.get_by_label("Time").fill("25:00")
     page.get_by_role("button", name="Add the appointment").click()
-    expect(page.get_by_text("Enter the time like 14:30.").first).to_be_visible()
+    expect(page.get_by_text("Enter a real time, like 14:30.").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Time").fill("10:00")
     page.get_by_role("button", name="Add the appointment").click()

@@ -271,7 +271,7 @@ def test_bad_answers_get_specific_errors_and_change_nothing(world: World) -> Non
         url(enrolment, f"goals/{goal.pk}/actions/new/"),
         {"version": plan.version, "action": "x", "owner": "school", "due_on": "next week"},
     )
-    assert garbled.context["form"].errors["due_on"] == ["Enter the date as day, month and year, like 27/3/2026"]
+    assert garbled.context["form"].errors["due_on"] == ["Enter a real date as day, month and year, like 27/3/2026"]
 
     future = client.post(
         url(enrolment, "review/"),

@@ -60,7 +60,7 @@ def test_bad_local_details_are_explained_and_change_nothing(world: World, direct
     assert response.status_code == 200
     for message in (
         "Enter where the rating comes from",
-        "Enter the date as day, month and year",
+        "Enter a real date as day, month and year",
         "Choose the partner organisation that receives referrals",
     ):
         assert message in response.text

@@ -199,8 +199,18 @@ def test_our_appointments_page_adds_and_refuses_bad_times(joint: Joint) -> None:
     url = f"/joint/children/{joint.child.pk}/appointments/"
     day = (dt.date.today() + dt.timedelta(days=2)).strftime("%d/%m/%Y")
     bad = client.post(url, {"what": "Home visit", "on": day, "at": "25:99", "minutes": "60"})
-    assert "Enter the time like 14:30." in bad.text
+    assert "Enter a real time, like 14:30." in bad.text
     long = client.post(url, {"what": "Home visit", "on": day, "at": "10:00", "minutes": "900"})
     assert "An appointment lasts at most 10 hours (600 minutes)." in long.text
     assert client.post(url, {"what": "Home visit", "on": day, "at": "10:00", "minutes": "45"}).status_code == 302
     assert "Home visit" in client.get(url).text
+
+
+def test_an_appointment_in_the_past_is_refused(joint: Joint) -> None:
+    client = joint.client(joint.link_worker)
+    url = f"/joint/children/{joint.child.pk}/appointments/"
+    day = (dt.date.today() - dt.timedelta(days=2)).strftime("%d/%m/%Y")
+    response = client.post(url, {"what": "Home visit", "on": day, "at": "10:00", "minutes": "45"})
+    assert "An appointment is today or later" in response.text
+    impossible = client.post(url, {"what": "Visit", "on": "31/02/2027", "at": "10:00", "minutes": "45"})
+    assert "Enter a real date as day, month and year" in impossible.text

@@ -146,3 +146,23 @@ def test_an_action_owner_must_have_attended(joint: Joint) -> None:
             owner_name="",
             due_on=TODAY,
         )
+
+
+def test_an_action_cannot_be_due_before_the_meeting_and_can_be_removed(joint: Joint) -> None:
+    held = meeting(joint)
+    with pytest.raises(ValidationError, match="due on or after the meeting"):
+        meeting_action_add(
+            actor=joint.link_worker,
+            meeting=held,
+            action="Visit",
+            owner=None,
+            owner_name="Mum",
+            due_on=TODAY - dt.timedelta(days=1),
+        )
+    made = meeting_action_add(
+        actor=joint.link_worker, meeting=held, action="Typo", owner=joint.practitioner, owner_name="", due_on=TODAY
+    )
+    # The partner owns it but did not record the meeting: they cannot remove it; the Link Worker can.
+    assert joint.client(joint.practitioner).post(f"/joint/actions/{made.pk}/remove/").status_code == 403
+    assert joint.client(joint.link_worker).post(f"/joint/actions/{made.pk}/remove/").status_code == 302
+    assert not JointAction.objects.exists()

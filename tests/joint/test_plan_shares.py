@@ -147,7 +147,7 @@ def test_revocation_takes_effect_at_once(joint: Joint) -> None:
     assert partner_page(joint, found).status_code == 200
     response = joint.client(joint.link_worker).post(f"/joint/shares/{found.pk}/revoke/", {"reason": "Case closed"})
     assert response.status_code == 302
-    assert partner_page(joint, found).status_code == 404
+    assert partner_page(joint, found).status_code == 410
     listing = joint.client(joint.practitioner).get("/sharing/shared-with-you/").text
     assert "No plans are shared with you" in listing
     record = joint.client(joint.link_worker).get(f"/joint/shares/{found.pk}/").text
@@ -156,14 +156,15 @@ def test_revocation_takes_effect_at_once(joint: Joint) -> None:
 
 
 def test_expiry_the_end_of_the_agreement_and_withdrawn_consent_take_effect_at_once(joint: Joint) -> None:
+    # Each ended share answers "This plan is no longer shared with you" (410), with nothing of the child.
     lasting_a_day = share(joint, expires_on=dt.date.today())
     assert partner_page(joint, lasting_a_day).status_code == 200
     PlanShare.objects.filter(pk=lasting_a_day.pk).update(expires_on=dt.date.today() - dt.timedelta(days=1))
-    assert partner_page(joint, lasting_a_day).status_code == 404
+    assert partner_page(joint, lasting_a_day).status_code == 410
 
     under_agreement = share(joint)
     agreement_end(actor=joint.world.members[Role.DATA_LEAD], agreement=joint.agreement, reason="Replaced")
-    assert partner_page(joint, under_agreement).status_code == 404
+    assert partner_page(joint, under_agreement).status_code == 410
 
     consent = Consent.objects.create(
         child=joint.child,
@@ -177,7 +178,7 @@ def test_expiry_the_end_of_the_agreement_and_withdrawn_consent_take_effect_at_on
     assert under_consent.agreement is None
     assert partner_page(joint, under_consent).status_code == 200
     consent_withdraw(actor=joint.link_worker, consent=consent, withdrawn_on=dt.date.today(), withdrawn_by="Mum")
-    assert partner_page(joint, under_consent).status_code == 404
+    assert partner_page(joint, under_consent).status_code == 410
 
 
 def test_a_share_nothing_allows_is_refused_with_the_reason(joint: Joint) -> None:
@@ -277,7 +278,7 @@ def test_the_partner_adds_their_plan_and_both_sides_comment(joint: Joint) -> Non
         url, {"kind": "action", "action-domain": "attendance", "action-action": "", "action-owner_name": "Kim"}
     )
     assert response.status_code == 200
-    assert "This field is required" in response.text
+    assert "Write the action." in response.text
     partner.post(
         url,
         {
@@ -342,3 +343,40 @@ def test_the_family_story_is_recorded_once_with_the_familys_agreement(joint: Joi
     assert "Told once." not in joint.world.client_for(Role.SCHOOL_STAFF).get(f"/children/{joint.child.pk}/").text
     assert joint.world.client_for(Role.SCHOOL_STAFF).get(url).status_code == 403
     assert timezone.localdate() == story.told_on
+
+
+def test_the_practitioner_is_told_when_a_share_ends_and_why(joint: Joint) -> None:
+    found = share(joint)
+    plan_share_revoke(actor=joint.link_worker, share=found, reason="Case closed")
+    from joinedup.notifications.models import Notification
+
+    assert Notification.objects.filter(user=joint.practitioner.user, kind="share_ended").exists()
+    response = partner_page(joint, found)
+    assert response.status_code == 410
+    assert "This plan is no longer shared with you" in response.text
+    assert "The share was revoked on" in response.text
+    assert joint.child.forenames not in response.text
+    # Someone the share never named still gets the plain "Page not found".
+    colleague = MembershipFactory.create(
+        organisation=joint.early_help, area=joint.world.area, role=Role.PARTNER_PROFESSIONAL
+    )
+    assert joint.client(colleague).get(f"/joint/shared-plans/{found.pk}/").status_code == 404
+    # Nor can anyone comment on an ended share.
+    client = joint.client(joint.link_worker)
+    client.post(f"/joint/shares/{found.pk}/comments/", {"text": "Hello?"})
+    assert not ShareComment.objects.exists()
+
+
+def test_a_share_can_be_extended_within_its_agreement(joint: Joint) -> None:
+    found = share(joint)
+    client = joint.client(joint.link_worker)
+    later = dt.date.today() + dt.timedelta(days=120)
+    assert (
+        client.post(f"/joint/shares/{found.pk}/extend/", {"expires_on": later.strftime("%d/%m/%Y")}).status_code == 302
+    )
+    found.refresh_from_db()
+    assert found.expires_on == later
+    too_late = client.post(f"/joint/shares/{found.pk}/extend/", {"expires_on": "1/1/2040"})
+    assert "end the share by then" in too_late.text
+    found.refresh_from_db()
+    assert found.expires_on == later

@@ -56,13 +56,18 @@ def test_bad_entries_are_refused_with_the_reason(world: World) -> None:
     manager = world.client_for(Role.TEAM_MANAGER)
     response = manager.post("/partnership/pathway/new/", {"name": "Front door", "url": "not a url"})
     assert response.status_code == 200
-    assert "Enter a valid URL." in response.text
-    assert "This field is required." in response.text
+    assert "Enter a web address, like https://www.example.org/refer." in response.text
+    assert "Choose who runs it." in response.text
     # An organisation that does not work in the borough is not offered.
     far = Organisation.objects.create(name="Far Early Help", kind=Organisation.Kind.EARLY_HELP)
     far.areas.add(world.other_area)
     refused = manager.post("/partnership/contact/new/", {"organisation": far.pk, "name": "X", "role": "Manager"})
     assert "Select a valid choice." in refused.text
+    phone = manager.post(
+        "/partnership/contact/new/",
+        {"organisation": early_help(world).pk, "name": "X", "role": "Manager", "phone": "abc"},
+    )
+    assert "Enter a phone number, like 020 7946 0000." in phone.text
     assert not ReferralPathway.objects.exists()
     assert not PartnerContact.objects.exists()
 
@@ -92,8 +97,9 @@ def test_entries_not_confirmed_are_marked_and_managers_reminded_once_a_week(
     assert forum.last_confirmed_on == dt.date.today()
     assert "Needs confirming" not in manager.get("/partnership/").text
     # The time is the borough's to choose.
-    manager.post("/partnership/settings/", {"confirm_every_days": "3"})
-    assert "Enter 7 days or more." in manager.get("/partnership/").text
+    refused = manager.post("/partnership/settings/", {"confirm_every_days": "3"})
+    assert "Enter 7 days or more." in refused.text
+    assert 'id="id_confirm_every_days" aria-describedby' in refused.text or "govuk-input--error" in refused.text
 
 
 def test_other_boroughs_and_roles_are_refused(world: World) -> None:

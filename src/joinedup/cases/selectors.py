@@ -463,32 +463,33 @@ def _joint_events(child: Child) -> list[ChronologyEvent]:
             )
         )
     for action in JointAction.objects.filter(meeting__child=child).select_related(
-        "meeting", "owner__user", "owner__organisation"
+        "meeting", "owner__user", "owner__organisation", "created_by", "modified_by"
     ):
         due = f"{action.owner_label}, by {action.due_on:%-d %B %Y}"
-        events.append(ChronologyEvent(action.meeting.held_on, "joint", f"Action agreed: {action.action}", due, ""))
+        agreed = f"Action agreed: {action.action}"
+        events.append(ChronologyEvent(action.meeting.held_on, "joint", agreed, due, _name(action.created_by)))
         if action.done_on is not None:
-            events.append(
-                ChronologyEvent(action.done_on, "joint", f"Action done: {action.action}", action.owner_label, "")
-            )
-    shares = PlanShare.objects.filter(child=child).select_related("shared_with__user", "partner", "created_by")
+            done = f"Action done: {action.action}"
+            events.append(ChronologyEvent(action.done_on, "joint", done, action.owner_label, _name(action.modified_by)))
+    shares = PlanShare.objects.filter(child=child).select_related(
+        "shared_with__user", "partner", "created_by", "revoked_by"
+    )
     for share in shares:
         who = f"{share.shared_with.user.full_name} ({share.partner.name})"
+        parts = "; ".join(share.part_labels())
         events.append(
             ChronologyEvent(
                 timezone.localdate(share.created_at),
                 "joint",
                 f"Plan shared with {who}",
-                f"{'; '.join(share.part_labels())}. For: {share.purpose}. Until {share.expires_on:%-d %B %Y}.",
+                f"{parts}. For: {share.purpose.rstrip('.')}. Until {share.expires_on:%-d %B %Y}.",
                 _name(share.created_by),
             )
         )
         if share.revoked_at is not None:
-            events.append(
-                ChronologyEvent(
-                    timezone.localdate(share.revoked_at), "joint", f"Share with {who} revoked", share.revoked_reason, ""
-                )
-            )
+            revoked = f"Share with {who} revoked"
+            when = timezone.localdate(share.revoked_at)
+            events.append(ChronologyEvent(when, "joint", revoked, share.revoked_reason, _name(share.revoked_by)))
     return events
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 # Error messages shared by every form that asks for the same kind of value.
 EMAIL_FORMAT_ERROR = "Enter an email address in the right format, like name@example.org"
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
-DATE_FORMAT_ERROR = "Enter the date as day, month and year, like 27/3/2026"
+DATE_FORMAT_ERROR = "Enter a real date as day, month and year, like 27/3/2026"
 
 WIDGET_CLASSES = {"Select": "govuk-select", "Textarea": "govuk-textarea", "CheckboxInput": "govuk-checkboxes__input"}
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from joinedup.accounts.models import Membership, Organisation, Role, User
 from joinedup.cases.models import Enrolment, Goal, Referral
 from joinedup.cases.services import family_story_set
+from joinedup.core.domains import NeedDomain
 from joinedup.demo.generator import DEMO_EMAIL_DOMAIN
 from joinedup.joint.comparison import case_findings
 from joinedup.joint.models import JointMeeting, PartnerPlan, PlanShare
@@ -239,10 +240,14 @@ def _their_plan(rng: random.Random, share: PlanShare, professional: Membership, 
                 what="Family meeting at school",
             )
     partner_review_set(actor=professional, share=share, next_review_on=as_of + timedelta(days=rng.randint(30, 90)))
+    labels = dict(NeedDomain.choices)
+    both = domains[0] if len(domains) > 1 else ""
     comment_add(
         actor=professional,
         share=share,
-        text="Thanks for sharing. I have added our plan: can we agree who leads on the mornings?",
+        text=f"Thanks for sharing. I have added our plan: can we agree who leads on {labels[both].lower()}?"
+        if both
+        else f"Thanks for sharing. I have added our plan, which is mostly about {labels[domains[-1]].lower()}.",
     )
 
 
@@ -368,7 +373,7 @@ def _map(professional: Membership, as_of: date) -> int:
             PartnerContact(
                 area=area,
                 organisation=partner,
-                name=f"Referrals coordinator, {partner.name}",
+                name="Referrals team",
                 role="Referrals coordinator",
                 notes="Takes referrals from Link Workers in Joinedup.",
                 last_confirmed_on=recently,

@@ -57,6 +57,23 @@ def plans_shared_with(actor: Membership) -> list[PlanShare]:
     return shares
 
 
+def share_ended_for(actor: Membership, share_id: object) -> PlanShare | None:
+    """A share that named ``actor`` (in their organisation and borough) and is no longer in force, so they can
+    be told it ended and why. It says nothing about the child: not audited."""
+    try:
+        pk = int(str(share_id))
+    except ValueError:
+        return None
+    share = (
+        PlanShare.objects.filter(
+            pk=pk, shared_with_id=actor.pk, partner_id=actor.organisation_id, child__area_id=actor.area_id
+        )
+        .select_related("agreement__partner", "consent", "shared_with__user")
+        .first()
+    )
+    return share if share is not None and share.refusal() else None
+
+
 def access_shared_plan(actor: Membership | None, share_id: object) -> PlanShare:
     """The share, if it names ``actor`` and is in force; the read is audited as a view of the child."""
     if actor is None:

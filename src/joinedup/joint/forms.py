@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 
 from joinedup.accounts.models import Membership
@@ -14,6 +15,16 @@ from joinedup.core.domains import NeedDomain
 from joinedup.core.forms import GovukForm, date_field
 from joinedup.joint.models import PlanShare
 from joinedup.joint.services import Basis
+
+
+def in_order(members: list[Membership]) -> QuerySet[Membership]:
+    """The memberships as a queryset, in the order given (a choice field lists them so)."""
+    order = Case(*(When(pk=member.pk, then=Value(index)) for index, member in enumerate(members)), default=Value(0))
+    return (
+        Membership.objects.filter(pk__in=[member.pk for member in members])
+        .select_related("user", "organisation")
+        .order_by(order)
+    )
 
 
 class MembershipChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -35,7 +46,12 @@ class ShareForm(GovukForm):
         queryset=Membership.objects.none(),
         bases={},
         empty_label="Choose a practitioner",
-        help_text="A named practitioner of a partner organisation in the child’s borough.",
+        help_text="A named practitioner of a partner organisation in the child’s borough. Those whose organisation "
+        "has an agreement with us, or the family’s consent, come first.",
+        error_messages={
+            "required": "Choose who to share with.",
+            "invalid_choice": "Choose a practitioner from the list.",
+        },
     )
     parts = forms.MultipleChoiceField(
         label="What to share",
@@ -59,12 +75,16 @@ class ShareForm(GovukForm):
     def __init__(self, *args: Any, candidates: list[Membership], bases: dict[int, Basis], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["shared_with"]
-        field.queryset = (
-            Membership.objects.filter(pk__in=[member.pk for member in candidates])
-            .select_related("user", "organisation")
-            .order_by("organisation__name", "user__full_name")
-        )
+        field.queryset = in_order(candidates)
         field.bases = bases
+
+
+class ExtendForm(GovukForm):
+    expires_on = date_field(
+        "Share until",
+        missing="Enter the last day the practitioner may see the plan.",
+        help_text="For example 27/3/2027",
+    )
 
 
 class RevokeForm(GovukForm):
@@ -91,22 +111,35 @@ class CommentForm(GovukForm):
 DOMAIN_CHOICES = [("", "Choose an area"), *NeedDomain.choices]
 
 
+def domain_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Area of need", choices=DOMAIN_CHOICES, error_messages={"required": "Choose the area of need."}
+    )
+
+
 class PartnerGoalForm(GovukForm):
-    domain = forms.ChoiceField(label="Area of need", choices=DOMAIN_CHOICES)
-    goal = forms.CharField(label="Goal", max_length=500)
-    owner_name = forms.CharField(label="Who leads on it", max_length=200, help_text="By name.")
+    domain = domain_field()
+    goal = forms.CharField(label="Goal", max_length=500, error_messages={"required": "Write the goal."})
+    owner_name = forms.CharField(
+        label="Who leads on it",
+        max_length=200,
+        help_text="By name.",
+        error_messages={"required": "Say who leads on it."},
+    )
 
 
 class PartnerActionForm(GovukForm):
-    domain = forms.ChoiceField(label="Area of need", choices=DOMAIN_CHOICES)
-    action = forms.CharField(label="Action", max_length=500)
-    owner_name = forms.CharField(label="Who does it", max_length=200, help_text="By name.")
+    domain = domain_field()
+    action = forms.CharField(label="Action", max_length=500, error_messages={"required": "Write the action."})
+    owner_name = forms.CharField(
+        label="Who does it", max_length=200, help_text="By name.", error_messages={"required": "Say who does it."}
+    )
     due_on = date_field("Due by (optional)", required=False)
 
 
 class PartnerServiceForm(GovukForm):
-    domain = forms.ChoiceField(label="Area of need", choices=DOMAIN_CHOICES)
-    name = forms.CharField(label="Service", max_length=200)
+    domain = domain_field()
+    name = forms.CharField(label="Service", max_length=200, error_messages={"required": "Give the service’s name."})
     provider = forms.CharField(
         label="Run by (optional)", max_length=200, required=False, help_text="The organisation that runs it."
     )
@@ -115,14 +148,17 @@ class PartnerServiceForm(GovukForm):
 
 class AppointmentForm(GovukForm):
     what = forms.CharField(
-        label="What it is", max_length=200, help_text="For example: home visit, or a session at the Family Hub."
+        label="What it is",
+        max_length=200,
+        help_text="For example: home visit, or a session at the Family Hub.",
+        error_messages={"required": "Say what the appointment is."},
     )
     on = date_field("Date", missing="Enter the date of the appointment.")
     at = forms.TimeField(
         label="Time",
         input_formats=["%H:%M", "%H.%M", "%I:%M%p", "%I%p", "%I.%M%p"],
         help_text="For example 14:30",
-        error_messages={"required": "Enter the time it starts.", "invalid": "Enter the time like 14:30."},
+        error_messages={"required": "Enter the time it starts.", "invalid": "Enter a real time, like 14:30."},
         widget=forms.TimeInput(attrs={"class": "govuk-input--width-5"}, format="%H:%M"),
     )
     minutes = forms.IntegerField(
@@ -206,7 +242,12 @@ class AttendeeChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
 
 
 class MeetingForm(GovukForm):
-    kind = forms.CharField(label="Kind of meeting", max_length=100, initial="Team around the family meeting")
+    kind = forms.CharField(
+        label="Kind of meeting",
+        max_length=100,
+        initial="Team around the family meeting",
+        error_messages={"required": "Say what kind of meeting it was."},
+    )
     held_on = date_field("Date", missing="Enter the date of the meeting.")
     place = forms.CharField(label="Where (optional)", max_length=200, required=False)
     attendees = AttendeeChoice(
@@ -215,7 +256,7 @@ class MeetingForm(GovukForm):
         bases={},
         programme_id=0,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Only those who attended read the minutes. Include yourself.",
+        help_text="Only those who attended read the minutes. You are ticked, as the person recording it.",
         error_messages={"required": "Choose who attended."},
     )
     others_present = forms.CharField(
@@ -239,11 +280,7 @@ class MeetingForm(GovukForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["attendees"]
-        field.queryset = (
-            Membership.objects.filter(pk__in=[member.pk for member in candidates])
-            .select_related("user", "organisation")
-            .order_by("organisation__name", "user__full_name")
-        )
+        field.queryset = in_order(candidates)
         field.bases = bases
         field.programme_id = programme_id
 

@@ -86,7 +86,10 @@ def shared_plan(share: PlanShare) -> SharedPlan:
         if plan is not None and plan.next_review_on:
             dates.append((plan.next_review_on, "Next review of the plan"))
         for appointment in appointments_of(share.child, share.child.programme_organisation_id):
-            dates.append((timezone.localdate(appointment.starts_at), f"Appointment: {appointment.described}"))
+            at = timezone.localtime(appointment.starts_at)
+            place = f", {appointment.place}" if appointment.place else ""
+            label = f"Appointment: {appointment.what}, {at:%H:%M} for {appointment.minutes} minutes{place}"
+            dates.append((at.date(), label))
         shown.key_dates = sorted(dates, key=lambda row: row[0])
     return shown
 
@@ -163,7 +166,8 @@ class DuplicationSummary:
     findings: int
     resolved: int
     kinds: list[KindRow]
-    open_cases: list[CaseFindings]
+    # Each case with findings still to resolve, and the newest share of its plan, where they are resolved.
+    open_cases: list[tuple[CaseFindings, int | None]]
 
 
 def duplication_summary(actor: Membership) -> DuplicationSummary:
@@ -174,6 +178,10 @@ def duplication_summary(actor: Membership) -> DuplicationSummary:
         .order_by("child__surname", "child__forenames", "organisation__name")
     )
     cases = case_findings(plans, full=False)
+    newest: dict[tuple[int, int], int] = {}
+    shares = PlanShare.objects.filter(child_id__in={plan.child_id for plan in plans}).order_by("pk")
+    for share_id, child_id, partner_id in shares.values_list("pk", "child_id", "partner_id"):
+        newest[(child_id, partner_id)] = share_id
     kinds = []
     for kind in duplication.Kind:
         found = [
@@ -188,5 +196,7 @@ def duplication_summary(actor: Membership) -> DuplicationSummary:
         findings=sum(len(case.findings) for case in cases),
         resolved=sum(row.resolved for row in kinds),
         kinds=kinds,
-        open_cases=[case for case in cases if case.open_count],
+        open_cases=[
+            (case, newest.get((case.child.pk, case.plan.organisation_id))) for case in cases if case.open_count
+        ],
     )

@@ -201,6 +201,48 @@ def plan_share_revoke(*, actor: Membership, share: PlanShare, reason: str) -> Pl
             purpose=Purpose.JOINT_WORKING,
             detail={"revoked": share.revoked_reason},
         )
+        notify(
+            user=share.shared_with.user,
+            kind=Kind.SHARE_ENDED,
+            key=f"share_ended:{share.pk}",
+            subject="A child’s plan is no longer shared with you in Joinedup",
+            body=f"{actor.user.full_name} of {actor.organisation.name} ended a share of a child’s plan with you. "
+            "You can no longer open it.",
+            link=reverse("joint:shared_plan", args=[share.pk]),
+        )
+    return share
+
+
+def plan_share_extend(*, actor: Membership, share: PlanShare, expires_on: date) -> PlanShare:
+    """Change the share's last day, within what still allows it."""
+    if share.revoked_at is not None:
+        raise ValidationError("This share was revoked: share the plan again instead.")
+    today = timezone.localdate()
+    if expires_on < today:
+        raise ValidationError({"expires_on": "The share must end today or later."})
+    basis = sharing_basis(share.child, share.partner, on=today)
+    if basis.refusal:
+        raise ValidationError({"expires_on": basis.refusal})
+    if basis.ends_on is not None and expires_on > basis.ends_on:
+        raise ValidationError(
+            {"expires_on": f"The {basis.label} ends on {basis.ends_on:%-d %B %Y}: end the share by then."}
+        )
+    with transaction.atomic():
+        before = share.expires_on
+        share.expires_on = expires_on
+        share.agreement = basis.agreement
+        share.consent = basis.consent
+        share.modified_by = actor.user
+        share.save(update_fields=["expires_on", "agreement", "consent", "modified_by", "modified_at"])
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="joint.plan_share",
+            record_id=share.pk,
+            child_id=share.child_id,
+            purpose=Purpose.JOINT_WORKING,
+            detail={"expires_on": [before.isoformat(), expires_on.isoformat()]},
+        )
     return share
 
 
@@ -346,7 +388,10 @@ def appointment_add(
     what: str,
     place: str = "",
 ) -> Appointment:
-    """An appointment with the family by the actor's organisation (ours, or a partner's in their summary)."""
+    """An appointment with the family by the actor's organisation (ours, or a partner's in their summary): to come,
+    so that the two organisations can see where they clash; what already happened is a contact."""
+    if timezone.localdate(starts_at) < timezone.localdate():
+        raise ValidationError({"on": "An appointment is today or later: record one that has happened as a contact."})
     appointment = Appointment(
         child=child,
         organisation_id=actor.organisation_id,
@@ -517,6 +562,8 @@ def meeting_action_add(
         errors["action"] = "Say what the action is."
     if owner is None and not owner_name.strip():
         errors["owner"] = "Choose who does it, or give their name."
+    if due_on < meeting.held_on:
+        errors["due_on"] = f"The action must be due on or after the meeting ({meeting.held_on:%-d %B %Y})."
     if owner is not None and not meeting.attendees.filter(pk=owner.pk).exists():
         errors["owner"] = "The owner must be someone who attended, or give the name of someone else."
     if errors:
@@ -550,6 +597,20 @@ def meeting_action_add(
                 link=reverse("joint:tasks"),
             )
     return made
+
+
+def meeting_action_remove(*, actor: Membership, action: JointAction) -> None:
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            record_type="joint.action",
+            record_id=action.pk,
+            child_id=action.meeting.child_id,
+            purpose=Purpose.JOINT_WORKING,
+            detail={"removed": action.action},
+        )
+        action.delete()
 
 
 def meeting_action_done(*, actor: Membership, action: JointAction, on: date | None = None) -> JointAction:

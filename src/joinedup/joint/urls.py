@@ -16,9 +16,11 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/actions/", views.meeting_action_new, name="meeting_action_new"),
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("actions/<int:pk>/remove/", views.action_remove, name="action_remove"),
     path("tasks/", views.tasks, name="tasks"),
     path("shares/<int:pk>/", views.share_detail, name="share"),
     path("shares/<int:pk>/revoke/", views.share_revoke, name="share_revoke"),
+    path("shares/<int:pk>/extend/", views.share_extend, name="share_extend"),
     path("shares/<int:pk>/comments/", views.share_comment, name="share_comment"),
     path("shares/<int:pk>/findings/", views.share_resolve, name="share_resolve"),
     # The partner practitioner's side.

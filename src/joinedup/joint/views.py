@@ -26,12 +26,13 @@ from joinedup.cases.models import Child, FamilyStory
 from joinedup.cases.services import family_story_set
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.forms import GovukForm, form_saved
-from joinedup.joint.access import access_meeting, access_share_ours, access_shared_plan, tasks_of
+from joinedup.joint.access import access_meeting, access_share_ours, access_shared_plan, share_ended_for, tasks_of
 from joinedup.joint.comparison import case_findings
 from joinedup.joint.forms import (
     PARTNER_FORMS,
     AppointmentForm,
     CommentForm,
+    ExtendForm,
     FamilyStoryForm,
     MeetingActionForm,
     MeetingForm,
@@ -57,6 +58,7 @@ from joinedup.joint.services import (
     finding_resolve,
     meeting_action_add,
     meeting_action_done,
+    meeting_action_remove,
     meeting_candidates,
     meeting_save,
     partner_action_done,
@@ -64,6 +66,7 @@ from joinedup.joint.services import (
     partner_item_remove,
     partner_review_set,
     plan_share_create,
+    plan_share_extend,
     plan_share_revoke,
     share_candidates,
     share_seen,
@@ -84,6 +87,8 @@ def share_new(request: HttpRequest, pk: int) -> HttpResponse:
     child = access_child(actor, pk)
     candidates = share_candidates(child)
     bases = {member.organisation_id: sharing_basis(child, member.organisation) for member in candidates}
+    # Those an agreement or consent allows first.
+    candidates.sort(key=lambda member: bool(bases[member.organisation_id].refusal))
     initial = {"expires_on": timezone.localdate() + timedelta(days=DEFAULT_SHARE_DAYS)}
     form = ShareForm(
         request.POST if request.method == "POST" else None, candidates=candidates, bases=bases, initial=initial
@@ -115,11 +120,14 @@ def share_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _share_context(share: PlanShare, comment_form: GovukForm, **more: Any) -> dict[str, Any]:
+    refusal = share.refusal()
     return {
+        "can_comment": not refusal,
+        "extend_form": more.pop("extend_form", ExtendForm(initial={"expires_on": share.expires_on})),
         **_findings_context(share, None, more.pop("failed", None)),
         "share": share,
         "child": share.child,
-        "refusal": share.refusal(),
+        "refusal": refusal,
         "partner_plan": partner_plan_for(share.child_id, share.partner_id),
         "comments": share_comments(share),
         "comment_form": comment_form,
@@ -142,12 +150,30 @@ def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(*CASE_WORKERS)
 @require_POST
+def share_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    share = access_share_ours(actor, pk)
+    form = ExtendForm(request.POST)
+    if form_saved(form, lambda data: plan_share_extend(actor=actor, share=share, **data)):
+        messages.success(
+            request, f"{share.shared_with.user.full_name} can now see the plan until {share.expires_on:%-d %B %Y}."
+        )
+        return redirect("joint:share", pk=share.pk)
+    return render(request, "joint/share_detail.html", _share_context(share, CommentForm(), extend_form=form))
+
+
+@roles_required(*CASE_WORKERS)
+@require_POST
 def share_comment(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     share = access_share_ours(actor, pk)
     form = CommentForm(request.POST)
-    if form_saved(form, lambda data: comment_add(actor=actor, share=share, **data)):
+    if share.refusal():
+        messages.error(request, "The share has ended: the practitioner would not see a comment.")
         return redirect("joint:share", pk=share.pk)
+    if form_saved(form, lambda data: comment_add(actor=actor, share=share, **data)):
+        messages.success(request, "Comment added.")
+        return redirect(reverse("joint:share", args=[share.pk]) + "#comments")
     return render(request, "joint/share_detail.html", _share_context(share, form))
 
 
@@ -195,7 +221,15 @@ def _partner_context(share: PlanShare, **more: Any) -> dict[str, Any]:
 
 @roles_required(*PARTNER_ROLES)
 def shared_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
-    share = access_shared_plan(actor_of(request), pk)
+    actor = actor_of(request)
+    try:
+        share = access_shared_plan(actor, pk)
+    except Http404:
+        # A share that named this person and has ended: say so (and why), showing nothing of the child.
+        ended = share_ended_for(actor, pk)
+        if ended is None:
+            raise
+        return render(request, "joint/share_ended.html", {"refusal": ended.refusal()}, status=410)
     return render(request, "joint/shared_plan.html", _partner_context(share))
 
 
@@ -206,7 +240,8 @@ def shared_plan_comment(request: HttpRequest, pk: int) -> HttpResponse:
     share = access_shared_plan(actor, pk)
     form = CommentForm(request.POST)
     if form_saved(form, lambda data: comment_add(actor=actor, share=share, **data)):
-        return redirect("joint:shared_plan", pk=share.pk)
+        messages.success(request, "Comment added.")
+        return redirect(reverse("joint:shared_plan", args=[share.pk]) + "#comments")
     return render(request, "joint/shared_plan.html", _partner_context(share, comment_form=form))
 
 
@@ -385,7 +420,7 @@ def duplication_report(request: HttpRequest) -> HttpResponse:
         action=AuditAction.VIEW,
         actor=actor,
         record_type="joint.duplication_report",
-        records=[(case.plan.pk, case.child.pk) for case in report.open_cases],
+        records=[(case.plan.pk, case.child.pk) for case, _ in report.open_cases],
         purpose=PURPOSES_BY_ROLE[Role(actor.role)][0],
     )
     return render(request, "joint/report.html", {"report": report})
@@ -394,13 +429,21 @@ def duplication_report(request: HttpRequest) -> HttpResponse:
 # -- joint meetings and tasks ----------------------------------------------------------------------------------
 
 
-def _meeting_form(request: HttpRequest, child: Child, **kwargs: Any) -> MeetingForm:
+def _meeting_form(request: HttpRequest, actor: Membership, child: Child, **kwargs: Any) -> MeetingForm:
     candidates = meeting_candidates(child)
     bases = {
         member.organisation_id: sharing_basis(child, member.organisation)
         for member in candidates
         if member.organisation_id != child.programme_organisation_id
     }
+    # The person recording first, then the programme's people, then partners the minutes may go to.
+    candidates.sort(
+        key=lambda member: (
+            member.pk != actor.pk,
+            member.organisation_id != child.programme_organisation_id,
+            bool(bases.get(member.organisation_id) and bases[member.organisation_id].refusal),
+        )
+    )
     return MeetingForm(
         request.POST if request.method == "POST" else None,
         candidates=candidates,
@@ -425,7 +468,7 @@ def _meeting_saved(
 def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     child = access_child(actor, pk)
-    form = _meeting_form(request, child, initial={"held_on": timezone.localdate(), "attendees": [actor.pk]})
+    form = _meeting_form(request, actor, child, initial={"held_on": timezone.localdate(), "attendees": [actor.pk]})
     if request.method == "POST" and (meeting := _meeting_saved(actor, child, form, None)):
         messages.success(request, "Meeting recorded. Add the actions agreed.")
         return redirect("joint:meeting", pk=meeting.pk)
@@ -453,6 +496,7 @@ def _meeting_context(actor: Membership, meeting: JointMeeting, reads_minutes: bo
         "actions": meeting.actions.select_related("owner__user", "owner__organisation"),
         "action_form": more.pop("action_form", MeetingActionForm(attendees=attendees)) if records else None,
         "ours": actor.organisation_id == meeting.child.programme_organisation_id,
+        "today": timezone.localdate(),
         **more,
     }
 
@@ -478,7 +522,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions": meeting.decisions,
         "minutes": meeting.minutes,
     }
-    form = _meeting_form(request, meeting.child, initial=initial)
+    form = _meeting_form(request, actor, meeting.child, initial=initial)
     if request.method == "POST" and _meeting_saved(actor, meeting.child, form, meeting):
         messages.success(request, "Meeting saved.")
         return redirect("joint:meeting", pk=meeting.pk)
@@ -517,6 +561,20 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Done: {action.action}")
     if request.POST.get("next") == "tasks":
         return redirect("joint:tasks")
+    return redirect(reverse("joint:meeting", args=[meeting.pk]) + "#actions")
+
+
+@roles_required(*CASE_WORKERS)
+@require_POST
+def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take an action off a meeting (recorded by mistake): someone who attended and works the case."""
+    actor = actor_of(request)
+    action = JointAction.objects.filter(pk=pk).first()
+    if action is None:
+        raise Http404("No action found.")
+    meeting = _meeting_to_record(actor, action.meeting_id)
+    meeting_action_remove(actor=actor, action=action)
+    messages.success(request, f"Removed: {action.action}")
     return redirect(reverse("joint:meeting", args=[meeting.pk]) + "#actions")
 
 

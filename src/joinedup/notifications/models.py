@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     PLAN_SHARED = "plan_shared", "A child’s plan is shared with me"
     ACTION_ASSIGNED = "action_assigned", "An action from a joint meeting is assigned to me"
     SHARE_EXPIRING = "share_expiring", "A plan I shared, or that is shared with me, is about to expire"
+    SHARE_ENDED = "share_ended", "A plan shared with me is no longer shared"
     COMMENT = "comment", "Someone comments on a plan I share or that is shared with me"
     CONFIRM_DUE = "confirm_due", "Partnership map entries in my borough need confirming (managers)"
 

@@ -26,6 +26,11 @@ class ContactForm(_InBorough):
         model = PartnerContact
         fields = ["organisation", "name", "role", "email", "phone", "notes"]
         labels = {"email": "Email (optional)", "phone": "Phone (optional)", "notes": "Notes (optional)"}
+        error_messages = {
+            "organisation": {"required": "Choose their organisation."},
+            "name": {"required": "Give their name."},
+            "role": {"required": "Say what their role is."},
+        }
 
 
 class ForumForm(_InBorough):
@@ -36,6 +41,11 @@ class ForumForm(_InBorough):
             "meets": "When it meets (optional)",
             "chair": "Chair (optional)",
             "our_representative": "Our representative (optional)",
+        }
+        error_messages = {
+            "name": {"required": "Give its name."},
+            "kind": {"required": "Choose what kind it is."},
+            "purpose": {"required": "Say what it is for."},
         }
 
 
@@ -48,6 +58,12 @@ class PathwayForm(_InBorough):
             "criteria": "Who it is for (optional)",
             "contact": "Contact (optional)",
             "url": "Web address (optional)",
+        }
+        error_messages = {
+            "name": {"required": "Give the pathway a name."},
+            "organisation": {"required": "Choose who runs it."},
+            "how_to_refer": {"required": "Say how to refer."},
+            "url": {"invalid": "Enter a web address, like https://www.example.org/refer."},
         }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from joinedup.accounts.models import Area, Organisation
@@ -49,7 +49,11 @@ class PartnerContact(Confirmed):
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=200, help_text="Their job, for example Early Help team manager.")
     email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=30, blank=True)
+    phone = models.CharField(
+        max_length=30,
+        blank=True,
+        validators=[RegexValidator(r"^\+?[0-9 ()-]{6,}$", "Enter a phone number, like 020 7946 0000.")],
+    )
     notes = models.CharField(max_length=500, blank=True, help_text="When to contact them, and about what.")
 
     class Meta:

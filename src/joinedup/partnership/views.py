@@ -94,6 +94,6 @@ def map_settings(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         settings_save(actor=actor, confirm_every_days=form.cleaned_data["confirm_every_days"])
         messages.success(request, "Saved.")
-    else:
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-    return redirect("partnership:map")
+        return redirect("partnership:map")
+    found = partnership_map(actor.area, actor.organisation, timezone.localdate())
+    return render(request, "partnership/map.html", {"map": found, "keeps": True, "settings_form": form})
