@@ -91,6 +91,19 @@ def sharing_basis(child: Child, organisation: Organisation, *, on: date | None =
     )
 
 
+def _basis_until(child: Child, organisation: Organisation, expires_on: date, *, refused_field: str) -> Basis:
+    """What allows sharing with ``organisation`` today, if it lasts until ``expires_on``; refused, with why, on the
+    form field ``refused_field`` (or on the date, when it ends sooner)."""
+    basis = sharing_basis(child, organisation)
+    if basis.refusal:
+        raise ValidationError({refused_field: basis.refusal})
+    if basis.ends_on is not None and expires_on > basis.ends_on:
+        raise ValidationError(
+            {"expires_on": f"The {basis.label} ends on {basis.ends_on:%-d %B %Y}: end the share by then."}
+        )
+    return basis
+
+
 def share_candidates(child: Child) -> list[Membership]:
     """The partner practitioners a child's plan could be shared with: active people of other organisations
     working in the child's borough, in a partner role."""
@@ -131,13 +144,7 @@ def plan_share_create(
         errors["expires_on"] = "The share must end today or later."
     if errors:
         raise ValidationError(errors)
-    basis = sharing_basis(child, shared_with.organisation, on=today)
-    if basis.refusal:
-        raise ValidationError({"shared_with": basis.refusal})
-    if basis.ends_on is not None and expires_on > basis.ends_on:
-        raise ValidationError(
-            {"expires_on": f"The {basis.label} ends on {basis.ends_on:%-d %B %Y}: end the share by then."}
-        )
+    basis = _basis_until(child, shared_with.organisation, expires_on, refused_field="shared_with")
     current = shares_in_force(today).filter(child=child, shared_with=shared_with).first()
     if current is not None:
         raise ValidationError(
@@ -220,13 +227,7 @@ def plan_share_extend(*, actor: Membership, share: PlanShare, expires_on: date) 
     today = timezone.localdate()
     if expires_on < today:
         raise ValidationError({"expires_on": "The share must end today or later."})
-    basis = sharing_basis(share.child, share.partner, on=today)
-    if basis.refusal:
-        raise ValidationError({"expires_on": basis.refusal})
-    if basis.ends_on is not None and expires_on > basis.ends_on:
-        raise ValidationError(
-            {"expires_on": f"The {basis.label} ends on {basis.ends_on:%-d %B %Y}: end the share by then."}
-        )
+    basis = _basis_until(share.child, share.partner, expires_on, refused_field="expires_on")
     with transaction.atomic():
         before = share.expires_on
         share.expires_on = expires_on
