@@ -116,17 +116,21 @@ def access_share_ours(actor: Membership | None, share_id: object) -> PlanShare:
 # -- joint meetings --------------------------------------------------------------------------------------------
 
 
-def attends(actor: Membership, meeting: JointMeeting) -> bool:
+def attends(actor: Membership, meeting: JointMeeting, allowed: dict[int, bool] | None = None) -> bool:
     """Whether the actor attended the meeting and may still read its minutes: an active attendee in the child's
-    borough, and, for a partner, under an agreement or consent still in force."""
+    borough, and, for a partner, under an agreement or consent still in force. ``allowed`` remembers that answer
+    by child across several meetings (uses prefetched attendees when there are)."""
     child = meeting.child
     if not actor.is_active or child.archived_at is not None or child.area_id != actor.area_id:
         return False
-    if not meeting.attendees.filter(pk=actor.pk).exists():
+    if actor.pk not in {member.pk for member in meeting.attendees.all()}:
         return False
     if actor.organisation_id == child.programme_organisation_id:
         return True
-    return not sharing_basis(child, actor.organisation).refusal
+    allowed = {} if allowed is None else allowed
+    if child.pk not in allowed:
+        allowed[child.pk] = not sharing_basis(child, actor.organisation).refusal
+    return allowed[child.pk]
 
 
 def access_meeting(actor: Membership | None, meeting_id: object) -> tuple[JointMeeting, bool]:
@@ -163,6 +167,8 @@ def tasks_of(actor: Membership) -> list[JointAction]:
     actions = (
         JointAction.objects.filter(owner=actor)
         .select_related("meeting__child__area", "meeting__child__programme_organisation")
+        .prefetch_related("meeting__attendees")
         .order_by(F("done_on").asc(nulls_first=True), "due_on", "pk")
     )
-    return [action for action in actions[:200] if attends(actor, action.meeting)]
+    allowed: dict[int, bool] = {}  # one check of the basis per child, however many of its actions
+    return [action for action in actions[:200] if attends(actor, action.meeting, allowed)]

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-
-from django.utils import timezone
+from datetime import timedelta
 
 from joinedup.cases.models import OPEN_REFERRAL_STATUSES, Child, Enrolment, Goal, PlanAction, Referral
 from joinedup.cases.selectors import at_risk_needs
@@ -25,6 +23,7 @@ from joinedup.joint.models import (
     PartnerPlan,
     PartnerService,
     PlanShare,
+    start_of_today,
 )
 
 LABELS: dict[str, str] = {value: str(label) for value, label in NeedDomain.choices}
@@ -42,10 +41,6 @@ class CaseFindings:
     @property
     def open_count(self) -> int:
         return sum(1 for _, resolution in self.findings if resolution is None)
-
-
-def _from_now() -> datetime:
-    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
 
 
 @dataclass(frozen=True)
@@ -113,7 +108,7 @@ def _sides(
         )
         for pk, enrolment_id, name, provider in referral_rows:
             services[child_of[enrolment_id]].append(duplication.Service(f"r{pk}", name, provider or ""))
-    appointment_rows = Appointment.objects.filter(child_id__in=child_ids, starts_at__gte=_from_now()).values_list(
+    appointment_rows = Appointment.objects.filter(child_id__in=child_ids, starts_at__gte=start_of_today()).values_list(
         "pk", "child_id", "organisation_id", "starts_at", "minutes", "what"
     )
     for pk, child_id, organisation_id, starts_at, minutes, what in appointment_rows:

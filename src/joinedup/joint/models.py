@@ -141,17 +141,8 @@ class PartnerPlan(TrackedModel):
             ("goal", "Goals", list(self.goals.all())),
             ("action", "Actions", list(self.actions.all())),
             ("service", "Services involved", list(self.services.all())),
-            ("appointment", "Appointments with the family", self.appointments_to_come()),
+            ("appointment", "Appointments with the family", appointments_to_come(self.child_id, self.organisation_id)),
         ]
-
-    def appointments_to_come(self) -> list[Appointment]:
-        """The organisation's appointments with the child's family from today on."""
-        today = timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
-        return list(
-            Appointment.objects.filter(
-                child_id=self.child_id, organisation_id=self.organisation_id, starts_at__gte=today
-            )
-        )
 
 
 class PartnerGoal(models.Model):
@@ -261,6 +252,17 @@ class Appointment(TrackedModel):
     def described(self) -> str:
         place = f", {self.place}" if self.place else ""
         return f"{self} for {self.minutes} minutes{place}"
+
+
+def start_of_today() -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
+
+
+def appointments_to_come(child_id: int, organisation_id: int) -> list[Appointment]:
+    """An organisation's appointments with a child's family, from the start of today."""
+    return list(
+        Appointment.objects.filter(child_id=child_id, organisation_id=organisation_id, starts_at__gte=start_of_today())
+    )
 
 
 class FindingResolution(models.Model):

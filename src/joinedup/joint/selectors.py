@@ -4,7 +4,7 @@ see what of a child's plan right now."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
@@ -14,7 +14,7 @@ from joinedup.cases.access import children_visible_to
 from joinedup.cases.models import Child, Enrolment, FamilyStory, Goal, Plan, PlanAction, Referral
 from joinedup.joint import duplication
 from joinedup.joint.comparison import CaseFindings, case_findings
-from joinedup.joint.models import Appointment, PartnerPlan, PlanShare, ShareComment, shares_in_force
+from joinedup.joint.models import PartnerPlan, PlanShare, ShareComment, appointments_to_come, shares_in_force
 
 
 @dataclass
@@ -74,7 +74,7 @@ def shared_plan(share: PlanShare) -> SharedPlan:
             .order_by("-created_at", "-pk")
         )
     if share.shares(PlanShare.Part.STORY):
-        story = FamilyStory.objects.filter(family_id=share.child.family_id).first()
+        story = family_story(share.child)
         if story is not None and story.share_agreed:
             shown.story = story
         else:
@@ -85,7 +85,7 @@ def shared_plan(share: PlanShare) -> SharedPlan:
             dates.append((enrolment.closed_on, "Left the programme"))
         if plan is not None and plan.next_review_on:
             dates.append((plan.next_review_on, "Next review of the plan"))
-        for appointment in appointments_of(share.child, share.child.programme_organisation_id):
+        for appointment in appointments_to_come(share.child_id, share.child.programme_organisation_id):
             at = timezone.localtime(appointment.starts_at)
             place = f", {appointment.place}" if appointment.place else ""
             label = f"Appointment: {appointment.what}, {at:%H:%M} for {appointment.minutes} minutes{place}"
@@ -140,10 +140,8 @@ def shares_in_force_of_child(child: Child) -> QuerySet[PlanShare]:
     return shares_in_force(timezone.localdate()).filter(child=child)
 
 
-def appointments_of(child: Child, organisation_id: int) -> list[Appointment]:
-    """The organisation's appointments with the child's family, from the start of today."""
-    today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    return list(Appointment.objects.filter(child=child, organisation_id=organisation_id, starts_at__gte=today))
+def family_story(child: Child) -> FamilyStory | None:
+    return FamilyStory.objects.filter(family_id=child.family_id).first()
 
 
 # The programme's people who oversee shared cases: the duplication report.

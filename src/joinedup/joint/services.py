@@ -38,6 +38,26 @@ from joinedup.sharing.access import PARTNER_ROLES
 from joinedup.sharing.models import DataSharingAgreement, active_agreement_filter
 
 
+def _audit(
+    actor: Membership,
+    action: AuditAction,
+    record_type: str,
+    record_id: object,
+    child_id: int,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """One audit event of joint working, against the child it is about."""
+    audit_record(
+        action=action,
+        actor=actor,
+        record_type=f"joint.{record_type}",
+        record_id=record_id,
+        child_id=child_id,
+        purpose=Purpose.JOINT_WORKING,
+        detail=detail,
+    )
+
+
 @dataclass(frozen=True)
 class Basis:
     """What allows sharing a child's plan with an organisation: an agreement in force, or the family's consent;
@@ -166,13 +186,12 @@ def plan_share_create(
             created_by=actor.user,
             modified_by=actor.user,
         )
-        audit_record(
-            action=AuditAction.SHARE,
-            actor=actor,
-            record_type="joint.plan_share",
-            record_id=share.pk,
-            child_id=child.pk,
-            purpose=Purpose.JOINT_WORKING,
+        _audit(
+            actor,
+            AuditAction.SHARE,
+            "plan_share",
+            share.pk,
+            child.pk,
             detail={"with": shared_with.pk, "organisation": shared_with.organisation_id, "parts": share.parts},
         )
         notify(
@@ -199,14 +218,8 @@ def plan_share_revoke(*, actor: Membership, share: PlanShare, reason: str) -> Pl
         share.revoked_reason = reason.strip()
         share.modified_by = actor.user
         share.save(update_fields=["revoked_at", "revoked_by", "revoked_reason", "modified_by", "modified_at"])
-        audit_record(
-            action=AuditAction.CHANGE,
-            actor=actor,
-            record_type="joint.plan_share",
-            record_id=share.pk,
-            child_id=share.child_id,
-            purpose=Purpose.JOINT_WORKING,
-            detail={"revoked": share.revoked_reason},
+        _audit(
+            actor, AuditAction.CHANGE, "plan_share", share.pk, share.child_id, detail={"revoked": share.revoked_reason}
         )
         notify(
             user=share.shared_with.user,
@@ -235,13 +248,12 @@ def plan_share_extend(*, actor: Membership, share: PlanShare, expires_on: date) 
         share.consent = basis.consent
         share.modified_by = actor.user
         share.save(update_fields=["expires_on", "agreement", "consent", "modified_by", "modified_at"])
-        audit_record(
-            action=AuditAction.CHANGE,
-            actor=actor,
-            record_type="joint.plan_share",
-            record_id=share.pk,
-            child_id=share.child_id,
-            purpose=Purpose.JOINT_WORKING,
+        _audit(
+            actor,
+            AuditAction.CHANGE,
+            "plan_share",
+            share.pk,
+            share.child_id,
             detail={"expires_on": [before.isoformat(), expires_on.isoformat()]},
         )
     return share
@@ -263,14 +275,7 @@ def comment_add(*, actor: Membership, share: PlanShare, text: str) -> ShareComme
         comment = ShareComment.objects.create(
             share=share, author=actor.user, organisation_id=actor.organisation_id, text=text
         )
-        audit_record(
-            action=AuditAction.CREATE,
-            actor=actor,
-            record_type="joint.share_comment",
-            record_id=comment.pk,
-            child_id=share.child_id,
-            purpose=Purpose.JOINT_WORKING,
-        )
+        _audit(actor, AuditAction.CREATE, "share_comment", comment.pk, share.child_id)
         _comment_notify(actor, share, comment)
     return comment
 
@@ -320,15 +325,7 @@ def _partner_plan(actor: Membership, share: PlanShare) -> PartnerPlan:
 def _touched(actor: Membership, plan: PartnerPlan, share: PlanShare, what: str) -> None:
     plan.modified_by = actor.user
     plan.save(update_fields=["modified_by", "modified_at"])
-    audit_record(
-        action=AuditAction.CHANGE,
-        actor=actor,
-        record_type="joint.partner_plan",
-        record_id=plan.pk,
-        child_id=share.child_id,
-        purpose=Purpose.JOINT_WORKING,
-        detail={"changed": what},
-    )
+    _audit(actor, AuditAction.CHANGE, "partner_plan", plan.pk, share.child_id, detail={"changed": what})
 
 
 def partner_item_add(*, actor: Membership, share: PlanShare, kind: str, values: dict[str, Any]) -> object:
@@ -406,14 +403,7 @@ def appointment_add(
     appointment.full_clean()
     with transaction.atomic():
         appointment.save()
-        audit_record(
-            action=AuditAction.CREATE,
-            actor=actor,
-            record_type="joint.appointment",
-            record_id=appointment.pk,
-            child_id=child.pk,
-            purpose=Purpose.JOINT_WORKING,
-        )
+        _audit(actor, AuditAction.CREATE, "appointment", appointment.pk, child.pk)
     return appointment
 
 
@@ -425,15 +415,7 @@ def appointment_remove(*, actor: Membership, child: Child, appointment_id: int) 
         ).delete()
         if not deleted:
             raise ValidationError("That appointment is not one of your organisation’s for this child.")
-        audit_record(
-            action=AuditAction.CHANGE,
-            actor=actor,
-            record_type="joint.appointment",
-            record_id=appointment_id,
-            child_id=child.pk,
-            purpose=Purpose.JOINT_WORKING,
-            detail={"removed": True},
-        )
+        _audit(actor, AuditAction.CHANGE, "appointment", appointment_id, child.pk, detail={"removed": True})
 
 
 def finding_resolve(
@@ -458,15 +440,7 @@ def finding_resolve(
                 "agreed_at": timezone.now(),
             },
         )
-        audit_record(
-            action=AuditAction.CHANGE,
-            actor=actor,
-            record_type="joint.finding_resolution",
-            record_id=record.pk,
-            child_id=child.pk,
-            purpose=Purpose.JOINT_WORKING,
-            detail={"key": finding.key},
-        )
+        _audit(actor, AuditAction.CHANGE, "finding_resolution", record.pk, child.pk, detail={"key": finding.key})
     return record
 
 
@@ -536,13 +510,12 @@ def meeting_save(
         meeting.modified_by = actor.user
         meeting.save()
         meeting.attendees.set(attendees)
-        audit_record(
-            action=AuditAction.CREATE if created else AuditAction.CHANGE,
-            actor=actor,
-            record_type="joint.meeting",
-            record_id=meeting.pk,
-            child_id=child.pk,
-            purpose=Purpose.JOINT_WORKING,
+        _audit(
+            actor,
+            AuditAction.CREATE if created else AuditAction.CHANGE,
+            "meeting",
+            meeting.pk,
+            child.pk,
             detail={"attendees": sorted(member.pk for member in attendees)},
         )
     return meeting
@@ -579,14 +552,7 @@ def meeting_action_add(
             created_by=actor.user,
             modified_by=actor.user,
         )
-        audit_record(
-            action=AuditAction.CREATE,
-            actor=actor,
-            record_type="joint.action",
-            record_id=made.pk,
-            child_id=meeting.child_id,
-            purpose=Purpose.JOINT_WORKING,
-        )
+        _audit(actor, AuditAction.CREATE, "action", made.pk, meeting.child_id)
         if owner is not None and owner.pk != actor.pk:
             notify(
                 user=owner.user,
@@ -602,14 +568,8 @@ def meeting_action_add(
 
 def meeting_action_remove(*, actor: Membership, action: JointAction) -> None:
     with transaction.atomic():
-        audit_record(
-            action=AuditAction.CHANGE,
-            actor=actor,
-            record_type="joint.action",
-            record_id=action.pk,
-            child_id=action.meeting.child_id,
-            purpose=Purpose.JOINT_WORKING,
-            detail={"removed": action.action},
+        _audit(
+            actor, AuditAction.CHANGE, "action", action.pk, action.meeting.child_id, detail={"removed": action.action}
         )
         action.delete()
 
@@ -621,13 +581,12 @@ def meeting_action_done(*, actor: Membership, action: JointAction, on: date | No
         action.done_on = on or timezone.localdate()
         action.modified_by = actor.user
         action.save(update_fields=["done_on", "modified_by", "modified_at"])
-        audit_record(
-            action=AuditAction.CHANGE,
-            actor=actor,
-            record_type="joint.action",
-            record_id=action.pk,
-            child_id=action.meeting.child_id,
-            purpose=Purpose.JOINT_WORKING,
+        _audit(
+            actor,
+            AuditAction.CHANGE,
+            "action",
+            action.pk,
+            action.meeting.child_id,
             detail={"done_on": action.done_on.isoformat()},
         )
     return action

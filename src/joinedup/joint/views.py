@@ -22,7 +22,7 @@ from joinedup.accounts.models import Membership, Role
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record_many
 from joinedup.cases.access import CASE_WORKERS, PURPOSES_BY_ROLE, Purpose, access_child
-from joinedup.cases.models import Child, FamilyStory
+from joinedup.cases.models import Child
 from joinedup.cases.services import family_story_set
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.forms import GovukForm, form_saved
@@ -41,11 +41,11 @@ from joinedup.joint.forms import (
     RevokeForm,
     ShareForm,
 )
-from joinedup.joint.models import JointAction, JointMeeting, PlanShare
+from joinedup.joint.models import JointAction, JointMeeting, PlanShare, appointments_to_come
 from joinedup.joint.selectors import (
     REPORT_ROLES,
-    appointments_of,
     duplication_summary,
+    family_story,
     partner_plan_for,
     share_comments,
     shared_plan,
@@ -104,12 +104,8 @@ def share_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "joint/share_new.html",
-        {"child": child, "form": form, "rows": shares_of_child(child), "story": _story(child.family_id)},
+        {"child": child, "form": form, "rows": shares_of_child(child), "story": family_story(child)},
     )
-
-
-def _story(family_id: int) -> FamilyStory | None:
-    return FamilyStory.objects.filter(family_id=family_id).first()
 
 
 @roles_required(*CASE_WORKERS)
@@ -181,7 +177,7 @@ def share_comment(request: HttpRequest, pk: int) -> HttpResponse:
 def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     child = access_child(actor, pk)
-    story = _story(child.family_id)
+    story = family_story(child)
     initial: dict[str, Any] = {"told_on": timezone.localdate()}
     if story is not None:
         initial = {
@@ -407,7 +403,7 @@ def appointments(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "joint/appointments.html",
-        {"child": child, "form": form, "appointments": appointments_of(child, actor.organisation_id)},
+        {"child": child, "form": form, "appointments": appointments_to_come(child.pk, actor.organisation_id)},
     )
 
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 
 from joinedup.cases.models import FamilyStory
 from joinedup.joint.models import JointMeeting
-from joinedup.joint.selectors import ShareRow, shares_of_child
+from joinedup.joint.selectors import ShareRow, family_story, shares_of_child
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def plan_shares_now(child: Any) -> list[ShareRow]:
 @register.simple_tag
 def family_story_of(child: Any) -> FamilyStory | None:
     """The child's family's story. Only on pages for those who work the case."""
-    return FamilyStory.objects.filter(family_id=child.family_id).first()
+    return family_story(child)
 
 
 @register.simple_tag
