@@ -52,6 +52,7 @@ from joinedup.joint.selectors import (
     shares_of_child,
 )
 from joinedup.joint.services import (
+    Basis,
     appointment_add,
     appointment_remove,
     comment_add,
@@ -81,12 +82,18 @@ DEFAULT_SHARE_DAYS = 91
 # -- our side ------------------------------------------------------------------------------------------------
 
 
+def _bases(child: Child, members: list[Membership]) -> dict[int, Basis]:
+    """What allows sharing with each of these people's organisations: one check per organisation, not per person."""
+    organisations = {member.organisation_id: member.organisation for member in members}
+    return {pk: sharing_basis(child, organisation) for pk, organisation in organisations.items()}
+
+
 @roles_required(*CASE_WORKERS)
 def share_new(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     child = access_child(actor, pk)
     candidates = share_candidates(child)
-    bases = {member.organisation_id: sharing_basis(child, member.organisation) for member in candidates}
+    bases = _bases(child, candidates)
     # Those an agreement or consent allows first.
     candidates.sort(key=lambda member: bool(bases[member.organisation_id].refusal))
     initial = {"expires_on": timezone.localdate() + timedelta(days=DEFAULT_SHARE_DAYS)}
@@ -427,11 +434,9 @@ def duplication_report(request: HttpRequest) -> HttpResponse:
 
 def _meeting_form(request: HttpRequest, actor: Membership, child: Child, **kwargs: Any) -> MeetingForm:
     candidates = meeting_candidates(child)
-    bases = {
-        member.organisation_id: sharing_basis(child, member.organisation)
-        for member in candidates
-        if member.organisation_id != child.programme_organisation_id
-    }
+    bases = _bases(
+        child, [member for member in candidates if member.organisation_id != child.programme_organisation_id]
+    )
     # The person recording first, then the programme's people, then partners the minutes may go to.
     candidates.sort(
         key=lambda member: (
