@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "joinedup.joint",
     "joinedup.notifications",
     "joinedup.partnership",
+    "joinedup.safeguarding",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("joint/", include("joinedup.joint.urls")),
     path("notifications/", include("joinedup.notifications.urls")),
     path("partnership/", include("joinedup.partnership.urls")),
+    path("safeguarding/", include("joinedup.safeguarding.urls")),
     path(
         "published/identification-rules/<str:ons_code>/",
         identification_views.published_rules,

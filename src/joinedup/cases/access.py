@@ -27,6 +27,7 @@ class Purpose(models.TextChoices):
     DATA_MANAGEMENT = "data_management", "Data management"
     DELIVERY = "delivery", "Delivering a service the child was referred to"
     JOINT_WORKING = "shared_case", "Working with a child shared under a data-sharing agreement"
+    SAFEGUARDING = "safeguarding", "Safeguarding: a concern about the child"
 
 
 # The purposes each role may give, the usual one first. A role missing here

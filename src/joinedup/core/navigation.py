@@ -103,14 +103,9 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "safeguarding",
         "Safeguarding",
-        "",
+        "safeguarding:home",
         frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}),
         "Raise concerns early and track escalation to Early Help and children's social care.",
-        (
-            "Concerns raised in under a minute, including contextual concerns about peer groups and places.",
-            "Decisions on the borough's continuum of need, with the reasons.",
-            "Escalations to the right front door, with their outcome and how long each step took.",
-        ),
     ),
     Section(
         "outcomes",

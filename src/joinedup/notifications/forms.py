@@ -5,10 +5,10 @@ from typing import Any
 from django import forms
 
 from joinedup.core.forms import GovukForm
-from joinedup.notifications.models import Kind
+from joinedup.notifications.models import ALWAYS_EMAILED, Kind
 
-#: Kinds only some roles receive: the partnership map's reminders go to team managers.
-MANAGERS_ONLY = {Kind.CONFIRM_DUE}
+#: Kinds only some roles receive: the partnership map's and safeguarding reminders go to team managers.
+MANAGERS_ONLY = {Kind.CONFIRM_DUE, Kind.CONCERN_RAISED, Kind.SAFEGUARDING_DUE}
 
 
 class PreferencesForm(GovukForm):
@@ -23,4 +23,8 @@ class PreferencesForm(GovukForm):
     def __init__(self, *args: Any, manager: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["by_email"]
-        field.choices = [(kind, label) for kind, label in Kind.choices if manager or kind not in MANAGERS_ONLY]
+        field.choices = [
+            (kind, label)
+            for kind, label in Kind.choices
+            if (manager or kind not in MANAGERS_ONLY) and kind not in ALWAYS_EMAILED
+        ]

@@ -17,6 +17,14 @@ class Kind(models.TextChoices):
     SHARE_ENDED = "share_ended", "A plan shared with me is no longer shared"
     COMMENT = "comment", "Someone comments on a plan I share or that is shared with me"
     CONFIRM_DUE = "confirm_due", "Partnership map entries in my borough need confirming (managers)"
+    SAFEGUARDING_ALERT = "safeguarding_alert", "A concern with immediate risk is raised in my team (always emailed)"
+    CONCERN_RAISED = "concern_raised", "A safeguarding concern in my team awaits a decision (managers)"
+    CONCERN_UPDATE = "concern_update", "A concern I raised is decided, referred or has an outcome"
+    SAFEGUARDING_DUE = "safeguarding_due", "A safeguarding decision, referral or outcome is overdue (managers)"
+
+
+#: Kinds always emailed, whatever the person chose: a child may be at risk now.
+ALWAYS_EMAILED = frozenset({Kind.SAFEGUARDING_ALERT})
 
 
 class Notification(models.Model):

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from joinedup.accounts.models import User
-from joinedup.notifications.models import Kind, Notification, Preference
+from joinedup.notifications.models import ALWAYS_EMAILED, Kind, Notification, Preference
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 def emails_wanted(user: User) -> set[str]:
     """The kinds the person is emailed about: all but those they turned off."""
     off = set(Preference.objects.filter(user=user, by_email=False).values_list("kind", flat=True))
-    return set(Kind.values) - off
+    return (set(Kind.values) - off) | ALWAYS_EMAILED
 
 
 def preferences_set(*, user: User, by_email: set[str]) -> None:

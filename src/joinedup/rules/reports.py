@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from joinedup.rules.model import ATTAINMENT_DOMAINS, Pupil, RuleSet
 from joinedup.rules.scoring import DOMAIN_NAMES, Result
 
-__all__ = ["HIDDEN", "SUPPRESSED", "FairnessRow", "fairness_report", "rules_report"]
+__all__ = ["HIDDEN", "SUPPRESSED", "FairnessRow", "fairness_report", "hide_small", "rules_report"]
 
 #: Shown instead of a count under 5, so that no child can be picked out.
 SUPPRESSED = "<5"
@@ -77,7 +77,7 @@ def fairness_report(
     rows = [_row("all", "all", total[0], total[1], everyone, overall)]
     for group in groups:
         values = sorted((value, tally) for (name, value), tally in counts.items() if name == group)
-        hidden = [_hidden([tally[column] for _value, tally in values]) for column in (0, 1)]
+        hidden = [hide_small([tally[column] for _value, tally in values]) for column in (0, 1)]
         rows += [
             _row(group, value, tally[0], tally[1], (hidden[0][index], hidden[1][index]), overall)
             for index, (value, tally) in enumerate(values)
@@ -85,14 +85,14 @@ def fairness_report(
     return rows
 
 
-def _hidden(counts: list[int]) -> list[str | None]:
+def hide_small(counts: list[int]) -> list[str | None]:
     """How each of a group's counts is hidden, if it is: under 5 as ``"<5"``; and where that hides
     just one, the smallest other as ``"hidden"``, so that no count under 5 can be worked out from
     the total.
 
-    >>> _hidden([133, 247, 4])
+    >>> hide_small([133, 247, 4])
     ['hidden', None, '<5']
-    >>> _hidden([40, 60])
+    >>> hide_small([40, 60])
     [None, None]
     """
     hidden: list[str | None] = [SUPPRESSED if count < 5 else None for count in counts]

@@ -1,0 +1,284 @@
+"""Reads for safeguarding, already scoped to the team: what is open and what is overdue, a child's concerns, and
+the monthly report with small numbers suppressed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from joinedup.accounts.models import Membership
+from joinedup.cases.models import Child
+from joinedup.rules.reports import SUPPRESSED, hide_small
+from joinedup.safeguarding.access import MANAGERS, concerns_visible_to
+from joinedup.safeguarding.models import (
+    ESCALATING_ACTIONS,
+    AreaSafeguarding,
+    Category,
+    Concern,
+    Decision,
+    Escalation,
+    FrontDoor,
+    Stage,
+    stage_of,
+)
+from joinedup.safeguarding.timeliness import (
+    OVERDUE_LABELS,
+    Limits,
+    Overdue,
+    Step,
+    Summary,
+    chase_from,
+    concern_overdue,
+    referral_overdue,
+    summarise,
+)
+
+NOT_ESCALATED = [action for action in Decision.Action.values if action not in ESCALATING_ACTIONS]
+
+
+@dataclass(frozen=True)
+class Item:
+    """An open concern: where it stands, what is due next and by when, and whether that is overdue."""
+
+    concern: Concern
+    stage: str
+    due: str
+    overdue: Overdue | None
+    overdue_key: str = ""
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label
+
+    @property
+    def overdue_label(self) -> str:
+        return OVERDUE_LABELS[self.overdue] if self.overdue else ""
+
+    @property
+    def next_step(self) -> str:
+        return {
+            Stage.AWAITING_DECISION: "Record the decision.",
+            Stage.TO_ESCALATE: "Send the referral.",
+            Stage.AWAITING_ACKNOWLEDGEMENT: "Chase the front door, or record the acknowledgement.",
+            Stage.AWAITING_OUTCOME: "Record the outcome when it comes.",
+        }.get(Stage(self.stage), "")
+
+
+def _at(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} on {local:%-d %B %Y}"
+
+
+def item_of(concern: Concern, limits: Limits, now: datetime) -> Item:
+    """Where ``concern`` stands at ``now`` (its decision and escalations with their chases prefetched)."""
+    stage = stage_of(concern)
+    decision: Decision | None = getattr(concern, "decision", None)
+    if stage == Stage.AWAITING_DECISION:
+        due_at = concern.created_at + timedelta(hours=limits.decision_hours)
+        overdue = concern_overdue(
+            limits, now, raised_at=concern.created_at, decided_at=None, to_refer=False, referred=False
+        )
+        return Item(concern, stage, f"Decision due by {_at(due_at)}", overdue)
+    if stage == Stage.TO_ESCALATE and decision is not None:
+        due_at = decision.decided_at + timedelta(hours=limits.escalate_hours)
+        overdue = concern_overdue(
+            limits, now, raised_at=concern.created_at, decided_at=decision.decided_at, to_refer=True, referred=False
+        )
+        return Item(concern, stage, f"Referral due by {_at(due_at)}", overdue)
+    today = timezone.localdate(now)
+    for escalation in concern.escalations.all():
+        if escalation.outcome:
+            continue
+        chased = [chase.chased_on for chase in escalation.chases.all()]
+        overdue = referral_overdue(
+            limits,
+            today,
+            sent_on=escalation.sent_on,
+            acknowledged_on=escalation.acknowledged_on,
+            chased=chased,
+            outcome_on=None,
+        )
+        if escalation.acknowledged_on is None:
+            due = f"Acknowledgement expected by {chase_from(limits, escalation.sent_on, chased):%-d %B %Y}"
+        else:
+            due = f"Outcome expected by {escalation.sent_on + timedelta(days=limits.outcome_days):%-d %B %Y}"
+        key = (
+            f"{escalation.pk}:{max([escalation.sent_on, *chased])}" if overdue == Overdue.CHASE else str(escalation.pk)
+        )
+        return Item(concern, escalation.stage, due, overdue, key)
+    return Item(concern, stage, "", None)
+
+
+def _with_steps(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
+    return concerns.select_related(
+        "decision", "child", "context", "raised_by__user", "decision__decided_by"
+    ).prefetch_related("escalations__chases", "escalations__front_door")
+
+
+def _closed() -> Q:
+    """Concerns decided without a referral, or with every referral's outcome in."""
+    referrals = Escalation.objects.filter(concern=OuterRef("pk"))
+    return Q(decision__action__in=NOT_ESCALATED) | (Q(Exists(referrals)) & ~Q(Exists(referrals.filter(outcome=""))))
+
+
+def open_items(area_id: int, organisation_id: int, now: datetime | None = None) -> list[Item]:
+    """The team's open concerns, overdue first, then oldest first."""
+    now = now or timezone.now()
+    limits = AreaSafeguarding.for_area(area_id).limits
+    concerns = _with_steps(Concern.objects.filter(area_id=area_id, organisation_id=organisation_id).exclude(_closed()))
+    items = [item_of(concern, limits, now) for concern in concerns.order_by("created_at", "pk")]
+    return sorted(items, key=lambda item: (item.overdue is None, not item.concern.immediate_risk))
+
+
+def my_items(actor: Membership, now: datetime | None = None) -> list[Item]:
+    """What the actor may see that is open: the team's, for a manager; the concerns they raised, otherwise."""
+    now = now or timezone.now()
+    if actor.role in MANAGERS:
+        return open_items(actor.area_id, actor.organisation_id, now)
+    limits = AreaSafeguarding.for_area(actor.area_id).limits
+    concerns = _with_steps(concerns_visible_to(actor).exclude(_closed())).order_by("created_at", "pk")
+    return [item_of(concern, limits, now) for concern in concerns]
+
+
+def recent_closed(actor: Membership, limit: int = 20) -> list[Concern]:
+    """The latest closed concerns the actor may see, newest first."""
+    return list(_with_steps(concerns_visible_to(actor).filter(_closed())).order_by("-created_at", "-pk")[:limit])
+
+
+def concerns_of_child(actor: Membership, child: Child) -> list[Item]:
+    """The concerns about this child the actor may see, newest first: about the child, and (for managers) about a
+    context the child is linked to."""
+    about = Q(child=child)
+    if actor.role in MANAGERS:
+        about |= Q(context__children=child)
+    limits = AreaSafeguarding.for_area(child.area_id).limits
+    now = timezone.now()
+    concerns = _with_steps(concerns_visible_to(actor).filter(about).distinct()).order_by("-created_at", "-pk")
+    return [item_of(concern, limits, now) for concern in concerns]
+
+
+# -- the monthly report ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    count: int | str
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    month: date
+    raised: int | str
+    immediate: int | str
+    contexts: int | str
+    categories: list[Row]
+    actions: list[Row]
+    levels: list[Row]
+    referrals: list[Row]
+    outcomes: list[Row]
+    timeliness: Summary
+    limits: Limits
+
+    @property
+    def rows_for_csv(self) -> list[tuple[str, str, str]]:
+        rows = [
+            ("Concerns", "Raised", str(self.raised)),
+            ("Concerns", "With immediate risk", str(self.immediate)),
+            ("Concerns", "About a context", str(self.contexts)),
+        ]
+        for section, items in (
+            ("Category", self.categories),
+            ("Decision", self.actions),
+            ("Level of need", self.levels),
+            ("Referrals sent to", self.referrals),
+            ("Outcomes received", self.outcomes),
+        ):
+            rows += [(section, row.label, str(row.count)) for row in items]
+        return rows
+
+
+def _shown(count: int) -> int | str:
+    return SUPPRESSED if 0 < count < 5 else count
+
+
+def _rows(labels: list[tuple[str, str]], counts: Counter[str]) -> list[Row]:
+    """One table's rows, with small counts suppressed (a count of none says nothing about anyone: shown)."""
+    values = [counts.get(code, 0) for code, _label in labels]
+    present = [index for index, count in enumerate(values) if count]
+    hidden = dict(zip(present, hide_small([values[index] for index in present]), strict=True))
+    return [Row(label, hidden.get(index) or values[index]) for index, (_code, label) in enumerate(labels)]
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def monthly_report(area_id: int, organisation_id: int, month: date) -> MonthlyReport:
+    """The team's concerns raised in ``month``: counts under 5 shown as "<5", and where that hides just one count
+    of a table, the next smallest as "hidden" (so none can be worked out from the total); and how long each step
+    took."""
+    settings = AreaSafeguarding.for_area(area_id)
+    start = timezone.make_aware(datetime.combine(month_start(month), datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(next_month(month), datetime.min.time()))
+    concerns = list(
+        Concern.objects.filter(
+            area_id=area_id, organisation_id=organisation_id, created_at__gte=start, created_at__lt=end
+        )
+        .select_related("decision")
+        .prefetch_related("escalations__front_door")
+        .order_by("pk")
+    )
+    decisions = [concern.decision for concern in concerns if hasattr(concern, "decision")]
+    escalations: list[Escalation] = [escalation for concern in concerns for escalation in concern.escalations.all()]
+    steps = []
+    for concern in concerns:
+        decision = getattr(concern, "decision", None)
+        sent = [escalation.sent_on for escalation in concern.escalations.all()]
+        outcomes = [escalation.outcome_on for escalation in concern.escalations.all() if escalation.outcome_on]
+        steps.append(
+            Step(
+                raised_at=timezone.localtime(concern.created_at).replace(tzinfo=None),
+                decided_at=timezone.localtime(decision.decided_at).replace(tzinfo=None) if decision else None,
+                referred_on=min(sent) if sent else None,
+                outcome_on=min(outcomes) if outcomes else None,
+            )
+        )
+    limits = settings.limits
+    return MonthlyReport(
+        month=month_start(month),
+        raised=_shown(len(concerns)),
+        immediate=_shown(sum(concern.immediate_risk for concern in concerns)),
+        contexts=_shown(sum(concern.context_id is not None for concern in concerns)),
+        categories=_rows(list(Category.choices), Counter(concern.category for concern in concerns)),
+        actions=_rows(list(Decision.Action.choices), Counter(decision.action for decision in decisions)),
+        levels=_rows(settings.level_choices(), Counter(decision.level for decision in decisions)),
+        referrals=_rows(
+            list(FrontDoor.Kind.choices), Counter(escalation.front_door.kind for escalation in escalations)
+        ),
+        outcomes=_rows(
+            list(Escalation.Outcome.choices),
+            Counter(escalation.outcome for escalation in escalations if escalation.outcome),
+        ),
+        timeliness=summarise(steps, limits),
+        limits=limits,
+    )
+
+
+def report_months(area_id: int, organisation_id: int) -> list[date]:
+    """The months with concerns, newest first, always including this month."""
+    days = Concern.objects.filter(area_id=area_id, organisation_id=organisation_id).dates("created_at", "month")
+    months = {month_start(day) for day in days} | {month_start(timezone.localdate())}
+    return sorted(months, reverse=True)
+
+
+def front_doors(area_id: int) -> dict[str, FrontDoor]:
+    return {door.kind: door for door in FrontDoor.objects.filter(area_id=area_id).select_related("organisation")}
