@@ -20,7 +20,8 @@ from joinedup.sharing.services import agreement_end
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.joint.conftest import Joint
 
-ALL_PARTS = list(PlanShare.Part.values)
+# Everything a public-task agreement allows: safeguarding concerns need a safeguarding basis (test_share_concerns).
+ALL_PARTS = [part for part in PlanShare.Part.values if part != PlanShare.Part.CONCERNS]
 
 
 def share(joint: Joint, parts: list[str] | None = None, **changes: Any) -> PlanShare:

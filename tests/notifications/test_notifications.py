@@ -16,12 +16,16 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
+from joinedup.accounts.models import Role
 from joinedup.joint.models import PlanShare
 from joinedup.joint.services import comment_add, meeting_action_add, meeting_save, plan_share_create
 from joinedup.notifications.models import Kind, Notification
 from joinedup.notifications.notify_backend import NotifyEmailBackend, NotifyError
 from joinedup.notifications.services import preferences_set
+from joinedup.safeguarding.models import Concern
+from joinedup.safeguarding.services import concern_raise, decision_record
 from tests.joint.conftest import Joint
 
 SERVICE_ID = "26785a09-ab16-4eb0-8407-a37497a57506"
@@ -203,3 +207,31 @@ def test_the_notify_backend_sends_each_recipient_a_signed_request(notify_api: No
     assert quiet.send_messages([message]) == 0
     with pytest.raises(NotifyError, match="must be a web address"):
         NotifyEmailBackend(api_key="k", template_id="t", base_url="file:///etc/passwd")
+
+
+def test_overdue_safeguarding_steps_are_reminded_to_the_leads_once_a_step(
+    joint: Joint, django_capture_on_commit_callbacks: Any
+) -> None:
+    manager = joint.world.members[Role.TEAM_MANAGER]
+    concern = concern_raise(
+        actor=joint.link_worker,
+        child=joint.child,
+        what="Came in hungry three days running",
+        happened_on=dt.date.today(),
+        place="Classroom",
+        category="neglect",
+        immediate_risk=False,
+    )
+    call_command("send_reminders")
+    assert not Notification.objects.filter(kind=Kind.SAFEGUARDING_DUE).exists()
+
+    Concern.objects.filter(pk=concern.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders")
+    call_command("send_reminders")
+    due = Notification.objects.filter(kind=Kind.SAFEGUARDING_DUE)
+    assert list(due.values_list("user_id", "subject")) == [(manager.user_id, "Safeguarding: decision overdue")]
+
+    decision_record(actor=manager, concern=concern, level="2", action="monitor", reasons="Breakfast club offered")
+    call_command("send_reminders")
+    assert due.count() == 1

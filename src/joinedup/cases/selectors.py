@@ -31,6 +31,7 @@ from joinedup.core.domains import RISK_AREA_NEEDS, NeedDomain
 from joinedup.directory.models import Service
 from joinedup.joint.models import JointAction, JointMeeting, PlanShare
 from joinedup.rules.scoring import DOMAIN_NAMES
+from joinedup.safeguarding.models import Concern
 from joinedup.sharing.models import shared_cases_in_force
 
 
@@ -270,12 +271,13 @@ CHRONOLOGY_KINDS = {
     "contact": "Contacts",
     "session": "Partner sessions",
     "joint": "Joint working",
+    "safeguarding": "Safeguarding",
 }
 
 # Case notes are for the people who work the case; others see that a contact happened, not what was said.
 NOTES_WITHHELD = "Notes are shown to the child's Link Worker and team manager."
 # Referrals and partner sessions are for them too (and, of its own referrals, the partner).
-CASE_ONLY_KINDS = frozenset({"referral", "session", "joint"})
+CASE_ONLY_KINDS = frozenset({"referral", "session", "joint", "safeguarding"})
 
 
 def chronology_kinds(viewer_role: str) -> dict[str, str]:
@@ -437,6 +439,8 @@ def chronology(child: Child, *, viewer_role: str, kind: str = "") -> list[Chrono
             )
     if wanted("joint"):
         events.extend(_joint_events(child))
+    if wanted("safeguarding"):
+        events.extend(_safeguarding_events(child))
     # Newest first; on the same day, in the order a case unfolds (screening, consent, enrolment,
     # contacts), latest step first.
     ordered = sorted(enumerate(events), key=lambda pair: (pair[1].on, pair[0]), reverse=True)
@@ -490,6 +494,40 @@ def _joint_events(child: Child) -> list[ChronologyEvent]:
             revoked = f"Share with {who} revoked"
             when = timezone.localdate(share.revoked_at)
             events.append(ChronologyEvent(when, "joint", revoked, share.revoked_reason, _name(share.revoked_by)))
+    return events
+
+
+def _safeguarding_events(child: Child) -> list[ChronologyEvent]:
+    """That a concern was raised, decided, referred and answered, never what it says: the concern itself is for the
+    safeguarding lead, the team's managers and whoever raised it (``safeguarding.access``)."""
+    events = []
+    restricted = "The concern is kept to the safeguarding lead, the team’s managers and who raised it."
+    concerns = Concern.objects.filter(child=child).select_related("raised_by__user", "decision__decided_by")
+    for concern in concerns.prefetch_related("escalations__front_door", "escalations__created_by"):
+        raised = timezone.localdate(concern.created_at)
+        by = _name(concern.raised_by.user)
+        events.append(ChronologyEvent(raised, "safeguarding", "Safeguarding concern raised", restricted, by))
+        decision = getattr(concern, "decision", None)
+        if decision is not None:
+            decided = timezone.localdate(decision.decided_at)
+            title = f"Safeguarding decision: {decision.level_name}"
+            events.append(
+                ChronologyEvent(
+                    decided, "safeguarding", title, decision.get_action_display(), _name(decision.decided_by)
+                )
+            )
+        for escalation in concern.escalations.all():
+            door = escalation.front_door.name
+            sent_by = _name(escalation.created_by)
+            events.append(ChronologyEvent(escalation.sent_on, "safeguarding", f"Referred to {door}", "", sent_by))
+            if escalation.acknowledged_on is not None and escalation.acknowledged_on != escalation.outcome_on:
+                acknowledged = f"Referral acknowledged by {door}"
+                events.append(ChronologyEvent(escalation.acknowledged_on, "safeguarding", acknowledged, "", ""))
+            if escalation.outcome_on is not None:
+                outcome = f"Outcome of the referral to {door}: {escalation.get_outcome_display().lower()}"
+                events.append(
+                    ChronologyEvent(escalation.outcome_on, "safeguarding", outcome, escalation.outcome_note, "")
+                )
     return events
 
 

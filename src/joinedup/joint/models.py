@@ -33,6 +33,10 @@ class PlanShare(TrackedModel):
         SERVICES = "services", "Services involved: the referrals made and where they are"
         STORY = "story", "The family’s story, in their own words"
         KEY_DATES = "key_dates", "Key dates: time on the programme and the next review"
+        CONCERNS = (
+            "concerns",
+            "Safeguarding concerns about the child, decisions and referrals (on a safeguarding basis)",
+        )
 
     child = models.ForeignKey("cases.Child", on_delete=models.CASCADE, related_name="plan_shares")
     shared_with = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="plan_shares_received")

@@ -15,6 +15,7 @@ from joinedup.cases.models import Child, Enrolment, FamilyStory, Goal, Plan, Pla
 from joinedup.joint import duplication
 from joinedup.joint.comparison import CaseFindings, case_findings
 from joinedup.joint.models import PartnerPlan, PlanShare, ShareComment, appointments_to_come, shares_in_force
+from joinedup.safeguarding.models import Concern
 
 
 @dataclass
@@ -30,6 +31,7 @@ class SharedPlan:
     story: FamilyStory | None = None
     story_withheld: str = ""
     key_dates: list[tuple[date, str]] = field(default_factory=list)
+    concerns: list[Concern] = field(default_factory=list)
 
     @property
     def changed_since_seen(self) -> bool:
@@ -91,6 +93,14 @@ def shared_plan(share: PlanShare) -> SharedPlan:
             label = f"Appointment: {appointment.what}, {at:%H:%M} for {appointment.minutes} minutes{place}"
             dates.append((at.date(), label))
         shown.key_dates = sorted(dates, key=lambda row: row[0])
+    if share.shares(PlanShare.Part.CONCERNS):
+        # Concerns about the child alone: a context's concerns hold information about other children.
+        shown.concerns = list(
+            Concern.objects.filter(child_id=share.child_id)
+            .select_related("decision")
+            .prefetch_related("escalations__front_door")
+            .order_by("-created_at", "-pk")
+        )
     return shown
 
 

@@ -30,12 +30,13 @@ from joinedup.joint.models import (
     PartnerService,
     PlanShare,
     ShareComment,
+    consent_in_force_filter,
     shares_in_force,
 )
 from joinedup.notifications.models import Kind
 from joinedup.notifications.services import notify
 from joinedup.sharing.access import PARTNER_ROLES
-from joinedup.sharing.models import DataSharingAgreement, active_agreement_filter
+from joinedup.sharing.models import DataSharingAgreement, LawfulBasis, active_agreement_filter
 
 
 def _audit(
@@ -111,10 +112,54 @@ def sharing_basis(child: Child, organisation: Organisation, *, on: date | None =
     )
 
 
-def _basis_until(child: Child, organisation: Organisation, expires_on: date, *, refused_field: str) -> Basis:
-    """What allows sharing with ``organisation`` today, if it lasts until ``expires_on``; refused, with why, on the
-    form field ``refused_field`` (or on the date, when it ends sooner)."""
-    basis = sharing_basis(child, organisation)
+def safeguarding_basis(child: Child, organisation: Organisation, *, on: date | None = None) -> Basis:
+    """What allows sharing safeguarding concerns with ``organisation``: an agreement in force under the duty to
+    safeguard (Children Act 2004, section 11), or a recorded decision to share with it to protect the child (a
+    sharing record on the safeguarding basis, with who decided and why); or why there is neither."""
+    on = on or timezone.localdate()
+    agreement = (
+        DataSharingAgreement.objects.filter(
+            active_agreement_filter(on),
+            area_id=child.area_id,
+            organisation_id=child.programme_organisation_id,
+            partner_id=organisation.pk,
+            lawful_basis=LawfulBasis.CHILDREN_ACT_S11,
+        )
+        .order_by("-expires_on", "-pk")
+        .first()
+    )
+    if agreement is not None:
+        return Basis(agreement, None, "")
+    decision = (
+        Consent.objects.filter(
+            consent_in_force_filter(on),
+            child=child,
+            purpose=Consent.Purpose.SHARING,
+            basis=Consent.Basis.SAFEGUARDING,
+            organisation_id=organisation.pk,
+        )
+        .order_by("-given_on", "-pk")
+        .first()
+    )
+    if decision is not None:
+        return Basis(None, decision, "")
+    return Basis(
+        None,
+        None,
+        f"Safeguarding concerns are shared only on a safeguarding basis: an agreement with {organisation.name} under "
+        "section 11 of the Children Act 2004, or a recorded decision to share with them to protect the child "
+        "(record it under Consent as sharing, on the basis “Safeguarding”, with the reason). Untick the concerns to "
+        "share the rest.",
+    )
+
+
+def _basis_until(
+    child: Child, organisation: Organisation, expires_on: date, *, refused_field: str, concerns: bool = False
+) -> Basis:
+    """What allows sharing with ``organisation`` today (a safeguarding basis, when ``concerns`` are shared), if it
+    lasts until ``expires_on``; refused, with why, on the form field ``refused_field`` (or on the date, when it ends
+    sooner)."""
+    basis = safeguarding_basis(child, organisation) if concerns else sharing_basis(child, organisation)
     if basis.refusal:
         raise ValidationError({refused_field: basis.refusal})
     if basis.ends_on is not None and expires_on > basis.ends_on:
@@ -164,7 +209,14 @@ def plan_share_create(
         errors["expires_on"] = "The share must end today or later."
     if errors:
         raise ValidationError(errors)
-    basis = _basis_until(child, shared_with.organisation, expires_on, refused_field="shared_with")
+    concerns = PlanShare.Part.CONCERNS in parts
+    basis = _basis_until(
+        child,
+        shared_with.organisation,
+        expires_on,
+        refused_field="parts" if concerns else "shared_with",
+        concerns=concerns,
+    )
     current = shares_in_force(today).filter(child=child, shared_with=shared_with).first()
     if current is not None:
         raise ValidationError(
@@ -240,7 +292,13 @@ def plan_share_extend(*, actor: Membership, share: PlanShare, expires_on: date) 
     today = timezone.localdate()
     if expires_on < today:
         raise ValidationError({"expires_on": "The share must end today or later."})
-    basis = _basis_until(share.child, share.partner, expires_on, refused_field="expires_on")
+    basis = _basis_until(
+        share.child,
+        share.partner,
+        expires_on,
+        refused_field="expires_on",
+        concerns=share.shares(PlanShare.Part.CONCERNS),
+    )
     with transaction.atomic():
         before = share.expires_on
         share.expires_on = expires_on
