@@ -167,6 +167,7 @@ def build(children: int, concerns: int) -> None:
 
 
 def measure(requests: int) -> None:
+    from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
     from django.utils import timezone
@@ -176,8 +177,6 @@ def measure(requests: int) -> None:
     from joinedup.safeguarding.models import Concern
     from joinedup.safeguarding.selectors import open_items
     from joinedup.safeguarding.services import overdue_remind
-
-    from django.conf import settings
 
     # The emails are built and kept in memory: no mail server is measured.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
