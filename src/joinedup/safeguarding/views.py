@@ -7,6 +7,7 @@ A child is reached through ``access_child``; a concern, context or referral thro
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
@@ -44,7 +45,7 @@ from joinedup.safeguarding.forms import (
     OutcomeForm,
     SettingsForm,
 )
-from joinedup.safeguarding.models import AreaSafeguarding, Concern, Escalation, FrontDoor
+from joinedup.safeguarding.models import AreaSafeguarding, Concern, Escalation, FrontDoor, Stage
 from joinedup.safeguarding.referral import FIELDS, Sent
 from joinedup.safeguarding.selectors import (
     front_doors,
@@ -76,7 +77,10 @@ REPORT_ROLES = frozenset({Role.TEAM_MANAGER, Role.DATA_LEAD})
 def home(request: HttpRequest) -> HttpResponse:
     """A manager's open concerns (overdue first) and contexts; for a Link Worker, the concerns they raised."""
     actor = actor_of(request)
-    items = my_items(actor)
+    every = my_items(actor)
+    counts = Counter(item.stage for item in every)
+    stage = request.GET.get("stage", "")
+    items = [item for item in every if item.stage == stage] if stage in counts else every
     closed = recent_closed(actor)
     audit_concern_list(actor, [item.concern for item in items] + closed)
     manager = actor.role in MANAGERS
@@ -85,13 +89,27 @@ def home(request: HttpRequest) -> HttpResponse:
         "safeguarding/home.html",
         {
             "items": items,
-            "overdue": [item for item in items if item.overdue],
+            "stages": [(value, label, counts[value]) for value, label in Stage.choices if value != Stage.CLOSED],
+            "stage": stage if stage in counts else "",
+            "overdue": [item for item in every if item.overdue],
             "closed": closed,
             "manager": manager,
             "contexts": list(contexts_visible_to(actor).prefetch_related("children")) if manager else [],
-            "children": list(children_visible_to(actor).only("pk", "forenames", "surname", "preferred_name")),
+            "children": _raise_choices(actor),
         },
     )
+
+
+#: Above this many children the start page points to the children list's search instead of one long list.
+RAISE_LIST_MAX = 60
+
+
+def _raise_choices(actor: Membership) -> list[Any] | None:
+    """The children a concern may be raised about from the start page, or ``None`` when there are too many to list."""
+    children = list(
+        children_visible_to(actor).only("pk", "forenames", "surname", "preferred_name")[: RAISE_LIST_MAX + 1]
+    )
+    return None if len(children) > RAISE_LIST_MAX else children
 
 
 @roles_required(*RAISERS)

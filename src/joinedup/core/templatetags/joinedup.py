@@ -29,6 +29,13 @@ RECORD_LABELS = {
     "audit_log": "Audit log",
     "organisation": "Organisation",
     "service": "Directory service",
+    "safeguarding.concern": "Safeguarding concern",
+    "safeguarding.context": "Safeguarding context (peer group, place, online space)",
+    "safeguarding.decision": "Safeguarding decision",
+    "safeguarding.escalation": "Safeguarding referral",
+    "safeguarding.report": "Safeguarding monthly report",
+    "safeguarding.settings": "Safeguarding settings",
+    "safeguarding.front_door": "Safeguarding front door",
 }
 
 
