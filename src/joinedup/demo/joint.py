@@ -164,7 +164,9 @@ def _share(rng: random.Random, case: SharedCase, professional: Membership, as_of
         share_agreed=agreed,
         share_agreed_by=f"{child.family.family_name} family" if agreed else "",
     )
-    parts = list(PlanShare.Part.values) if rng.random() < 0.75 else ["goals", "services", "key_dates"]
+    # Safeguarding concerns need a safeguarding basis, which the demo's agreements (public task) are not.
+    everything = [part for part in PlanShare.Part.values if part != PlanShare.Part.CONCERNS]
+    parts = everything if rng.random() < 0.75 else ["goals", "services", "key_dates"]
     if not agreed:
         parts = [part for part in parts if part != PlanShare.Part.STORY]
     return plan_share_create(

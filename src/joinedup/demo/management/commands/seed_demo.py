@@ -22,6 +22,7 @@ from joinedup.demo.generator import (
 from joinedup.demo.identification import demo_identification_load, demo_identification_loaded
 from joinedup.demo.joint import demo_joint_load, demo_joint_loaded
 from joinedup.demo.plans import demo_plans_load, demo_plans_loaded
+from joinedup.demo.safeguarding import demo_safeguarding_load, demo_safeguarding_loaded
 from joinedup.demo.sharing import demo_sharing_load, demo_sharing_loaded
 
 
@@ -29,8 +30,8 @@ class Command(BaseCommand):
     help = (
         "Load the synthetic demo data: four West London boroughs, their schools and partners, staff for every "
         "role, families with children, a directory of about 1,500 local services, and screening data for every "
-        "school (about 12,000 pupils) with its identification run. The same seed always gives "
-        "the same data. Does nothing if the demo data is already loaded."
+        "school (about 12,000 pupils) with its identification run, and safeguarding concerns at every stage. The "
+        "same seed always gives the same data. Does nothing if the demo data is already loaded."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -81,6 +82,9 @@ class Command(BaseCommand):
                     "Adding shared plans, joint meetings and the partnership map, which this database lacks:"
                 )
                 self.stdout.write(self._load_joint(loaded.seed))
+            if loaded.seed is not None and not demo_safeguarding_loaded():
+                self.stdout.write("Adding safeguarding settings, front doors and concerns, which this database lacks:")
+                self.stdout.write(self._load_safeguarding(loaded.seed))
             return
         if database_has_other_data() and not force:
             raise CommandError(
@@ -100,6 +104,7 @@ class Command(BaseCommand):
         cases = self._load_cases(data)
         sharing = self._load_sharing(seed)
         joint = self._load_joint(seed)
+        safeguarding = self._load_safeguarding(seed)
         seconds = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic demo data (seed {seed}) in {seconds:.1f} s:"))
@@ -120,6 +125,7 @@ class Command(BaseCommand):
         self.stdout.write(cases)
         self.stdout.write(sharing)
         self.stdout.write(joint)
+        self.stdout.write(safeguarding)
 
     def _load_cases(self, data: DemoData) -> str:
         """Enrol the demo's children with their Link Workers; returns a line for the summary."""
@@ -150,6 +156,15 @@ class Command(BaseCommand):
             f"  {result.shares} plans shared with Early Help, {result.partner_plans} Early Help plans beside them: "
             f"{result.findings} overlaps or gaps found, {result.resolved} resolved; {result.meetings} joint "
             f"meetings; {result.map_entries} partnership map entries"
+        )
+
+    def _load_safeguarding(self, seed: int) -> str:
+        """Each borough's safeguarding settings and front doors, and concerns at every stage; no email is sent."""
+        result = demo_safeguarding_load(seed=seed, as_of=timezone.localdate())
+        return (
+            f"  {result.concerns} safeguarding concerns ({result.contexts} about a peer group, place or online "
+            f"space), {result.awaiting_decision} awaiting a decision; {result.referrals} referrals to "
+            f"{result.front_doors} front doors, {result.outcomes} with an outcome; {result.overdue} steps overdue"
         )
 
     def _load_identification(self, data: DemoData) -> str:
