@@ -490,6 +490,74 @@ def joint_action_kwargs(world: World, scope: str) -> dict[str, object]:
     return {"pk": _meeting(world, scope)[1]}
 
 
+def _concern(world: World, scope: str, *, context: bool = False) -> Any:
+    """A concern in that scope's team (its programme in its borough), raised by the scope's child's Link Worker:
+    about that child, or with ``context``, about a context of the team linked to that child."""
+    from datetime import date
+
+    from joinedup.safeguarding.models import Concern, Context
+
+    child = world.children[scope]
+    raiser = child.link_worker.memberships.get()
+    about: dict[str, object] = {"child": child}
+    if context:
+        linked = Context.objects.create(
+            area=child.area, organisation=child.programme_organisation, kind="place", name=f"Skate park {scope}"
+        )
+        linked.children.set([child])
+        about = {"context": linked}
+    return Concern.objects.create(
+        area=child.area,
+        organisation=child.programme_organisation,
+        raised_by=raiser,
+        what="Bruise on the arm.",
+        happened_on=date.today(),
+        place="Playground",
+        category="physical",
+        immediate_risk=False,
+        created_by=raiser.user,
+        **about,
+    )
+
+
+def concern_kwargs(world: World, scope: str) -> dict[str, object]:
+    return {"pk": _concern(world, scope).pk}
+
+
+def context_kwargs(world: World, scope: str) -> dict[str, object]:
+    return {"pk": _concern(world, scope, context=True).context_id}
+
+
+def escalation_kwargs(world: World, scope: str) -> dict[str, object]:
+    """A referral to the scope's borough's MASH, sent today on a decision to refer the scope's concern."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from joinedup.safeguarding.models import Decision, Escalation, FrontDoor
+
+    concern = _concern(world, scope)
+    manager = world.members[Role.TEAM_MANAGER].user
+    Decision.objects.create(
+        concern=concern,
+        level="4",
+        level_name="Level 4: Acute or statutory",
+        action=Decision.Action.SOCIAL_CARE,
+        reasons="Unexplained injury.",
+        decided_by=manager,
+        decided_at=timezone.now(),
+    )
+    door, _ = FrontDoor.objects.get_or_create(
+        area=concern.area,
+        kind=FrontDoor.Kind.SOCIAL_CARE,
+        defaults={"name": f"MASH of {concern.area.name}", "channel": "secure_email", "contact": "mash@example.org"},
+    )
+    escalation = Escalation.objects.create(
+        concern=concern, front_door=door, form=[], family_informed=True, sent_on=date.today(), created_by=manager
+    )
+    return {"pk": escalation.pk}
+
+
 IDENTIFICATION = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.SCHOOL_STAFF, Role.COMMISSIONER})
 REPORTS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER})
 MANAGERS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER})
@@ -501,6 +569,12 @@ SCHOOL_STAFF = frozenset({Role.SCHOOL_STAFF})
 
 def in_borough(roles: frozenset[Role]) -> dict[str, frozenset[Role]]:
     return {"own": roles, "other_org": roles, "other_area": NONE}
+
+
+# Safeguarding: a concern is the team's (programme and borough): its managers, and whoever raised it (here the own
+# Link Worker, about their own child). Contexts, decisions and referrals are the team managers' only.
+TEAM_MANAGER = frozenset({Role.TEAM_MANAGER})
+SAFEGUARDING_REPORTS = frozenset({Role.TEAM_MANAGER, Role.DATA_LEAD})
 
 
 # The open Open Referral UK API: everyone, signed in or not, reads the published directory.
@@ -744,6 +818,26 @@ ROUTES: dict[str, Route] = {
     "joint:shared_plan_comment": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(PARTNER_PROFESSIONAL)),
     "joint:partner_plan": Route(kwargs=plan_share_kwargs, allowed=only_own(PARTNER_PROFESSIONAL)),
     "joint:partner_plan_change": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(PARTNER_PROFESSIONAL)),
+    "safeguarding:home": Route(allowed=same_everywhere(CASE_WORKERS)),
+    # Without a child chosen it sends the person back home; with one, to that child's page (gated there).
+    "safeguarding:raise_for": Route(allowed=same_everywhere(CASE_WORKERS)),
+    "safeguarding:raise": Route(kwargs=child_kwargs("pk"), allowed=only_own(CASE_WORKERS)),
+    "safeguarding:raise_context": Route(allowed=same_everywhere(CASE_WORKERS)),
+    "safeguarding:context": Route(kwargs=context_kwargs, allowed=only_own(TEAM_MANAGER)),
+    "safeguarding:raise_context_more": Route(kwargs=context_kwargs, allowed=only_own(TEAM_MANAGER)),
+    "safeguarding:concern": Route(kwargs=concern_kwargs, allowed=only_own(CASE_WORKERS)),
+    "safeguarding:decide": Route(method="post", kwargs=concern_kwargs, allowed=only_own(TEAM_MANAGER)),
+    "safeguarding:refer": Route(kwargs=concern_kwargs, allowed=only_own(TEAM_MANAGER)),
+    "safeguarding:referral": Route(kwargs=escalation_kwargs, allowed=only_own(TEAM_MANAGER)),
+    "safeguarding:acknowledge": Route(method="post", kwargs=escalation_kwargs, allowed=only_own(TEAM_MANAGER)),
+    "safeguarding:chase": Route(method="post", kwargs=escalation_kwargs, allowed=only_own(TEAM_MANAGER)),
+    "safeguarding:outcome": Route(method="post", kwargs=escalation_kwargs, allowed=only_own(TEAM_MANAGER)),
+    # Aggregate figures of one's own team, with small numbers suppressed.
+    "safeguarding:report": Route(allowed=same_everywhere(SAFEGUARDING_REPORTS)),
+    "safeguarding:settings": Route(allowed=same_everywhere(TEAM_MANAGER)),
+    "safeguarding:front_door": Route(
+        kwargs=lambda world, scope: {"kind": "social_care"}, allowed=same_everywhere(TEAM_MANAGER)
+    ),
     "published_rules": Route(
         public=True, kwargs=lambda world, scope: {"ons_code": world.area.ons_code}, allowed=same_everywhere(ALL)
     ),

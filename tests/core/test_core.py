@@ -52,11 +52,12 @@ def test_layout_shows_organisation_borough_and_navigation_for_the_role(world: Wo
 
 
 def test_section_pages_say_what_will_appear(world: World) -> None:
-    page = world.client_for(Role.LINK_WORKER).get("/sections/safeguarding/")
+    page = world.client_for(Role.TEAM_MANAGER).get("/sections/outcomes/")
     assert page.status_code == 200
     assert "There is nothing to use in this section yet" in page.text
     # A section that has been built has its own pages.
     assert world.client_for(Role.LINK_WORKER).get("/sections/directory/").status_code == 404
+    assert world.client_for(Role.LINK_WORKER).get("/sections/safeguarding/").status_code == 404
     assert world.client_for(Role.LINK_WORKER).get("/sections/nonsense/").status_code == 404
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from joinedup.rules.model import ATTAINMENT_DOMAINS, Pupil, RuleSet
 from joinedup.rules.scoring import DOMAIN_NAMES, Result
 
-__all__ = ["HIDDEN", "SUPPRESSED", "FairnessRow", "fairness_report", "hide_small", "rules_report"]
+__all__ = ["HIDDEN", "SUPPRESSED", "FairnessRow", "fairness_report", "hide_small", "rules_report", "total_safe"]
 
 #: Shown instead of a count under 5, so that no child can be picked out.
 SUPPRESSED = "<5"
@@ -85,21 +85,52 @@ def fairness_report(
     return rows
 
 
-def hide_small(counts: list[int]) -> list[str | None]:
-    """How each of a group's counts is hidden, if it is: under 5 as ``"<5"``; and where that hides
-    just one, the smallest other as ``"hidden"``, so that no count under 5 can be worked out from
-    the total.
+def hide_small(counts: list[int], *, floor: int = 0) -> list[str | None]:
+    """How each of a group's counts is hidden, if it is: under 5 as ``"<5"``; and, while the hidden ones could
+    still be worked out from the group's total, the smallest other as ``"hidden"`` (secondary suppression).
+
+    ``floor`` is the least a count shown as "<5" can be: 0 where a count of none is hidden too, 1 where it is shown.
 
     >>> hide_small([133, 247, 4])
     ['hidden', None, '<5']
     >>> hide_small([40, 60])
     [None, None]
+    >>> hide_small([5, 6, 1], floor=1)  # hiding the 5 alone would leave 5 + 1 = 6 to be worked out
+    ['hidden', 'hidden', '<5']
     """
     hidden: list[str | None] = [SUPPRESSED if count < 5 else None for count in counts]
-    if sum(mark is not None for mark in hidden) == 1 and len(counts) > 1:
-        smallest = min((count, index) for index, count in enumerate(counts) if hidden[index] is None)[1]
-        hidden[smallest] = HIDDEN
+    while _recoverable(counts, hidden, floor):
+        shown = [(count, index) for index, count in enumerate(counts) if hidden[index] is None]
+        if not shown:
+            break
+        hidden[min(shown)[1]] = HIDDEN
     return hidden
+
+
+def total_safe(counts: list[int], hidden: list[str | None], *, floor: int = 0) -> bool:
+    """Whether the group's total may be published beside ``hidden``: not when the hidden counts could then be
+    worked out (every count of the group hidden, and so few that only one split adds up).
+
+    >>> total_safe([5, 1], hide_small([5, 1], floor=1), floor=1)
+    False
+    >>> total_safe([20, 9, 1], hide_small([20, 9, 1], floor=1), floor=1)
+    True
+    """
+    return not _recoverable(counts, hidden, floor)
+
+
+def _recoverable(counts: list[int], hidden: list[str | None], floor: int) -> bool:
+    """Whether the hidden counts of a group have only one possible set of values, given the total."""
+    small = [count for count, mark in zip(counts, hidden, strict=True) if mark == SUPPRESSED]
+    large = [count for count, mark in zip(counts, hidden, strict=True) if mark == HIDDEN]
+    if not small and not large:
+        return False
+    if len(small) + len(large) == 1:
+        return True
+    gap = sum(small) + sum(large)
+    least = floor * len(small) + 5 * len(large)
+    most = 4 * len(small) if not large else None
+    return gap == least or gap == most
 
 
 def _row(

@@ -75,6 +75,10 @@ class AreaSafeguarding(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(90)],
         help_text="From a referral being sent to its outcome.",
     )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
     leads = models.ManyToManyField(
         Membership,
         blank=True,
@@ -136,6 +140,10 @@ class FrontDoor(models.Model):
     contact = models.CharField(max_length=300, help_text="The address, phone number or web address to use.")
     out_of_hours = models.CharField(max_length=300, blank=True, help_text="Who to call out of office hours.")
     required_fields = models.JSONField(default=list, help_text="The referral form fields this front door asks for.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["area", "kind"]

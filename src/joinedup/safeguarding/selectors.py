@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from joinedup.accounts.models import Membership
 from joinedup.cases.models import Child
-from joinedup.rules.reports import SUPPRESSED, hide_small
+from joinedup.rules.reports import HIDDEN, SUPPRESSED, hide_small, total_safe
 from joinedup.safeguarding.access import MANAGERS, concerns_visible_to
 from joinedup.safeguarding.models import (
     ESCALATING_ACTIONS,
@@ -171,7 +171,19 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Table:
+    """One table of the report, small counts suppressed; ``total_safe`` says whether its total may be published
+    beside it."""
+
+    rows: list[Row]
+    total_safe: bool
+
+
+@dataclass(frozen=True)
 class MonthlyReport:
+    """What the report publishes: each count already suppressed (an ``int`` only where it is safe to show), with the
+    timings, which are shown only over five or more concerns."""
+
     month: date
     raised: int | str
     immediate: int | str
@@ -181,6 +193,10 @@ class MonthlyReport:
     levels: list[Row]
     referrals: list[Row]
     outcomes: list[Row]
+    decided: int | str
+    decided_in_time: int | str
+    referred: int | str
+    answered: int | str
     timeliness: Summary
     limits: Limits
 
@@ -190,6 +206,10 @@ class MonthlyReport:
             ("Concerns", "Raised", str(self.raised)),
             ("Concerns", "With immediate risk", str(self.immediate)),
             ("Concerns", "About a context", str(self.contexts)),
+            ("Concerns", "Decided", str(self.decided)),
+            ("Concerns", f"Decided within {self.limits.decision_hours} hours", str(self.decided_in_time)),
+            ("Concerns", "Referred", str(self.referred)),
+            ("Concerns", "With an outcome", str(self.answered)),
         ]
         for section, items in (
             ("Category", self.categories),
@@ -202,16 +222,29 @@ class MonthlyReport:
         return rows
 
 
-def _shown(count: int) -> int | str:
-    return SUPPRESSED if 0 < count < 5 else count
-
-
-def _rows(labels: list[tuple[str, str]], counts: Counter[str]) -> list[Row]:
-    """One table's rows, with small counts suppressed (a count of none says nothing about anyone: shown)."""
+def _table(labels: list[tuple[str, str]], counts: Counter[str]) -> Table:
+    """One table, with small counts suppressed (a count of none says nothing about anyone: it is shown)."""
     values = [counts.get(code, 0) for code, _label in labels]
     present = [index for index, count in enumerate(values) if count]
-    hidden = dict(zip(present, hide_small([values[index] for index in present]), strict=True))
-    return [Row(label, hidden.get(index) or values[index]) for index, (_code, label) in enumerate(labels)]
+    nonzero = [values[index] for index in present]
+    marks = hide_small(nonzero, floor=1)
+    hidden = dict(zip(present, marks, strict=True))
+    rows = [Row(label, hidden.get(index) or values[index]) for index, (_code, label) in enumerate(labels)]
+    return Table(rows, total_safe(nonzero, marks, floor=1))
+
+
+def _total(count: int, *tables: Table) -> int | str:
+    """A total shown beside ``tables``: under 5 as "<5" (which tells nothing more than their "<5"s), and hidden when
+    it would let a suppressed count of theirs be worked out."""
+    if 0 < count < 5:
+        return SUPPRESSED
+    return count if all(table.total_safe for table in tables) else HIDDEN
+
+
+def _part(part: int, whole: int) -> int | str:
+    """How many of a total shown have something: suppressed as a two-row table (those that do, those that don't)."""
+    table = _table([("yes", ""), ("no", "")], Counter({"yes": part, "no": whole - part}))
+    return table.rows[0].count
 
 
 def month_start(day: date) -> date:
@@ -223,9 +256,9 @@ def next_month(day: date) -> date:
 
 
 def monthly_report(area_id: int, organisation_id: int, month: date) -> MonthlyReport:
-    """The team's concerns raised in ``month``: counts under 5 shown as "<5", and where that hides just one count
-    of a table, the next smallest as "hidden" (so none can be worked out from the total); and how long each step
-    took."""
+    """The team's concerns raised in ``month``, and how long each step took. Counts from 1 to 4 are shown as "<5";
+    while a table's hidden counts could still be worked out from its total, the next smallest is "hidden"; and a
+    total is hidden when it would give one away (``rules.reports.hide_small``, ``total_safe``)."""
     settings = AreaSafeguarding.for_area(area_id)
     start = timezone.make_aware(datetime.combine(month_start(month), datetime.min.time()))
     end = timezone.make_aware(datetime.combine(next_month(month), datetime.min.time()))
@@ -253,22 +286,28 @@ def monthly_report(area_id: int, organisation_id: int, month: date) -> MonthlyRe
             )
         )
     limits = settings.limits
+    timeliness = summarise(steps, limits)
+    categories = _table(list(Category.choices), Counter(concern.category for concern in concerns))
+    actions = _table(list(Decision.Action.choices), Counter(decision.action for decision in decisions))
+    levels = _table(settings.level_choices(), Counter(decision.level for decision in decisions))
+    referrals = _table(list(FrontDoor.Kind.choices), Counter(escalation.front_door.kind for escalation in escalations))
+    answered = [escalation.outcome for escalation in escalations if escalation.outcome]
+    answers = _table(list(Escalation.Outcome.choices), Counter(answered))
     return MonthlyReport(
         month=month_start(month),
-        raised=_shown(len(concerns)),
-        immediate=_shown(sum(concern.immediate_risk for concern in concerns)),
-        contexts=_shown(sum(concern.context_id is not None for concern in concerns)),
-        categories=_rows(list(Category.choices), Counter(concern.category for concern in concerns)),
-        actions=_rows(list(Decision.Action.choices), Counter(decision.action for decision in decisions)),
-        levels=_rows(settings.level_choices(), Counter(decision.level for decision in decisions)),
-        referrals=_rows(
-            list(FrontDoor.Kind.choices), Counter(escalation.front_door.kind for escalation in escalations)
-        ),
-        outcomes=_rows(
-            list(Escalation.Outcome.choices),
-            Counter(escalation.outcome for escalation in escalations if escalation.outcome),
-        ),
-        timeliness=summarise(steps, limits),
+        raised=_total(len(concerns), categories),
+        immediate=_part(sum(concern.immediate_risk for concern in concerns), len(concerns)),
+        contexts=_part(sum(concern.context_id is not None for concern in concerns), len(concerns)),
+        categories=categories.rows,
+        actions=actions.rows,
+        levels=levels.rows,
+        referrals=referrals.rows,
+        outcomes=answers.rows,
+        decided=_total(timeliness.decided, actions, levels),
+        decided_in_time=_part(timeliness.decided_in_time, timeliness.decided),
+        referred=_total(len(escalations), referrals),
+        answered=_total(len(answered), answers),
+        timeliness=timeliness,
         limits=limits,
     )
 
@@ -281,4 +320,5 @@ def report_months(area_id: int, organisation_id: int) -> list[date]:
 
 
 def front_doors(area_id: int) -> dict[str, FrontDoor]:
-    return {door.kind: door for door in FrontDoor.objects.filter(area_id=area_id).select_related("organisation")}
+    doors = FrontDoor.objects.filter(area_id=area_id).select_related("organisation", "changed_by")
+    return {door.kind: door for door in doors}

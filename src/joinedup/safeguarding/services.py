@@ -12,14 +12,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.accounts.models import Membership, Role, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record_many
-from joinedup.cases.access import Purpose
+from joinedup.cases.access import Purpose, children_visible_to
 from joinedup.cases.models import Child, Enrolment, Plan
 from joinedup.cases.plans import plan_change
 from joinedup.notifications.models import Kind
@@ -97,6 +96,10 @@ def context_create(*, actor: Membership, kind: str, name: str, description: str,
     foreign = [child for child in children if child.area_id != actor.area_id]
     if foreign:
         raise ValidationError({"children": f"{foreign[0].display_name} is not a child of {actor.area}."})
+    # The context page lists every linked child to the team's managers: another programme's child would leak.
+    others = [child for child in children if child.programme_organisation_id != actor.organisation_id]
+    if others:
+        raise ValidationError({"children": f"{others[0].display_name} is not a child of {actor.organisation}."})
     with transaction.atomic():
         context = Context.objects.create(
             area_id=actor.area_id,
@@ -121,7 +124,11 @@ def context_link(*, actor: Membership, context: Context, children: list[Child]) 
     """Link more children to a context (a manager's change)."""
     if not is_manager_of(actor, area_id=context.area_id, organisation_id=context.organisation_id):
         raise ValidationError("Only the team’s managers can change a context.")
-    new = [child for child in children if child.area_id == context.area_id]
+    new = [
+        child
+        for child in children
+        if child.area_id == context.area_id and child.programme_organisation_id == context.organisation_id
+    ]
     if not new:
         raise ValidationError({"children": "Choose at least one child to link."})
     with transaction.atomic():
@@ -161,6 +168,8 @@ def concern_raise(
         )
     if (child is None) == (context is None):
         raise ValidationError("A concern is about one child or one context.")
+    if child is not None and not children_visible_to(actor).filter(pk=child.pk).exists():
+        raise ValidationError("You can raise a concern only about a child whose record you can see.")
     if context is not None and (context.area_id, context.organisation_id) != (actor.area_id, actor.organisation_id):
         raise ValidationError({"context": "Choose a context of your own team."})
     if not what.strip():
@@ -244,18 +253,17 @@ def decision_record(*, actor: Membership, concern: Concern, level: str, action: 
         raise ValidationError({"reasons": "Give the reasons for the decision, including a decision not to refer."})
     if concern.escalations.exists():
         raise ValidationError("A referral has been sent on this decision, so it is a record and cannot change.")
+    decision = Decision.objects.filter(concern=concern).first() or Decision(concern=concern)
+    created = decision.pk is None
+    decision.level = level
+    decision.level_name = settings.level_name(level)
+    decision.action = action
+    decision.reasons = reasons.strip()
+    decision.decided_by = actor.user
+    decision.decided_at = timezone.now()
+    decision.full_clean()
     with transaction.atomic():
-        decision, created = Decision.objects.update_or_create(
-            concern=concern,
-            defaults={
-                "level": level,
-                "level_name": settings.level_name(level),
-                "action": action,
-                "reasons": reasons.strip(),
-                "decided_by": actor.user,
-                "decided_at": timezone.now(),
-            },
-        )
+        decision.save()
         _audit(
             actor,
             AuditAction.CREATE if created else AuditAction.CHANGE,
@@ -440,6 +448,8 @@ def settings_save(*, actor: Membership, data: dict[str, Any], leads: list[Member
         settings, _created = AreaSafeguarding.objects.get_or_create(area_id=actor.area_id)
         for name, value in data.items():
             setattr(settings, name, value)
+        settings.changed_by = actor.user
+        settings.changed_at = timezone.now()
         settings.full_clean()
         settings.save()
         others = settings.leads.exclude(organisation_id=actor.organisation_id)
@@ -460,8 +470,16 @@ def front_door_save(*, actor: Membership, kind: str, data: dict[str, Any]) -> Fr
     unknown = set(data.get("required_fields", [])) - set(FIELDS)
     if unknown:
         raise ValidationError({"required_fields": "Choose fields from the list."})
+    door = FrontDoor.objects.filter(area_id=actor.area_id, kind=kind).first() or FrontDoor(
+        area_id=actor.area_id, kind=kind
+    )
+    for name, value in data.items():
+        setattr(door, name, value)
+    door.changed_by = actor.user
+    door.changed_at = timezone.now()
+    door.full_clean()
     with transaction.atomic():
-        door, _created = FrontDoor.objects.update_or_create(area_id=actor.area_id, kind=kind, defaults=data)
+        door.save()
         audit_record_many(
             action=AuditAction.CHANGE,
             actor=actor,
@@ -480,8 +498,8 @@ def overdue_remind(now: datetime | None = None) -> int:
     chased again after each chaser). The number of notifications sent."""
     now = now or timezone.localtime()
     sent = 0
-    teams = Concern.objects.filter(~Q(decision__action__in=[Decision.Action.MONITOR, Decision.Action.SCHOOL_DSL]))
-    for area_id, organisation_id in teams.values_list("area_id", "organisation_id").distinct():
+    teams = Concern.objects.order_by().values_list("area_id", "organisation_id").distinct()
+    for area_id, organisation_id in teams:
         items = [item for item in open_items(area_id, organisation_id, now) if item.overdue]
         if not items:
             continue

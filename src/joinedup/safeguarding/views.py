@@ -452,7 +452,11 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "safeguarding/settings.html",
-        {"form": form, "doors": [(kind, label, doors.get(kind)) for kind, label in FrontDoor.Kind.choices]},
+        {
+            "form": form,
+            "settings": settings,
+            "doors": [(kind, label, doors.get(kind)) for kind, label in FrontDoor.Kind.choices],
+        },
     )
 
 
