@@ -346,8 +346,8 @@ def test_bad_settings_show_specific_errors_and_save_nothing(team: Team) -> None:
     )
     assert response.status_code == 200
     assert "Line 2 needs a code and a name, separated by |." in response.text
-    assert "Ensure this value is greater than or equal to 1." in response.text
-    assert "Ensure this value is less than or equal to 90." in response.text
+    assert "Enter a number of hours from 1 to 168." in response.text
+    assert "Enter a number of days from 1 to 90." in response.text
     duplicate = client.post("/safeguarding/settings/", settings_data(levels="1 | A\n1 | B"))
     assert "Each level needs its own code." in duplicate.text
     assert not AreaSafeguarding.objects.exists()

@@ -86,20 +86,29 @@ class Basis:
         return "no agreement or consent"
 
 
-def sharing_basis(child: Child, organisation: Organisation, *, on: date | None = None) -> Basis:
-    """The agreement in force between the child's programme and ``organisation`` in the child's borough, or
-    else the family's consent to sharing with that organisation; or why there is neither."""
-    on = on or timezone.localdate()
-    agreement = (
+def _agreement_in_force(
+    child: Child, organisation: Organisation, on: date, **more: object
+) -> DataSharingAgreement | None:
+    """The agreement in force on ``on`` between the child's programme and ``organisation`` in the child's borough
+    (narrowed by ``more``), the longest-lasting first."""
+    return (
         DataSharingAgreement.objects.filter(
             active_agreement_filter(on),
             area_id=child.area_id,
             organisation_id=child.programme_organisation_id,
             partner_id=organisation.pk,
+            **more,
         )
         .order_by("-expires_on", "-pk")
         .first()
     )
+
+
+def sharing_basis(child: Child, organisation: Organisation, *, on: date | None = None) -> Basis:
+    """The agreement in force between the child's programme and ``organisation`` in the child's borough, or
+    else the family's consent to sharing with that organisation; or why there is neither."""
+    on = on or timezone.localdate()
+    agreement = _agreement_in_force(child, organisation, on)
     if agreement is not None:
         return Basis(agreement, None, "")
     check = consent_check(child, Consent.Purpose.SHARING, organisation_id=organisation.pk, on=on)
@@ -117,17 +126,7 @@ def safeguarding_basis(child: Child, organisation: Organisation, *, on: date | N
     safeguard (Children Act 2004, section 11), or a recorded decision to share with it to protect the child (a
     sharing record on the safeguarding basis, with who decided and why); or why there is neither."""
     on = on or timezone.localdate()
-    agreement = (
-        DataSharingAgreement.objects.filter(
-            active_agreement_filter(on),
-            area_id=child.area_id,
-            organisation_id=child.programme_organisation_id,
-            partner_id=organisation.pk,
-            lawful_basis=LawfulBasis.CHILDREN_ACT_S11,
-        )
-        .order_by("-expires_on", "-pk")
-        .first()
-    )
+    agreement = _agreement_in_force(child, organisation, on, lawful_basis=LawfulBasis.CHILDREN_ACT_S11)
     if agreement is not None:
         return Basis(agreement, None, "")
     decision = (

@@ -24,6 +24,12 @@ def _yes(value: str) -> bool:
     return value == "yes"
 
 
+def _children_choices(field: Any, children: list[Child]) -> dict[str, Child]:
+    """Offer ``children`` on ``field`` by name and school; the children by the value each choice posts."""
+    field.choices = [(str(child.pk), f"{child.display_name}, {child.school.name}") for child in children]
+    return {str(child.pk): child for child in children}
+
+
 class ConcernForm(GovukForm):
     what = forms.CharField(
         label="What did you see or hear?",
@@ -108,9 +114,7 @@ class ContextConcernForm(ConcernForm):
 
     def __init__(self, *args: Any, children: list[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.children_by_pk = {str(child.pk): child for child in children}
-        field: Any = self.fields["children"]
-        field.choices = [(str(child.pk), f"{child.display_name}, {child.school.name}") for child in children]
+        self.children_by_pk = _children_choices(self.fields["children"], children)
 
     def context_data(self) -> dict[str, Any]:
         return {
@@ -130,9 +134,7 @@ class LinkChildrenForm(GovukForm):
 
     def __init__(self, *args: Any, children: list[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.children_by_pk = {str(child.pk): child for child in children}
-        field: Any = self.fields["children"]
-        field.choices = [(str(child.pk), f"{child.display_name}, {child.school.name}") for child in children]
+        self.children_by_pk = _children_choices(self.fields["children"], children)
 
     def chosen(self) -> list[Child]:
         return [self.children_by_pk[pk] for pk in self.cleaned_data["children"]]
@@ -214,6 +216,23 @@ class OutcomeForm(GovukForm):
     )
 
 
+def _limit(label: str, unit: str, most: int) -> forms.IntegerField:
+    """A time limit in whole hours or days, from 1 to ``most``, with errors that say so."""
+    out_of_range = f"Enter a number of {unit} from 1 to {most}."
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        max_value=most,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        error_messages={
+            "required": f"Enter the number of {unit}.",
+            "invalid": f"Enter a whole number of {unit}, like 3.",
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+        },
+    )
+
+
 class SettingsForm(GovukForm):
     levels = forms.CharField(
         label="Continuum of need",
@@ -228,30 +247,10 @@ class SettingsForm(GovukForm):
         required=False,
         help_text="Shown at once with an immediate-risk concern: the MASH, out of hours, and the police.",
     )
-    decision_within_hours = forms.IntegerField(
-        label="Hours to decide a concern",
-        min_value=1,
-        max_value=168,
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
-    )
-    escalate_within_hours = forms.IntegerField(
-        label="Hours from a decision to refer to sending the referral",
-        min_value=1,
-        max_value=168,
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
-    )
-    acknowledge_within_days = forms.IntegerField(
-        label="Days to wait for an acknowledgement before chasing",
-        min_value=1,
-        max_value=30,
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
-    )
-    outcome_within_days = forms.IntegerField(
-        label="Days from sending a referral to its outcome",
-        min_value=1,
-        max_value=90,
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
-    )
+    decision_within_hours = _limit("Hours to decide a concern", "hours", 168)
+    escalate_within_hours = _limit("Hours from a decision to refer to sending the referral", "hours", 168)
+    acknowledge_within_days = _limit("Days to wait for an acknowledgement before chasing", "days", 30)
+    outcome_within_days = _limit("Days from sending a referral to its outcome", "days", 90)
     leads = forms.MultipleChoiceField(
         label="Safeguarding leads of your team",
         widget=forms.CheckboxSelectMultiple,

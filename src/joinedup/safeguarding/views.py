@@ -21,6 +21,7 @@ from joinedup.accounts.models import Membership, Role
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record_many
 from joinedup.cases.access import access_child, children_visible_to
+from joinedup.cases.models import Child
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.forms import GovukForm, form_saved
 from joinedup.safeguarding.access import (
@@ -45,7 +46,7 @@ from joinedup.safeguarding.forms import (
     OutcomeForm,
     SettingsForm,
 )
-from joinedup.safeguarding.models import AreaSafeguarding, Concern, Escalation, FrontDoor, Stage
+from joinedup.safeguarding.models import AreaSafeguarding, Concern, Context, Escalation, FrontDoor, Stage
 from joinedup.safeguarding.referral import FIELDS, Sent
 from joinedup.safeguarding.selectors import (
     front_doors,
@@ -130,17 +131,21 @@ def _settings(area_id: int) -> AreaSafeguarding:
 @roles_required(*RAISERS)
 def concern_new(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    child = access_child(actor, pk)
+    return _raise(request, actor, child=access_child(actor, pk))
+
+
+def _raise(
+    request: HttpRequest, actor: Membership, *, child: Child | None = None, context: Context | None = None
+) -> HttpResponse:
+    """The concern form, about a child or a context the actor has already been let through to."""
     form = ConcernForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and (
-        concern := form_saved(form, lambda data: concern_raise(actor=actor, child=child, **form.concern_data()))
+        concern := form_saved(
+            form, lambda data: concern_raise(actor=actor, child=child, context=context, **form.concern_data())
+        )
     ):
         return _raised(request, concern)
-    return render(
-        request,
-        "safeguarding/concern_new.html",
-        {"form": form, "child": child, "settings": _settings(child.area_id)},
-    )
+    return render(request, "safeguarding/concern_new.html", {"form": form, "child": child, "context": context})
 
 
 def _raised(request: HttpRequest, concern: Concern) -> HttpResponse:
@@ -171,9 +176,7 @@ def context_concern_new(request: HttpRequest) -> HttpResponse:
 
     if request.method == "POST" and (concern := form_saved(form, save)):
         return _raised(request, concern)
-    return render(
-        request, "safeguarding/context_concern_new.html", {"form": form, "settings": _settings(actor.area_id)}
-    )
+    return render(request, "safeguarding/context_concern_new.html", {"form": form})
 
 
 @roles_required(*MANAGERS)
@@ -206,17 +209,7 @@ def context_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def context_concern_more(request: HttpRequest, pk: int) -> HttpResponse:
     """A further concern about a context the team already knows."""
     actor = actor_of(request)
-    context = access_context(actor, pk)
-    form = ConcernForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and (
-        concern := form_saved(form, lambda data: concern_raise(actor=actor, context=context, **form.concern_data()))
-    ):
-        return _raised(request, concern)
-    return render(
-        request,
-        "safeguarding/concern_new.html",
-        {"form": form, "context": context, "settings": _settings(actor.area_id)},
-    )
+    return _raise(request, actor, context=access_context(actor, pk))
 
 
 STEP_FORMS: dict[str, type[GovukForm]] = {"acknowledge": AcknowledgeForm, "chase": ChaseForm, "outcome": OutcomeForm}
