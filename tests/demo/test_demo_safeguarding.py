@@ -118,7 +118,7 @@ def test_the_demo_raises_concerns_at_every_stage_and_sends_no_email(transactiona
     assert summary.outcomes == Escalation.objects.exclude(outcome="").count()
     assert Escalation.objects.filter(chases__isnull=False).exists()
     # Outcomes fed back into the children's plans.
-    assert PlanVersion.objects.filter(summary__startswith="Outcome of the referral").exists()
+    assert PlanVersion.objects.filter(summary__startswith="Next review brought forward").exists()
     # Several Link Workers raised them; the headline Link Worker raised some, at several stages.
     assert len({concern.raised_by_id for concern in concerns if concern.area.name == "Brent"}) >= 3
     headline = [concern for concern in concerns if concern.raised_by.user.email == f"linkworker@{DEMO_EMAIL_DOMAIN}"]

@@ -239,7 +239,7 @@ def test_a_referral_is_recorded_as_sent_and_kept_as_sent(team: Team) -> None:
     assert "No: Telling mum puts her at risk." in page.text
     text = client.get(f"/safeguarding/referrals/{escalation.pk}/?format=txt")
     assert text["Content-Disposition"] == f'attachment; filename="referral-{escalation.pk}.txt"'
-    assert text.content.decode().startswith("Referral to Brent MASH\n")
+    assert text.content.decode().startswith("OFFICIAL-SENSITIVE\nReferral to Brent MASH\n")
 
 
 def step(team: Team, escalation: Escalation, name: str, data: dict[str, str]) -> Any:
@@ -330,6 +330,7 @@ def settings_data(**changes: Any) -> dict[str, Any]:
         "levels": "1 | Universal | Met by universal services\n2 | Early help | Additional needs",
         "emergency_contacts": "MASH 020 0000 0000",
         "decision_within_hours": "12",
+        "immediate_decision_within_hours": "2",
         "escalate_within_hours": "24",
         "acknowledge_within_days": "2",
         "outcome_within_days": "10",

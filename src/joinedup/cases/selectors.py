@@ -501,9 +501,10 @@ def _safeguarding_events(child: Child) -> list[ChronologyEvent]:
     """That a concern was raised, decided, referred and answered, never what it says: the concern itself is for the
     safeguarding lead, the team's managers and whoever raised it (``safeguarding.access``)."""
     events = []
-    restricted = "The concern is kept to the safeguarding lead, the team’s managers and who raised it."
+    restricted = "The details are kept to the safeguarding lead, the team’s managers and who raised the concern."
     concerns = Concern.objects.filter(child=child).select_related("raised_by__user", "decision__decided_by")
-    for concern in concerns.prefetch_related("escalations__front_door", "escalations__created_by"):
+    steps = ("front_door", "created_by", "acknowledged_by", "outcome_by")
+    for concern in concerns.prefetch_related(*(f"escalations__{step}" for step in steps)):
         raised = timezone.localdate(concern.created_at)
         by = _name(concern.raised_by.user)
         events.append(ChronologyEvent(raised, "safeguarding", "Safeguarding concern raised", restricted, by))
@@ -520,14 +521,14 @@ def _safeguarding_events(child: Child) -> list[ChronologyEvent]:
             door = escalation.front_door.name
             sent_by = _name(escalation.created_by)
             events.append(ChronologyEvent(escalation.sent_on, "safeguarding", f"Referred to {door}", "", sent_by))
-            if escalation.acknowledged_on is not None and escalation.acknowledged_on != escalation.outcome_on:
+            if escalation.acknowledged_by is not None and escalation.acknowledged_on is not None:
                 acknowledged = f"Referral acknowledged by {door}"
-                events.append(ChronologyEvent(escalation.acknowledged_on, "safeguarding", acknowledged, "", ""))
+                by = _name(escalation.acknowledged_by)
+                events.append(ChronologyEvent(escalation.acknowledged_on, "safeguarding", acknowledged, "", by))
             if escalation.outcome_on is not None:
                 outcome = f"Outcome of the referral to {door}: {escalation.get_outcome_display().lower()}"
-                events.append(
-                    ChronologyEvent(escalation.outcome_on, "safeguarding", outcome, escalation.outcome_note, "")
-                )
+                by = _name(escalation.outcome_by)
+                events.append(ChronologyEvent(escalation.outcome_on, "safeguarding", outcome, restricted, by))
     return events
 
 

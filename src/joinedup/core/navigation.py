@@ -104,7 +104,7 @@ SECTIONS: tuple[Section, ...] = (
         "safeguarding",
         "Safeguarding",
         "safeguarding:home",
-        frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER}),
+        frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD}),
         "Raise concerns early and track escalation to Early Help and children's social care.",
     ),
     Section(

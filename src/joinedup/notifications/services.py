@@ -44,6 +44,12 @@ def notify(*, user: User, kind: Kind, key: str, subject: str, body: str, link: s
     return notification
 
 
+def _footer(notification: Notification) -> str:
+    if notification.kind in ALWAYS_EMAILED:
+        return "This notification is always emailed: a child may be at risk now.\n"
+    return "You can choose which notifications you are emailed about under “Notifications” in Joinedup.\n"
+
+
 def _email(notification_id: int) -> None:
     """Email one notification; a failure is recorded on it (it stays in Joinedup) and logged, never raised."""
     notification = Notification.objects.select_related("user").get(pk=notification_id)
@@ -51,10 +57,7 @@ def _email(notification_id: int) -> None:
     try:
         send_mail(
             subject=notification.subject,
-            message=(
-                f"Hello {notification.user.full_name},\n\n{notification.body}{link}\n\n"
-                "You can choose which notifications you are emailed about under “Notifications” in Joinedup.\n"
-            ),
+            message=f"Hello {notification.user.full_name},\n\n{notification.body}{link}\n\n{_footer(notification)}",
             from_email=None,
             recipient_list=[notification.user.email],
         )

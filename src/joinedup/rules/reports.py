@@ -130,7 +130,7 @@ def _recoverable(counts: list[int], hidden: list[str | None], floor: int) -> boo
     gap = sum(small) + sum(large)
     least = floor * len(small) + 5 * len(large)
     most = 4 * len(small) if not large else None
-    return gap == least or gap == most
+    return gap in (least, most)
 
 
 def _row(

@@ -49,7 +49,7 @@ class ConcernForm(GovukForm):
         required=False,
         input_formats=["%H:%M", "%H.%M"],
         help_text="For example 14:30",
-        error_messages={"invalid": "Enter a time like 14:30."},
+        error_messages={"invalid": "Enter a time between 00:00 and 23:59, like 14:30."},
         widget=forms.TimeInput(attrs={"class": "govuk-input--width-5"}, format="%H:%M"),
     )
     place = forms.CharField(
@@ -177,6 +177,13 @@ class EscalationForm(GovukForm):
     family_informed_note = forms.CharField(
         label="If not, why not?", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    actions_taken = forms.CharField(
+        label="What has been done to keep the child safe? (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="For example: the school’s designated safeguarding lead informed; the child went home with their "
+        "grandmother. It goes on the form.",
+    )
     reference = forms.CharField(
         label="The front door’s reference (optional)", max_length=100, required=False, help_text="If they gave one."
     )
@@ -193,7 +200,12 @@ class EscalationForm(GovukForm):
 
 class AcknowledgeForm(GovukForm):
     acknowledged_on = date_field("When was it acknowledged?", missing="Enter the date of the acknowledgement.")
-    reference = forms.CharField(label="Their reference (optional)", max_length=100, required=False)
+    reference = forms.CharField(
+        label="Their reference (optional)",
+        max_length=100,
+        required=False,
+        help_text="Any reference already recorded is kept unless you change it here.",
+    )
 
 
 class ChaseForm(GovukForm):
@@ -248,6 +260,7 @@ class SettingsForm(GovukForm):
         help_text="Shown at once with an immediate-risk concern: the MASH, out of hours, and the police.",
     )
     decision_within_hours = _limit("Hours to decide a concern", "hours", 168)
+    immediate_decision_within_hours = _limit("Hours to decide a concern with immediate risk", "hours", 24)
     escalate_within_hours = _limit("Hours from a decision to refer to sending the referral", "hours", 168)
     acknowledge_within_days = _limit("Days to wait for an acknowledgement before chasing", "days", 30)
     outcome_within_days = _limit("Days from sending a referral to its outcome", "days", 90)
@@ -290,7 +303,12 @@ class SettingsForm(GovukForm):
 
 
 class FrontDoorForm(GovukForm):
-    name = forms.CharField(label="Name", max_length=200, help_text="For example: Hammersmith & Fulham MASH.")
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="For example: Hammersmith & Fulham MASH.",
+        error_messages={"required": "Enter the front door’s name."},
+    )
     organisation = forms.ModelChoiceField(
         label="Service (optional)", queryset=Organisation.objects.none(), required=False, empty_label="None chosen"
     )

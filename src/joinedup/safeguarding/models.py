@@ -59,6 +59,11 @@ class AreaSafeguarding(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(168)],
         help_text="From a concern being raised to the safeguarding lead’s decision.",
     )
+    immediate_decision_within_hours = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text="From a concern with immediate risk being raised to the decision.",
+    )
     escalate_within_hours = models.PositiveSmallIntegerField(
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(168)],
@@ -98,6 +103,7 @@ class AreaSafeguarding(models.Model):
     def limits(self) -> Limits:
         return Limits(
             decision_hours=self.decision_within_hours,
+            immediate_hours=self.immediate_decision_within_hours,
             escalate_hours=self.escalate_within_hours,
             acknowledge_days=self.acknowledge_within_days,
             outcome_days=self.outcome_within_days,
@@ -292,8 +298,14 @@ class Escalation(TrackedModel):
     sent_on = models.DateField()
     reference = models.CharField(max_length=100, blank=True, help_text="The front door’s reference, once given.")
     acknowledged_on = models.DateField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     outcome_on = models.DateField(null=True, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     outcome_note = models.TextField(blank=True)
 
     class Meta:
@@ -310,6 +322,10 @@ class Escalation(TrackedModel):
         if self.acknowledged_on is None:
             return Stage.AWAITING_ACKNOWLEDGEMENT
         return Stage.AWAITING_OUTCOME
+
+    @property
+    def days_to_outcome(self) -> int | None:
+        return (self.outcome_on - self.sent_on).days if self.outcome_on else None
 
     def form_rows(self) -> list[tuple[str, str]]:
         return [(row["label"], row["value"]) for row in self.form]

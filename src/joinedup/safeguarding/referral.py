@@ -15,10 +15,11 @@ from joinedup.safeguarding.models import Concern, Decision
 
 @dataclass(frozen=True)
 class Sent:
-    """What the person sending the referral adds: whether the family knows, and why not."""
+    """What the person sending the referral adds: whether the family knows (and why not), and what has been done."""
 
     family_informed: bool
     family_informed_note: str
+    actions_taken: str = ""
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,15 @@ class Field:
     value: Callable[[Concern, list[Child], Sent], str]
 
 
-def _each(children: list[Child], line: Callable[[Child], str]) -> str:
-    return "\n".join(line(child) for child in children)
+def _per_child(line: Callable[[Child], str]) -> Callable[[Concern, list[Child], Sent], str]:
+    """A value about each child: the value itself for one child, a line naming each for a context's children."""
+
+    def value(_concern: Concern, children: list[Child], _sent: Sent) -> str:
+        if len(children) == 1:
+            return line(children[0])
+        return "\n".join(f"{child.forenames} {child.surname}: {line(child)}" for child in children)
+
+    return value
 
 
 def _address(child: Child) -> str:
@@ -57,54 +65,60 @@ def _services(child: Child) -> str:
     return "; ".join(f"{referral.service.name} ({referral.get_status_display().lower()})" for referral in referrals)
 
 
-def _named(child: Child, value: str) -> str:
-    return f"{child.forenames} {child.surname}: {value}"
-
-
 def _decision(concern: Concern) -> Decision:
     return concern.decision
 
 
+def _context(concern: Concern) -> str:
+    context = concern.context
+    if context is None:
+        return "None: the concern is about one child"
+    described = f". {context.description}" if context.description else ""
+    return f"{context.get_kind_display()}: {context.name}{described}"
+
+
+def _when_where(concern: Concern) -> str:
+    at = f" at {concern.happened_time:%H:%M}" if concern.happened_time else ""
+    return f"{concern.happened_on:%-d %B %Y}{at}, {concern.place}"
+
+
+def _family_told(sent: Sent) -> str:
+    return "Yes" if sent.family_informed else f"No: {sent.family_informed_note}"
+
+
+def _referrer(concern: Concern) -> str:
+    lead = _decision(concern).decided_by
+    raised_by = concern.raised_by.user.full_name
+    return f"{lead.full_name}, for {concern.organisation.name} ({lead.email}). Concern raised by {raised_by}."
+
+
 FIELDS: dict[str, Field] = {
-    "child_name": Field("Child’s full name", lambda c, kids, s: _each(kids, lambda k: f"{k.forenames} {k.surname}")),
-    "date_of_birth": Field(
-        "Date of birth", lambda c, kids, s: _each(kids, lambda k: _named(k, f"{k.date_of_birth:%-d %B %Y}"))
+    "child_name": Field(
+        "Child’s full name", lambda _c, kids, _s: "\n".join(f"{k.forenames} {k.surname}" for k in kids)
     ),
-    "sex": Field("Sex", lambda c, kids, s: _each(kids, lambda k: _named(k, k.get_sex_display()))),
-    "address": Field("Home address", lambda c, kids, s: _each(kids, lambda k: _named(k, _address(k)))),
-    "school": Field("School", lambda c, kids, s: _each(kids, lambda k: _named(k, k.school.name))),
-    "carers": Field("Parents and carers", lambda c, kids, s: _each(kids, lambda k: _named(k, _carers(k)))),
-    "home_language": Field(
-        "Home language", lambda c, kids, s: _each(kids, lambda k: _named(k, k.family.home_language or "Not recorded"))
+    "date_of_birth": Field("Date of birth", _per_child(lambda child: f"{child.date_of_birth:%-d %B %Y}")),
+    "sex": Field("Sex", _per_child(lambda child: child.get_sex_display())),
+    "address": Field("Home address", _per_child(_address)),
+    "school": Field("School", _per_child(lambda child: child.school.name)),
+    "carers": Field("Parents, carers and others in the household", _per_child(_carers)),
+    "home_language": Field("Home language", _per_child(lambda child: child.family.home_language or "Not recorded")),
+    "context": Field("Peer group, place, school setting or online space", lambda c, _kids, _s: _context(c)),
+    "concern": Field("What was seen or heard", lambda c, _kids, _s: c.what),
+    "child_words": Field("The child’s own words", lambda c, _kids, _s: c.child_words or "None recorded"),
+    "when_where": Field("When and where", lambda c, _kids, _s: _when_where(c)),
+    "present": Field("Who was present", lambda c, _kids, _s: c.present or "Not recorded"),
+    "category": Field("Category of concern", lambda c, _kids, _s: c.get_category_display()),
+    "immediate_risk": Field("Immediate risk", lambda c, _kids, _s: "Yes" if c.immediate_risk else "No"),
+    "level": Field("Level of need", lambda c, _kids, _s: _decision(c).level_name),
+    "reasons": Field("Reasons for the referral", lambda c, _kids, _s: _decision(c).reasons),
+    "actions_taken": Field(
+        "What has been done to keep the child safe", lambda _c, _kids, s: s.actions_taken or "None recorded"
     ),
-    "concern": Field("What was seen or heard", lambda c, kids, s: c.what),
-    "child_words": Field("The child’s own words", lambda c, kids, s: c.child_words or "None recorded"),
-    "when_where": Field(
-        "When and where",
-        lambda c, kids, s: (
-            f"{c.happened_on:%-d %B %Y}{(c.happened_time and f' at {c.happened_time:%H:%M}') or ''}, {c.place}"
-        ),
-    ),
-    "present": Field("Who was present", lambda c, kids, s: c.present or "Not recorded"),
-    "category": Field("Category of concern", lambda c, kids, s: c.get_category_display()),
-    "immediate_risk": Field("Immediate risk", lambda c, kids, s: "Yes" if c.immediate_risk else "No"),
-    "level": Field("Level of need", lambda c, kids, s: _decision(c).level_name),
-    "reasons": Field("Reasons for the referral", lambda c, kids, s: _decision(c).reasons),
-    "family_informed": Field(
-        "Family told of the referral",
-        lambda c, kids, s: "Yes" if s.family_informed else f"No: {s.family_informed_note}",
-    ),
+    "family_informed": Field("Family told of the referral", lambda _c, _kids, s: _family_told(s)),
     "services": Field(
-        "Services already involved",
-        lambda c, kids, s: _each(kids, lambda k: _named(k, _services(k) or "None through the programme")),
+        "Services already involved", _per_child(lambda child: _services(child) or "None through the programme")
     ),
-    "referrer": Field(
-        "Referrer",
-        lambda c, kids, s: (
-            f"{_decision(c).decided_by.full_name}, for {c.organisation.name} "
-            f"({_decision(c).decided_by.email}). Concern raised by {c.raised_by.user.full_name}."
-        ),
-    ),
+    "referrer": Field("Referrer", lambda c, _kids, _s: _referrer(c)),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -33,6 +33,7 @@ from joinedup.safeguarding.timeliness import (
     Summary,
     chase_from,
     concern_overdue,
+    decision_due,
     referral_overdue,
     summarise,
 )
@@ -49,6 +50,7 @@ class Item:
     due: str
     overdue: Overdue | None
     overdue_key: str = ""
+    due_by: datetime | None = None
 
     @property
     def stage_label(self) -> str:
@@ -78,17 +80,23 @@ def item_of(concern: Concern, limits: Limits, now: datetime) -> Item:
     stage = stage_of(concern)
     decision: Decision | None = getattr(concern, "decision", None)
     if stage == Stage.AWAITING_DECISION:
-        due_at = concern.created_at + timedelta(hours=limits.decision_hours)
+        due_at = decision_due(limits, concern.created_at, immediate=concern.immediate_risk)
         overdue = concern_overdue(
-            limits, now, raised_at=concern.created_at, decided_at=None, to_refer=False, referred=False
+            limits,
+            now,
+            raised_at=concern.created_at,
+            decided_at=None,
+            to_refer=False,
+            referred=False,
+            immediate=concern.immediate_risk,
         )
-        return Item(concern, stage, f"Decision due by {_at(due_at)}", overdue)
+        return Item(concern, stage, f"Decision due by {_at(due_at)}", overdue, due_by=due_at)
     if stage == Stage.TO_ESCALATE and decision is not None:
         due_at = decision.decided_at + timedelta(hours=limits.escalate_hours)
         overdue = concern_overdue(
             limits, now, raised_at=concern.created_at, decided_at=decision.decided_at, to_refer=True, referred=False
         )
-        return Item(concern, stage, f"Referral due by {_at(due_at)}", overdue)
+        return Item(concern, stage, f"Referral due by {_at(due_at)}", overdue, due_by=due_at)
     today = timezone.localdate(now)
     for escalation in concern.escalations.all():
         if escalation.outcome:
@@ -103,13 +111,16 @@ def item_of(concern: Concern, limits: Limits, now: datetime) -> Item:
             outcome_on=None,
         )
         if escalation.acknowledged_on is None:
-            due = f"Acknowledgement expected by {chase_from(limits, escalation.sent_on, chased):%-d %B %Y}"
+            due_on = chase_from(limits, escalation.sent_on, chased)
+            due = f"Acknowledgement expected by {due_on:%-d %B %Y}"
         else:
-            due = f"Outcome expected by {escalation.sent_on + timedelta(days=limits.outcome_days):%-d %B %Y}"
+            due_on = escalation.sent_on + timedelta(days=limits.outcome_days)
+            due = f"Outcome expected by {due_on:%-d %B %Y}"
         key = (
             f"{escalation.pk}:{max([escalation.sent_on, *chased])}" if overdue == Overdue.CHASE else str(escalation.pk)
         )
-        return Item(concern, escalation.stage, due, overdue, key)
+        due_by = timezone.make_aware(datetime.combine(due_on, datetime.min.time()))
+        return Item(concern, escalation.stage, due, overdue, key, due_by)
     return Item(concern, stage, "", None)
 
 
@@ -131,7 +142,13 @@ def open_items(area_id: int, organisation_id: int, now: datetime | None = None) 
     limits = AreaSafeguarding.for_area(area_id).limits
     concerns = _with_steps(Concern.objects.filter(area_id=area_id, organisation_id=organisation_id).exclude(_closed()))
     items = [item_of(concern, limits, now) for concern in concerns.order_by("created_at", "pk")]
-    return sorted(items, key=lambda item: (item.overdue is None, not item.concern.immediate_risk))
+    return sorted(items, key=_urgency)
+
+
+def _urgency(item: Item) -> tuple[bool, bool, datetime]:
+    """Overdue first, then immediate risk, then what is due soonest."""
+    due_by = item.due_by or datetime.max.replace(tzinfo=UTC)
+    return (item.overdue is None, not item.concern.immediate_risk, due_by)
 
 
 def my_items(actor: Membership, now: datetime | None = None) -> list[Item]:
@@ -219,6 +236,15 @@ class MonthlyReport:
             ("Outcomes received", self.outcomes),
         ):
             rows += [(section, row.label, str(row.count)) for row in items]
+        timings = self.timeliness
+        for label, count, median in (
+            ("Median hours from concern to decision", timings.decided, timings.median_hours_to_decision),
+            ("Median days from concern to referral", timings.referred, timings.median_days_to_referral),
+            ("Median days from concern to outcome", timings.outcomes, timings.median_days_to_outcome),
+        ):
+            # A median over fewer than five concerns is not published.
+            shown = f"{median:.1f}" if median is not None and count >= 5 else "fewer than 5"
+            rows.append(("Timeliness", label, shown))
         return rows
 
 

@@ -175,6 +175,9 @@ def concern_raise(
     if not what.strip():
         raise ValidationError({"what": "Enter what you saw or heard."})
     _not_future(happened_on, "happened_on", "The date it happened")
+    if child is not None and happened_on < child.date_of_birth:
+        born = f"{child.date_of_birth:%-d %B %Y}"
+        raise ValidationError({"happened_on": f"The date it happened cannot be before the child was born ({born})."})
     if (
         happened_time is not None
         and happened_on == timezone.localdate()
@@ -300,6 +303,7 @@ def escalation_send(
     sent_on: date,
     family_informed: bool,
     family_informed_note: str = "",
+    actions_taken: str = "",
     reference: str = "",
 ) -> Escalation:
     """Record the referral sent to the front door the decision names, keeping the form exactly as sent."""
@@ -314,8 +318,11 @@ def escalation_send(
             f"{concern.area.name} has no {label} front door set up. A team manager can add it under Safeguarding "
             "settings; until then, follow the borough’s published procedure."
         )
-    if concern.escalations.filter(front_door=door, outcome="").exists():
-        raise ValidationError(f"A referral to {door.name} is already open for this concern.")
+    if concern.escalations.filter(front_door=door).exists():
+        raise ValidationError(
+            f"This concern has been referred to {door.name} already. If something new has happened, raise a new "
+            "concern."
+        )
     _not_future(sent_on, "sent_on", "The date it was sent")
     _not_before(sent_on, timezone.localdate(decision.decided_at), "sent_on", "The date it was sent")
     if not family_informed and not family_informed_note.strip():
@@ -325,7 +332,7 @@ def escalation_send(
                 "risk."
             }
         )
-    sent = Sent(family_informed, family_informed_note.strip())
+    sent = Sent(family_informed, family_informed_note.strip(), actions_taken.strip())
     with transaction.atomic():
         escalation = Escalation.objects.create(
             concern=concern,
@@ -354,8 +361,9 @@ def escalation_acknowledge(
     with transaction.atomic():
         escalation.acknowledged_on = acknowledged_on
         escalation.reference = reference.strip() or escalation.reference
+        escalation.acknowledged_by = actor.user
         escalation.modified_by = actor.user
-        escalation.save(update_fields=["acknowledged_on", "reference", "modified_by", "modified_at"])
+        escalation.save(update_fields=["acknowledged_on", "acknowledged_by", "reference", "modified_by", "modified_at"])
         _audit(actor, AuditAction.CHANGE, "safeguarding.escalation", escalation.pk, concern, acknowledged=True)
     return escalation
 
@@ -395,9 +403,18 @@ def escalation_outcome(
         escalation.outcome_on = outcome_on
         escalation.outcome_note = note.strip()
         escalation.acknowledged_on = escalation.acknowledged_on or outcome_on
+        escalation.outcome_by = actor.user
         escalation.modified_by = actor.user
         escalation.save(
-            update_fields=["outcome", "outcome_on", "outcome_note", "acknowledged_on", "modified_by", "modified_at"]
+            update_fields=[
+                "outcome",
+                "outcome_on",
+                "outcome_by",
+                "outcome_note",
+                "acknowledged_on",
+                "modified_by",
+                "modified_at",
+            ]
         )
         _audit(actor, AuditAction.CHANGE, "safeguarding.escalation", escalation.pk, concern, outcome=outcome)
         _feed_back(actor, escalation)
@@ -418,10 +435,9 @@ def _feed_back(actor: Membership, escalation: Escalation) -> None:
         .exclude(enrolment__stage=Enrolment.Stage.CLOSED)
         .select_related("enrolment")
     )
-    summary = (
-        f"Outcome of the referral to {escalation.front_door.name}: {escalation.get_outcome_display().lower()}. "
-        f"Review the plan by {review_by:%-d %B %Y}."
-    )
+    # Plan versions are read by others who see the child (school staff, data leads): the summary says what
+    # changed in the plan, not why; the chronology tells those who work the case.
+    summary = f"Next review brought forward to {review_by:%-d %B %Y}"
     for plan in plans:
 
         def review_sooner(plan: Plan) -> None:

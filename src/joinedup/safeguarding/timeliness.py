@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from statistics import median
 
-__all__ = ["Limits", "Overdue", "Step", "Summary", "concern_overdue", "referral_overdue", "summarise"]
+__all__ = ["Limits", "Overdue", "Step", "Summary", "concern_overdue", "decision_due", "referral_overdue", "summarise"]
 
 
 class Overdue(StrEnum):
@@ -35,15 +35,33 @@ OVERDUE_LABELS = {
 @dataclass(frozen=True, slots=True)
 class Limits:
     decision_hours: int = 24
+    immediate_hours: int = 2
     escalate_hours: int = 24
     acknowledge_days: int = 3
     outcome_days: int = 10
 
 
+def decision_due(limits: Limits, raised_at: datetime, *, immediate: bool = False) -> datetime:
+    """When a concern is to be decided by: sooner when a child may be at immediate risk.
+
+    >>> decision_due(Limits(), datetime(2026, 3, 2, 9, 0), immediate=True)
+    datetime.datetime(2026, 3, 2, 11, 0)
+    """
+    return raised_at + timedelta(hours=limits.immediate_hours if immediate else limits.decision_hours)
+
+
 def concern_overdue(
-    limits: Limits, now: datetime, *, raised_at: datetime, decided_at: datetime | None, to_refer: bool, referred: bool
+    limits: Limits,
+    now: datetime,
+    *,
+    raised_at: datetime,
+    decided_at: datetime | None,
+    to_refer: bool,
+    referred: bool,
+    immediate: bool = False,
 ) -> Overdue | None:
-    """Whether the concern waits too long for its decision, or, decided to refer, for the referral.
+    """Whether the concern waits too long for its decision (``immediate_hours`` when a child may be at immediate
+    risk), or, decided to refer, for the referral.
 
     >>> raised = datetime(2026, 3, 2, 9, 0)
     >>> concern_overdue(Limits(), datetime(2026, 3, 3, 9, 0), raised_at=raised, decided_at=None,
@@ -54,7 +72,7 @@ def concern_overdue(
     <Overdue.DECISION: 'decision'>
     """
     if decided_at is None:
-        return Overdue.DECISION if now > raised_at + timedelta(hours=limits.decision_hours) else None
+        return Overdue.DECISION if now > decision_due(limits, raised_at, immediate=immediate) else None
     if to_refer and not referred and now > decided_at + timedelta(hours=limits.escalate_hours):
         return Overdue.REFERRAL
     return None

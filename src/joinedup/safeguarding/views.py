@@ -49,6 +49,7 @@ from joinedup.safeguarding.forms import (
 from joinedup.safeguarding.models import AreaSafeguarding, Concern, Context, Escalation, FrontDoor, Stage
 from joinedup.safeguarding.referral import FIELDS, Sent
 from joinedup.safeguarding.selectors import (
+    concerns_of_child,
     front_doors,
     item_of,
     monthly_report,
@@ -74,10 +75,13 @@ from joinedup.safeguarding.services import (
 REPORT_ROLES = frozenset({Role.TEAM_MANAGER, Role.DATA_LEAD})
 
 
-@roles_required(*RAISERS)
+@roles_required(*RAISERS, Role.DATA_LEAD)
 def home(request: HttpRequest) -> HttpResponse:
-    """A manager's open concerns (overdue first) and contexts; for a Link Worker, the concerns they raised."""
+    """A manager's open concerns (overdue first) and contexts; for a Link Worker, the concerns they raised; a data
+    lead, who reads no concern, goes to the monthly report."""
     actor = actor_of(request)
+    if actor.role == Role.DATA_LEAD:
+        return redirect("safeguarding:report")
     every = my_items(actor)
     counts = Counter(item.stage for item in every)
     stage = request.GET.get("stage", "")
@@ -219,7 +223,7 @@ def _step_form(name: str, escalation: Escalation, data: Any = None) -> GovukForm
     """One referral's form for one step; each referral's forms carry its own prefix, so a page can hold several."""
     today = timezone.localdate()
     initial = {
-        "acknowledge": {"acknowledged_on": today},
+        "acknowledge": {"acknowledged_on": today, "reference": escalation.reference},
         "chase": {"chased_on": today},
         "outcome": {"outcome_on": today},
     }
@@ -248,6 +252,9 @@ def _concern_page(
     if concern.context_id is not None:
         visible = children_visible_to(actor).values("pk")
         linked = list(concern.context.children.filter(pk__in=visible).select_related("school"))  # type: ignore[union-attr]
+    others = []
+    if concern.child is not None:
+        others = [item for item in concerns_of_child(actor, concern.child) if item.concern.pk != concern.pk]
     if decision_form is None:
         initial = (
             {"level": decision.level, "action": decision.action, "reasons": decision.reasons} if decision else None
@@ -264,12 +271,14 @@ def _concern_page(
             "doors": front_doors(concern.area_id).values(),
             "manager": manager,
             "linked": linked,
+            "others": others,
             "escalations": escalations,
             "door": door,
             "can_decide": manager and not escalations,
+            # One referral to each front door a concern: something new is a new concern.
             "can_refer": manager
             and door is not None
-            and not any(not escalation.outcome and escalation.front_door_id == door.pk for escalation in escalations),
+            and not any(escalation.front_door_id == door.pk for escalation in escalations),
             "decision_form": decision_form,
         },
     )
@@ -326,7 +335,13 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     escalation = access_escalation(actor, pk)
     if request.GET.get("format") == "txt":
-        lines = [f"Referral to {escalation.front_door.name}", f"Sent on {escalation.sent_on:%-d %B %Y}", ""]
+        lines = [
+            "OFFICIAL-SENSITIVE",
+            f"Referral to {escalation.front_door.name}",
+            f"Sent on {escalation.sent_on:%-d %B %Y}"
+            + (f", their reference {escalation.reference}" if escalation.reference else ""),
+            "",
+        ]
         for label, value in escalation.form_rows():
             lines += [label, value, ""]
         response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
@@ -386,6 +401,9 @@ def report(request: HttpRequest) -> HttpResponse:
     """The team's concerns of one month, counts under 5 suppressed; no child is named."""
     actor = actor_of(request)
     month = _month(request.GET.get("month", ""))
+    if month > timezone.localdate():
+        messages.error(request, f"There is no report for {month:%B %Y} yet: choose a month from the list.")
+        return redirect("safeguarding:report")
     figures = monthly_report(actor.area_id, actor.organisation_id, month)
     audit_record_many(
         action=AuditAction.VIEW,
@@ -398,6 +416,8 @@ def report(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="safeguarding-{month:%Y-%m}.csv"'
         writer = csv.writer(response)
         writer.writerow(["Section", "Item", "Count"])
+        writer.writerow(["Report", f"Safeguarding concerns raised in {month:%B %Y}", ""])
+        writer.writerow(["Report", f"{actor.organisation.name}, {actor.area.name}", ""])
         writer.writerows(figures.rows_for_csv)
         return response
     return render(
@@ -427,6 +447,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
         "levels": SettingsForm.levels_text(settings.levels),
         "emergency_contacts": settings.emergency_contacts,
         "decision_within_hours": settings.decision_within_hours,
+        "immediate_decision_within_hours": settings.immediate_decision_within_hours,
         "escalate_within_hours": settings.escalate_within_hours,
         "acknowledge_within_days": settings.acknowledge_within_days,
         "outcome_within_days": settings.outcome_within_days,
