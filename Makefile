@@ -49,10 +49,18 @@ test: $(VENV)/.installed-test static
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest
-	@if [ -n "$$JOINEDUP_TEST_POSTGRES_URL" ]; then \
-		echo "== The whole suite again on PostgreSQL =="; \
-		DATABASE_URL="$$JOINEDUP_TEST_POSTGRES_URL" $(BIN)/pytest; \
+	@# With a PostgreSQL to test on (CI), the whole suite runs on it at the same time as on SQLite, each in its
+	@# usual order; PostgreSQL's report follows SQLite's. Either failing fails the run.
+	@if [ -z "$$JOINEDUP_TEST_POSTGRES_URL" ]; then \
+		$(BIN)/pytest; \
+	else \
+		log=$$(mktemp); \
+		echo "== The whole suite on SQLite and, at the same time, on PostgreSQL =="; \
+		DATABASE_URL="$$JOINEDUP_TEST_POSTGRES_URL" $(BIN)/pytest > "$$log" 2>&1 & postgres=$$!; \
+		if $(BIN)/pytest; then sqlite=0; else sqlite=1; fi; \
+		if wait $$postgres; then on_postgres=0; else on_postgres=1; fi; \
+		echo "== The whole suite on PostgreSQL =="; cat "$$log"; rm -f "$$log"; \
+		[ $$sqlite -eq 0 ] && [ $$on_postgres -eq 0 ]; \
 	fi
 
 check: test
