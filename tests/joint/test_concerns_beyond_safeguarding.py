@@ -14,8 +14,14 @@ from joinedup.cases.models import Consent
 from joinedup.cases.services import consent_withdraw
 from joinedup.joint.models import PlanShare
 from joinedup.joint.services import plan_share_create, plan_share_revoke
-from joinedup.safeguarding.models import Concern, Context
-from joinedup.safeguarding.services import concern_raise, context_create, decision_record
+from joinedup.safeguarding.models import Concern, Context, FrontDoor
+from joinedup.safeguarding.services import (
+    concern_raise,
+    context_create,
+    decision_record,
+    escalation_outcome,
+    escalation_send,
+)
 from tests.joint.conftest import Joint
 from tests.sharing.conftest import agreement_make
 
@@ -153,3 +159,29 @@ def test_the_chronology_tells_the_steps_of_a_concern_but_not_its_content(joint: 
         assert private not in link_worker
     school = joint.world.client_for(Role.SCHOOL_STAFF).get(f"/children/{joint.child.pk}/chronology/").text
     assert "Safeguarding concern raised" not in school
+
+
+def test_an_outcome_reaches_the_plan_and_chronology_without_its_details(joint: Joint) -> None:
+    manager = joint.world.members[Role.TEAM_MANAGER]
+    FrontDoor.objects.create(
+        area=joint.world.area, kind="early_help", name="Brent Early Help front door", channel="portal", contact="x"
+    )
+    concern = concern_about_the_child(joint)
+    decision_record(actor=manager, concern=concern, level="2", action="early_help", reasons="Whole-family needs")
+    escalation = escalation_send(actor=manager, concern=concern, sent_on=dt.date.today(), family_informed=True)
+    escalation_outcome(
+        actor=manager,
+        escalation=escalation,
+        outcome="early_help",
+        outcome_on=dt.date.today(),
+        note="Allocated to a family support worker after a home visit",
+    )
+    link_worker = joint.client(joint.link_worker).get(f"/children/{joint.child.pk}/chronology/").text
+    assert "Outcome of the referral to Brent Early Help front door: early help" in link_worker
+    assert manager.user.full_name in link_worker
+    assert "home visit" not in link_worker
+    # The data lead sees the plan's history: that the review moved, not why.
+    data_lead = joint.world.client_for(Role.DATA_LEAD)
+    history = data_lead.get(f"/children/{joint.child.pk}/chronology/").text
+    assert "Next review brought forward to" in history
+    assert "Early Help front door" not in history
