@@ -15,7 +15,7 @@ from django.http import Http404
 
 from joinedup.accounts.models import Membership, Role
 from joinedup.audit.models import AuditAction
-from joinedup.audit.services import audit_record, audit_record_many
+from joinedup.audit.services import audit_record_many
 from joinedup.cases.access import Purpose
 from joinedup.safeguarding.models import Concern, Context, Escalation
 
@@ -51,17 +51,6 @@ def concerns_visible_to(actor: Membership) -> QuerySet[Concern]:
     return Concern.objects.filter(team, raised_by_id=actor.pk)
 
 
-def _audit_concern(actor: Membership, concern: Concern, child_ids: list[int], detail: dict[str, object]) -> None:
-    audit_record_many(
-        action=AuditAction.VIEW,
-        actor=actor,
-        record_type="safeguarding.concern",
-        records=[(concern.pk, child_id) for child_id in child_ids] or [(concern.pk, None)],
-        purpose=Purpose.SAFEGUARDING,
-        detail=detail,
-    )
-
-
 def access_concern(actor: Membership | None, concern_id: object) -> Concern:
     """The concern, if the actor may read it; the read is audited against the child, or each child of its
     context."""
@@ -76,8 +65,13 @@ def access_concern(actor: Membership | None, concern_id: object) -> Concern:
     )
     if concern is None:
         raise Http404(missing)
-    child_ids = [concern.child_id] if concern.child_id else list(concern.context.children.values_list("pk", flat=True))  # type: ignore[union-attr]
-    _audit_concern(actor, concern, [pk for pk in child_ids if pk is not None], {})
+    audit_record_many(
+        action=AuditAction.VIEW,
+        actor=actor,
+        record_type="safeguarding.concern",
+        records=[(concern.pk, child_id) for child_id in concern.child_ids()] or [(concern.pk, None)],
+        purpose=Purpose.SAFEGUARDING,
+    )
     return concern
 
 
@@ -131,14 +125,3 @@ def audit_concern_list(actor: Membership, concerns: list[Concern]) -> None:
             purpose=Purpose.SAFEGUARDING,
             detail={"listed": True},
         )
-
-
-def audit_view(actor: Membership, record_type: str, record_id: object, child_id: int | None) -> None:
-    audit_record(
-        action=AuditAction.VIEW,
-        actor=actor,
-        record_type=record_type,
-        record_id=record_id,
-        child_id=child_id,
-        purpose=Purpose.SAFEGUARDING,
-    )

@@ -245,6 +245,12 @@ class Concern(TrackedModel):
     def about(self) -> str:
         return str(self.context) if self.context_id else self.child.display_name  # type: ignore[union-attr]
 
+    def child_ids(self) -> list[int]:
+        """The child it is about, or each child linked to its context: whom every read and change is audited against."""
+        if self.child_id is not None:
+            return [self.child_id]
+        return list(self.context.children.values_list("pk", flat=True))  # type: ignore[union-attr]
+
 
 class Decision(models.Model):
     """The safeguarding lead's decision on a concern: the level on the continuum of need, what to do, and why."""

@@ -50,14 +50,8 @@ def leads_of(*, area_id: int, organisation_id: int) -> list[Membership]:
     return named or list(team)
 
 
-def _children_of(concern: Concern) -> list[int]:
-    if concern.child_id is not None:
-        return [concern.child_id]
-    return list(concern.context.children.values_list("pk", flat=True))  # type: ignore[union-attr]
-
-
 def _audit(actor: Membership, event: AuditAction, record_type: str, pk: int, concern: Concern, **detail: Any) -> None:
-    children = _children_of(concern)
+    children = concern.child_ids()
     audit_record_many(
         action=event,
         actor=actor,
@@ -429,7 +423,7 @@ def _feed_back(actor: Membership, escalation: Escalation) -> None:
     review_by = timezone.localdate() + timedelta(days=REVIEW_AFTER_OUTCOME_DAYS)
     plans = (
         Plan.objects.filter(
-            enrolment__child_id__in=_children_of(escalation.concern),
+            enrolment__child_id__in=escalation.concern.child_ids(),
             enrolment__child__programme_organisation_id=actor.organisation_id,
         )
         .exclude(enrolment__stage=Enrolment.Stage.CLOSED)
