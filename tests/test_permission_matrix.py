@@ -819,7 +819,7 @@ ROUTES: dict[str, Route] = {
     "joint:partner_plan": Route(kwargs=plan_share_kwargs, allowed=only_own(PARTNER_PROFESSIONAL)),
     "joint:partner_plan_change": Route(method="post", kwargs=plan_share_kwargs, allowed=only_own(PARTNER_PROFESSIONAL)),
     # The data lead's way in is to the monthly report.
-    "safeguarding:home": Route(allowed=same_everywhere(SAFEGUARDING_REPORTS)),
+    "safeguarding:home": Route(allowed=same_everywhere(frozenset({*CASE_WORKERS, Role.DATA_LEAD}))),
     # Without a child chosen it sends the person back home; with one, to that child's page (gated there).
     "safeguarding:raise_for": Route(allowed=same_everywhere(CASE_WORKERS)),
     "safeguarding:raise": Route(kwargs=child_kwargs("pk"), allowed=only_own(CASE_WORKERS)),

@@ -35,6 +35,7 @@ from joinedup.safeguarding.models import (
 from joinedup.safeguarding.referral import FIELDS
 from joinedup.safeguarding.selectors import open_items
 from joinedup.safeguarding.timeliness import Overdue
+from tests.conftest import data_migrations_rerun
 
 AS_OF = date(2026, 11, 26)
 # The load's "now" for a day in the past: the end of that working day.
@@ -72,6 +73,8 @@ def _told() -> list[tuple[Any, ...]]:
 
 
 def test_the_demo_raises_concerns_at_every_stage_and_sends_no_email(transactional_db: None) -> None:
+    # A transactional test that ran before may have emptied every table, the audit chain's head among them.
+    data_migrations_rerun()
     data = demo_data_build(seed=2026, children=600)
     demo_data_load(data)
     demo_cases_load(data, as_of=AS_OF)
