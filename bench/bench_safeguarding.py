@@ -179,7 +179,7 @@ def measure(requests: int) -> None:
     from joinedup.safeguarding.services import overdue_remind
 
     # The emails are built and kept in memory: no mail server is measured.
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     manager = Membership.objects.get(role=Role.TEAM_MANAGER)
     items = open_items(manager.area_id, manager.organisation_id)
     print(f"open concerns: {len(items):,} ({sum(item.overdue is not None for item in items):,} overdue)")

@@ -658,16 +658,14 @@ def emails_held() -> Iterator[None]:
     autocommit or in a transaction that ends inside it, as ``demo_safeguarding_load`` does. (In a test's
     transaction nothing is ever committed, so nothing is emailed either way.)
     """
-    # ``MAILERS`` is how Django 6.1 configures email (joinedup.settings sets it); older settings use EMAIL_BACKEND.
-    name = "MAILERS" if hasattr(settings, "MAILERS") else "EMAIL_BACKEND"
-    saved = getattr(settings, name)
-    held: Any = {alias: {"BACKEND": _DUMMY_BACKEND} for alias in saved} if name == "MAILERS" else _DUMMY_BACKEND
+    # ``MAILERS`` is how Django 6.1 configures email (``joinedup.settings``).
+    saved = settings.MAILERS
     last = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
-    setattr(settings, name, held)
+    settings.MAILERS = {alias: {"BACKEND": _DUMMY_BACKEND} for alias in saved}
     try:
         yield
     finally:
-        setattr(settings, name, saved)
+        settings.MAILERS = saved
     # The dummy backend "sent" them: they were not emailed.
     Notification.objects.filter(pk__gt=last, emailed_at__isnull=False).update(emailed_at=None)
 
