@@ -19,10 +19,10 @@ import random
 import statistics
 import time
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.common import django_in_throwaway_database, machine_line, timings_line
+from bench.common import children_make, django_in_throwaway_database, machine_line, timings_line
 
 DOMAINS = ("attendance", "emotional_wellbeing", "family_support")
 
@@ -50,7 +50,7 @@ def build(cases: int) -> None:
     from django.utils import timezone
 
     from joinedup.accounts.models import Area, Membership, Organisation, Role, User
-    from joinedup.cases.models import Child, Enrolment, Family, Goal, Plan, PlanAction, Referral
+    from joinedup.cases.models import Enrolment, Goal, Plan, PlanAction, Referral
     from joinedup.directory.models import Organization, Service
     from joinedup.joint.comparison import case_findings
     from joinedup.joint.models import (
@@ -103,25 +103,7 @@ def build(cases: int) -> None:
             Service.objects.create(id=str(uuid.uuid4()), name=f"Service {n}", organization=provider, area=area)
             for n in range(20)
         ]
-        families = Family.objects.bulk_create(
-            Family(family_name=f"Family{n}", address_line_1="1 Road", postcode="NW10 1AA", area=area)
-            for n in range(cases)
-        )
-        children = Child.objects.bulk_create(
-            Child(
-                forenames=f"Child{n}",
-                surname=f"Family{n}",
-                date_of_birth=date(2015, 1, 1) + timedelta(days=n % 1500),
-                sex="F" if n % 2 else "M",
-                family=family,
-                school=school,
-                home_postcode="NW10 1AA",
-                area=area,
-                programme_organisation=programme,
-                link_worker=workers[n // 24].user,
-            )
-            for n, family in enumerate(families)
-        )
+        children = children_make(cases, area=area, programme=programme, school=school, workers=workers, per_worker=24)
         enrolments = Enrolment.objects.bulk_create(
             Enrolment(
                 child=child,

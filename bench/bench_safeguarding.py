@@ -18,10 +18,10 @@ import io
 import random
 import statistics
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.common import django_in_throwaway_database, machine_line, raw_insert, timings_line
+from bench.common import children_make, django_in_throwaway_database, machine_line, raw_insert, timings_line
 
 CATEGORIES = ("neglect", "physical", "emotional", "sexual", "exploitation", "domestic_abuse", "online_harm", "other")
 
@@ -52,7 +52,6 @@ def build(children: int, concerns: int) -> None:
     from django.utils import timezone
 
     from joinedup.accounts.models import Area, Membership, Organisation, Role, User
-    from joinedup.cases.models import Child, Family
     from joinedup.safeguarding.models import AreaSafeguarding, Concern, Decision, Escalation, FrontDoor
 
     rng = random.Random(8)
@@ -82,25 +81,7 @@ def build(children: int, concerns: int) -> None:
             )
             for kind in ("early_help", "social_care", "police")
         }
-        families = Family.objects.bulk_create(
-            Family(family_name=f"Family{n}", address_line_1="1 Road", postcode="NW10 1AA", area=area)
-            for n in range(children)
-        )
-        made = Child.objects.bulk_create(
-            Child(
-                forenames=f"Child{n}",
-                surname=f"Family{n}",
-                date_of_birth=date(2015, 1, 1) + timedelta(days=n % 1500),
-                sex="F" if n % 2 else "M",
-                family=family,
-                school=school,
-                home_postcode="NW10 1AA",
-                area=area,
-                programme_organisation=programme,
-                link_worker=workers[n // 30].user,
-            )
-            for n, family in enumerate(families)
-        )
+        made = children_make(children, area=area, programme=programme, school=school, workers=workers, per_worker=30)
         concern_rows, decision_rows, escalation_rows = [], [], []
         first_pk = 1
         for n in range(concerns):

@@ -93,3 +93,32 @@ def raw_insert(model: type[Model], rows: Iterable[dict[str, Any]], *, batch: int
             cursor.executemany(sql, pending)
             count += len(pending)
     return count
+
+
+def children_make(
+    count: int, *, area: Any, programme: Any, school: Any, workers: list[Any], per_worker: int
+) -> list[Any]:
+    """``count`` children of the programme at one school, each in their own family, ``per_worker`` to each Link
+    Worker (memberships) in turn."""
+    from datetime import date, timedelta
+
+    from joinedup.cases.models import Child, Family
+
+    families = Family.objects.bulk_create(
+        Family(family_name=f"Family{n}", address_line_1="1 Road", postcode="NW10 1AA", area=area) for n in range(count)
+    )
+    return Child.objects.bulk_create(
+        Child(
+            forenames=f"Child{n}",
+            surname=f"Family{n}",
+            date_of_birth=date(2015, 1, 1) + timedelta(days=n % 1500),
+            sex="F" if n % 2 else "M",
+            family=family,
+            school=school,
+            home_postcode="NW10 1AA",
+            area=area,
+            programme_organisation=programme,
+            link_worker=workers[n // per_worker].user,
+        )
+        for n, family in enumerate(families)
+    )

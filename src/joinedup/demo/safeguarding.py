@@ -72,8 +72,8 @@ Outcome = Escalation.Outcome
 
 @dataclass(frozen=True)
 class Story:
-    """One concern as written, with the lead's decision on it. Placeholders: {name}, {age}, {he}, {him}, {his},
-    {himself} (capitalised too), {school}."""
+    """One concern as written, with the lead's decision on it. Filled in for each child: {name}, {age}, {he},
+    {him}, {his}, {himself} (capitalised too), {school}."""
 
     category: str
     what: str
