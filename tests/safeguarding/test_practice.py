@@ -119,3 +119,38 @@ def test_an_immediate_risk_alert_says_it_is_always_emailed(team: Team, django_ca
     assert "always emailed" in body
     assert "You can choose which notifications" not in body
     assert team.child.surname not in body
+
+
+def test_the_number_decided_is_hidden_when_the_undecided_would_be_few(team: Team) -> None:
+    from joinedup.safeguarding.selectors import monthly_report
+
+    concerns = [team.concern() for _ in range(7)]
+    for concern in concerns[:5]:
+        team.decide(concern, action="monitor", level="1")
+    report = monthly_report(team.world.area.pk, team.world.programme.pk, TODAY)
+    # Seven raised and five decided would leave two awaiting a decision.
+    assert report.raised == 7
+    assert report.decided == "hidden"
+
+
+def test_an_overdue_review_is_not_moved_later_by_an_outcome(team: Team) -> None:
+    from joinedup.cases.models import Plan
+    from joinedup.cases.plans import plan_start
+    from joinedup.safeguarding.services import escalation_outcome
+    from tests.factories import EnrolmentFactory
+
+    plan = plan_start(actor=team.link_worker, enrolment=EnrolmentFactory.create(child=team.child))
+    overdue = TODAY - dt.timedelta(days=60)
+    Plan.objects.filter(pk=plan.pk).update(next_review_on=overdue)
+    escalation_outcome(actor=team.manager, escalation=team.referral(), outcome="nfa", outcome_on=TODAY)
+    plan.refresh_from_db()
+    assert plan.next_review_on == overdue
+    assert plan.versions.count() == 1
+
+
+def test_the_decision_says_how_long_after_the_concern_it_came(team: Team) -> None:
+    concern = team.concern()
+    raised_hours_ago(concern, 5)
+    team.decide(concern)
+    page = team.client(team.manager).get(f"/safeguarding/concerns/{concern.pk}/").text
+    assert "5\xa0hours after the concern was raised" in page

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -119,7 +119,8 @@ def item_of(concern: Concern, limits: Limits, now: datetime) -> Item:
         key = (
             f"{escalation.pk}:{max([escalation.sent_on, *chased])}" if overdue == Overdue.CHASE else str(escalation.pk)
         )
-        due_by = timezone.make_aware(datetime.combine(due_on, datetime.min.time()))
+        # Expected by a day: after anything due at a time that day.
+        due_by = timezone.make_aware(datetime.combine(due_on, time.max))
         return Item(concern, escalation.stage, due, overdue, key, due_by)
     return Item(concern, stage, "", None)
 
@@ -267,6 +268,12 @@ def _total(count: int, *tables: Table) -> int | str:
     return count if all(table.total_safe for table in tables) else HIDDEN
 
 
+def _whole(part: int, whole: int) -> bool:
+    """Whether ``part`` may be shown exactly beside ``whole``: neither it nor the rest is from 1 to 4 (a small rest
+    hides ``part`` as the second count of its two-row table)."""
+    return _part(part, whole) == part
+
+
 def _part(part: int, whole: int) -> int | str:
     """How many of a total shown have something: suppressed as a two-row table (those that do, those that don't)."""
     table = _table([("yes", ""), ("no", "")], Counter({"yes": part, "no": whole - part}))
@@ -329,10 +336,12 @@ def monthly_report(area_id: int, organisation_id: int, month: date) -> MonthlyRe
         levels=levels.rows,
         referrals=referrals.rows,
         outcomes=answers.rows,
-        decided=_total(timeliness.decided, actions, levels),
+        # Those decided are part of those raised, and those answered part of those referred: each split is checked
+        # as a table too, so that what is left (awaiting a decision, an outcome) cannot be worked out either.
+        decided=_total(timeliness.decided, actions, levels) if _whole(timeliness.decided, len(concerns)) else HIDDEN,
         decided_in_time=_part(timeliness.decided_in_time, timeliness.decided),
         referred=_total(len(escalations), referrals),
-        answered=_total(len(answered), answers),
+        answered=_total(len(answered), answers) if _whole(len(answered), len(escalations)) else HIDDEN,
         timeliness=timeliness,
         limits=limits,
     )

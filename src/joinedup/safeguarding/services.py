@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -421,8 +422,10 @@ def escalation_outcome(
 def _feed_back(actor: Membership, escalation: Escalation) -> None:
     """Bring the review of each open plan the referral is about forward, in the light of the outcome."""
     review_by = timezone.localdate() + timedelta(days=REVIEW_AFTER_OUTCOME_DAYS)
+    # A plan whose review is due sooner already (or overdue) is left as it is.
     plans = (
         Plan.objects.filter(
+            Q(next_review_on__isnull=True) | Q(next_review_on__gt=review_by),
             enrolment__child_id__in=escalation.concern.child_ids(),
             enrolment__child__programme_organisation_id=actor.organisation_id,
         )
@@ -435,9 +438,8 @@ def _feed_back(actor: Membership, escalation: Escalation) -> None:
     for plan in plans:
 
         def review_sooner(plan: Plan) -> None:
-            if plan.next_review_on is None or plan.next_review_on > review_by:
-                plan.next_review_on = review_by
-                plan.save(update_fields=["next_review_on"])
+            plan.next_review_on = review_by
+            plan.save(update_fields=["next_review_on"])
 
         plan_change(actor=actor, plan=plan, seen_version=plan.version, summary=summary, change=review_sooner)
 
