@@ -154,3 +154,12 @@ def test_the_decision_says_how_long_after_the_concern_it_came(team: Team) -> Non
     team.decide(concern)
     page = team.client(team.manager).get(f"/safeguarding/concerns/{concern.pk}/").text
     assert "5\xa0hours after the concern was raised" in page
+
+
+def test_children_to_link_are_listed_school_by_school(team: Team) -> None:
+    page = team.client(team.link_worker).get("/safeguarding/contexts/raise/", {"child": team.child.pk}).text
+    school = team.child.school.name
+    # The child the concern started from is ticked, and their school's list starts open.
+    assert '<details class="govuk-details govuk-!-margin-bottom-2" open>' in page
+    assert f"{school} (" in page
+    assert f'value="{team.child.pk}" checked' in page

@@ -25,9 +25,24 @@ def _yes(value: str) -> bool:
 
 
 def _children_choices(field: Any, children: list[Child]) -> dict[str, Child]:
-    """Offer ``children`` on ``field`` by name and school; the children by the value each choice posts."""
-    field.choices = [(str(child.pk), f"{child.display_name}, {child.school.name}") for child in children]
-    return {str(child.pk): child for child in children}
+    """Offer ``children`` on ``field`` by name, school by school; the children by the value each choice posts."""
+    ordered = sorted(children, key=lambda child: (child.school.name, child.surname, child.forenames, child.pk))
+    field.choices = [(str(child.pk), child.display_name) for child in ordered]
+    return {str(child.pk): child for child in ordered}
+
+
+class ChildrenBySchool:
+    """A form whose ``children`` checkboxes are shown school by school, so that a long list stays readable."""
+
+    children_by_pk: dict[str, Child]
+
+    def children_by_school(self) -> list[tuple[str, list[Any], bool]]:
+        """Each school with its children's checkboxes, and whether any of them is ticked (its group starts open)."""
+        groups: dict[str, list[Any]] = {}
+        for checkbox in self["children"]:  # type: ignore[index]
+            child = self.children_by_pk[str(checkbox.data["value"])]
+            groups.setdefault(child.school.name, []).append(checkbox)
+        return [(school, boxes, any(box.data["selected"] for box in boxes)) for school, boxes in groups.items()]
 
 
 class ConcernForm(GovukForm):
@@ -85,7 +100,7 @@ class ConcernForm(GovukForm):
         return data
 
 
-class ContextConcernForm(ConcernForm):
+class ContextConcernForm(ChildrenBySchool, ConcernForm):
     """A concern about a peer group, place, school setting or online space: the context is recorded with it."""
 
     context_kind = forms.ChoiceField(
@@ -125,7 +140,7 @@ class ContextConcernForm(ConcernForm):
         }
 
 
-class LinkChildrenForm(GovukForm):
+class LinkChildrenForm(ChildrenBySchool, GovukForm):
     children = forms.MultipleChoiceField(
         label="Link these children",
         widget=forms.CheckboxSelectMultiple,
