@@ -80,12 +80,10 @@ def access_escalation(actor: Membership | None, escalation_id: object) -> Escala
     missing = "No referral found."
     if actor is None or actor.role not in MANAGERS:
         raise Http404(missing)
-    escalation = Escalation.objects.filter(pk=_pk(escalation_id, missing)).only("pk", "concern_id").first()
+    escalation = Escalation.objects.select_related("front_door").filter(pk=_pk(escalation_id, missing)).first()
     if escalation is None:
         raise Http404(missing)
-    concern = access_concern(actor, escalation.concern_id)
-    escalation = Escalation.objects.select_related("front_door").get(pk=escalation.pk)
-    escalation.concern = concern
+    escalation.concern = access_concern(actor, escalation.concern_id)
     return escalation
 
 

@@ -41,6 +41,13 @@ def pan_london_levels() -> list[dict[str, str]]:
     ]
 
 
+def _limit(default: int, most: int, help_text: str) -> models.PositiveSmallIntegerField:  # type: ignore[type-arg]
+    """How long a step should take, in whole hours or days, from 1 to ``most``."""
+    return models.PositiveSmallIntegerField(
+        default=default, validators=[MinValueValidator(1), MaxValueValidator(most)], help_text=help_text
+    )
+
+
 class AreaSafeguarding(models.Model):
     """A borough's safeguarding settings: its continuum of need, emergency contacts, the time each step should take,
     and the team managers who are the safeguarding leads of their team."""
@@ -54,32 +61,13 @@ class AreaSafeguarding(models.Model):
         help_text="Shown at once with an immediate-risk concern: the MASH or children’s social care front door, "
         "out of hours, and the police.",
     )
-    decision_within_hours = models.PositiveSmallIntegerField(
-        default=24,
-        validators=[MinValueValidator(1), MaxValueValidator(168)],
-        help_text="From a concern being raised to the safeguarding lead’s decision.",
+    decision_within_hours = _limit(24, 168, "From a concern being raised to the safeguarding lead’s decision.")
+    immediate_decision_within_hours = _limit(2, 24, "From a concern with immediate risk being raised to the decision.")
+    escalate_within_hours = _limit(24, 168, "From a decision to escalate to the referral being sent.")
+    acknowledge_within_days = _limit(
+        3, 30, "A referral not acknowledged within this many days after it was sent (or last chased) is to be chased."
     )
-    immediate_decision_within_hours = models.PositiveSmallIntegerField(
-        default=2,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
-        help_text="From a concern with immediate risk being raised to the decision.",
-    )
-    escalate_within_hours = models.PositiveSmallIntegerField(
-        default=24,
-        validators=[MinValueValidator(1), MaxValueValidator(168)],
-        help_text="From a decision to escalate to the referral being sent.",
-    )
-    acknowledge_within_days = models.PositiveSmallIntegerField(
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(30)],
-        help_text="A referral not acknowledged within this many days after it was sent (or last chased) is to be "
-        "chased.",
-    )
-    outcome_within_days = models.PositiveSmallIntegerField(
-        default=10,
-        validators=[MinValueValidator(1), MaxValueValidator(90)],
-        help_text="From a referral being sent to its outcome.",
-    )
+    outcome_within_days = _limit(10, 90, "From a referral being sent to its outcome.")
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -128,10 +128,6 @@ def raise_for(request: HttpRequest) -> HttpResponse:
     return redirect("safeguarding:raise", pk=pk)
 
 
-def _settings(area_id: int) -> AreaSafeguarding:
-    return AreaSafeguarding.for_area(area_id)
-
-
 @roles_required(*RAISERS)
 def concern_new(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
@@ -195,7 +191,7 @@ def context_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Children linked to the context.")
         return redirect("safeguarding:context", pk=context.pk)
-    settings = _settings(actor.area_id)
+    settings = AreaSafeguarding.for_area(actor.area_id)
     concerns = context.concerns.select_related("decision", "raised_by__user").prefetch_related("escalations__chases")
     return render(
         request,
@@ -238,7 +234,7 @@ def _concern_page(
     decision_form: DecisionForm | None = None,
     failed: tuple[int, str, GovukForm] | None = None,
 ) -> HttpResponse:
-    settings = _settings(concern.area_id)
+    settings = AreaSafeguarding.for_area(concern.area_id)
     manager = is_manager_of(actor, area_id=concern.area_id, organisation_id=concern.organisation_id)
     escalations = list(concern.escalations.select_related("front_door").prefetch_related("chases"))
     for escalation in escalations:
@@ -247,7 +243,8 @@ def _concern_page(
             for name in STEP_FORMS
         }
     decision = getattr(concern, "decision", None)
-    door = front_door_for(concern) if decision is not None else None
+    doors = front_doors(concern.area_id)
+    door = doors.get(decision.front_door_kind) if decision is not None else None
     linked = []
     if concern.context_id is not None:
         visible = children_visible_to(actor).values("pk")
@@ -268,7 +265,7 @@ def _concern_page(
             "decision": decision,
             "item": item_of(concern, settings.limits, timezone.now()),
             "settings": settings,
-            "doors": front_doors(concern.area_id).values(),
+            "doors": doors.values(),
             "manager": manager,
             "linked": linked,
             "others": others,
@@ -295,7 +292,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def concern_decide(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     concern = access_concern(actor, pk)
-    form = DecisionForm(request.POST, settings=_settings(concern.area_id))
+    form = DecisionForm(request.POST, settings=AreaSafeguarding.for_area(concern.area_id))
     if decision := form_saved(form, lambda data: decision_record(actor=actor, concern=concern, **data)):
         messages.success(request, f"Decision recorded: {decision.level_name}. {decision.get_action_display()}.")
         return redirect("safeguarding:concern", pk=concern.pk)
@@ -441,7 +438,7 @@ def _team_managers(actor: Membership) -> list[Membership]:
 @roles_required(*MANAGERS)
 def settings_edit(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    settings = _settings(actor.area_id)
+    settings = AreaSafeguarding.for_area(actor.area_id)
     managers = _team_managers(actor)
     initial = {
         "levels": SettingsForm.levels_text(settings.levels),
