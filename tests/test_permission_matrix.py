@@ -596,10 +596,6 @@ ROUTES: dict[str, Route] = {
     "core:home": Route(allowed=same_everywhere(ALL)),
     "core:about": Route(public=True, allowed=same_everywhere(ALL)),
     "core:accessibility": Route(public=True, allowed=same_everywhere(ALL)),
-    "core:section": Route(
-        kwargs=lambda world, scope: {"slug": "outcomes"},
-        allowed=same_everywhere(frozenset({Role.TEAM_MANAGER, Role.DATA_LEAD, Role.COMMISSIONER})),
-    ),
     # Jobs are seen only by the person who started them ("own": the administrator's job).
     "core:job": Route(kwargs=job_kwargs, allowed=only_own(ADMIN)),
     "core:job_progress": Route(kwargs=job_kwargs, allowed=only_own(ADMIN)),

@@ -11,10 +11,11 @@ from types import ModuleType
 import pytest
 
 import joinedup.geo
+import joinedup.impact
 import joinedup.linkage
 import joinedup.rules
 
-CORES: tuple[ModuleType, ...] = (joinedup.geo, joinedup.linkage, joinedup.rules)
+CORES: tuple[ModuleType, ...] = (joinedup.geo, joinedup.impact, joinedup.linkage, joinedup.rules)
 MODULES = [(core.__name__, path) for core in CORES for path in sorted(Path(core.__file__ or "").parent.glob("*.py"))]
 
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "joinedup.notifications",
     "joinedup.partnership",
     "joinedup.safeguarding",
+    "joinedup.outcomes",
 ]
 
 MIDDLEWARE = [

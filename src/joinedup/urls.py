@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("joinedup.notifications.urls")),
     path("partnership/", include("joinedup.partnership.urls")),
     path("safeguarding/", include("joinedup.safeguarding.urls")),
+    path("outcomes/", include("joinedup.outcomes.urls")),
     path(
         "published/identification-rules/<str:ons_code>/",
         identification_views.published_rules,

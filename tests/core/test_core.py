@@ -47,18 +47,8 @@ def test_layout_shows_organisation_borough_and_navigation_for_the_role(world: Wo
     assert 'href="/audit/"' in page
     assert 'href="/children/"' not in page
     commissioner = world.client_for(Role.COMMISSIONER).get("/").text
-    assert 'href="/sections/outcomes/"' in commissioner
+    assert 'href="/outcomes/"' in commissioner
     assert 'href="/audit/"' not in commissioner
-
-
-def test_section_pages_say_what_will_appear(world: World) -> None:
-    page = world.client_for(Role.TEAM_MANAGER).get("/sections/outcomes/")
-    assert page.status_code == 200
-    assert "There is nothing to use in this section yet" in page.text
-    # A section that has been built has its own pages.
-    assert world.client_for(Role.LINK_WORKER).get("/sections/directory/").status_code == 404
-    assert world.client_for(Role.LINK_WORKER).get("/sections/safeguarding/").status_code == 404
-    assert world.client_for(Role.LINK_WORKER).get("/sections/nonsense/").status_code == 404
 
 
 # The worker closes its database connection when done, as it would in production,

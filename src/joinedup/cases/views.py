@@ -45,6 +45,7 @@ from joinedup.cases.services import (
     enrolment_update,
 )
 from joinedup.core.access import actor_of, roles_required
+from joinedup.core.spreadsheets import spreadsheet_safe
 from joinedup.identification.access import schools_visible
 from joinedup.identification.models import CohortEntry
 from joinedup.sharing.models import AGREEMENT_ROLES
@@ -371,8 +372,3 @@ def chronology_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         return response
     return render(request, "cases/chronology.html", {"child": child, "events": events, "kind": kind, "kinds": kinds})
-
-
-def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet shows as text: one starting with =, +, - or @ would run as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

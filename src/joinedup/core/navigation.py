@@ -24,13 +24,9 @@ class Section:
     url_name: str
     roles: frozenset[str]
     summary: str
-    coming: tuple[str, ...] = ()
 
     @property
     def href(self) -> str:
-        """Sections still being built share one page that says what will appear there."""
-        if self.coming:
-            return reverse("core:section", kwargs={"slug": self.slug})
         return reverse(self.url_name)
 
 
@@ -110,13 +106,9 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "outcomes",
         "Outcomes",
-        "",
+        "outcomes:home",
         frozenset({Role.TEAM_MANAGER, Role.DATA_LEAD, Role.COMMISSIONER}),
         "Show what changed for children, and the figures outcomes contracts pay on.",
-        (
-            "Measures at baseline, review and exit, and who is no longer at risk in each area.",
-            "Impact reports by borough, school and partner, with small numbers suppressed.",
-        ),
     ),
     Section(
         "audit",

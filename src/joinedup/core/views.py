@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from joinedup.core.access import actor_of
 from joinedup.core.http import AuthedRequest
 from joinedup.core.jobs import job_for
-from joinedup.core.navigation import SECTIONS_BY_SLUG, sections_for
+from joinedup.core.navigation import sections_for
 
 
 @never_cache
@@ -32,16 +30,6 @@ def home(request: HttpRequest) -> HttpResponse:
     actor = getattr(request, "actor", None)
     sections = [s for s in sections_for(actor.role if actor else None) if s.slug not in {"audit", "manage"}]
     return render(request, "core/home.html", {"sections": sections})
-
-
-def section(request: HttpRequest, slug: str) -> HttpResponse:
-    """A capability still being built: says plainly what will appear here."""
-    found = SECTIONS_BY_SLUG.get(slug)
-    if found is None or not found.coming:
-        raise Http404("No such section.")
-    if actor_of(request).role not in found.roles:
-        raise PermissionDenied("Your role does not give you access to this section.")
-    return render(request, "core/section.html", {"section": found})
 
 
 def about(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,12 @@
+"""Cells for the CSV files people open in a spreadsheet."""
+
+from __future__ import annotations
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text: one starting with =, +, - or @ would run as a formula.
+
+    >>> spreadsheet_safe("=SUM(A1:A9)"), spreadsheet_safe("Brent")
+    ("'=SUM(A1:A9)", 'Brent')
+    """
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

@@ -1,0 +1,561 @@
+"""Reads for outcomes: a child's progress, the impact report, and an outcomes contract's claims.
+
+The impact report and the claims count ``Progress`` rows and group contacts and sessions in SQL; the statistics,
+the suppression and the payment rules are ``joinedup.impact``'s. Nothing here returns a child's name to a page a
+commissioner may open.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractYear
+
+from joinedup.accounts.models import Area, Organisation
+from joinedup.cases.models import CaseSettings, Child, Consent, Contact, Enrolment, PartnerSession, Referral
+from joinedup.cases.selectors import school_term
+from joinedup.identification.models import school_year_of
+from joinedup.impact import (
+    Achievement,
+    Claim,
+    DomainCounts,
+    GroupCounts,
+    ImpactTable,
+    Rate,
+    Terms,
+    claim,
+    engaged,
+    impact_table,
+    progress,
+    signed_up,
+)
+from joinedup.impact import Progress as Standing
+from joinedup.impact import Reading as ImpactReading
+from joinedup.outcomes.models import Contract, ContractRate, Measure, Measurement, Progress
+
+#: How the impact report can be broken down.
+GROUPINGS: dict[str, str] = {"school": "School", "partner": "Delivery partner", "cohort": "Cohort year"}
+#: Referrals that mean a child worked with the partner.
+WORKED_WITH = (Referral.Status.STARTED, Referral.Status.COMPLETED)
+
+
+@dataclass(frozen=True)
+class MeasureProgress:
+    """One measure on a child's record: the readings, and where the child stands."""
+
+    measure: Measure
+    readings: list[Measurement]
+    standing: Standing
+
+    @property
+    def baseline_band(self) -> str | None:
+        found = self.standing.baseline
+        return self.measure.rule().band(found.value, found.respondent) if found else None
+
+    @property
+    def latest_band(self) -> str | None:
+        found = self.standing.latest
+        return self.measure.rule().band(found.value, found.respondent) if found else None
+
+    @property
+    def spark(self) -> Spark:
+        """The readings as a small line chart, 100 wide and 30 high, better values higher up."""
+        measure = self.measure
+        values = [reading.value for reading in self.readings]
+        threshold = measure.threshold
+        if threshold is None and measure.thresholds_by_respondent:
+            threshold = measure.rule().threshold_for(self.readings[-1].respondent)
+        low = measure.minimum if measure.minimum is not None else min([*values, threshold or min(values)])
+        high = measure.maximum if measure.maximum is not None else max([*values, threshold or max(values)])
+        span = (high - low) or 1.0
+
+        def y(value: float) -> float:
+            share = (value - low) / span
+            return round(30 - 30 * (share if measure.higher_is_better else 1 - share), 1)
+
+        days = [(reading.taken_on - self.readings[0].taken_on).days for reading in self.readings]
+        width = max(days) or 1
+        xs = [round(100 * day / width, 1) if len(days) > 1 else 50.0 for day in days]
+        points = [(x, y(value)) for x, value in zip(xs, values, strict=True)]
+        return Spark(
+            points=" ".join(f"{x},{y_}" for x, y_ in points),
+            dots=points,
+            threshold=y(threshold) if threshold is not None else None,
+            label=f"{measure.name}: "
+            + ", then ".join(
+                f"{measure.shown(reading.value)} on {reading.taken_on:%-d %b %Y}" for reading in self.readings
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Spark:
+    points: str
+    dots: list[tuple[float, float]]
+    threshold: float | None
+    label: str
+
+
+def measures_in_use(area: Area | int) -> QuerySet[Measure]:
+    return Measure.objects.filter(area=area, active=True)
+
+
+def child_progress(child: Child) -> list[MeasureProgress]:
+    """Each measure of the child's borough with a reading, in the borough's order; one query for the readings."""
+    readings: dict[int, list[Measurement]] = defaultdict(list)
+    for reading in (
+        Measurement.objects.filter(child=child).select_related("measure", "created_by").order_by("taken_on", "pk")
+    ):
+        readings[reading.measure_id].append(reading)
+    rows = []
+    for measure in measures_in_use(child.area_id):
+        found = readings.get(measure.pk, [])
+        if not found:
+            continue
+        standing = progress(
+            measure.rule(),
+            [
+                ImpactReading(
+                    on=reading.taken_on,
+                    value=reading.value,
+                    respondent=reading.respondent,
+                    baseline=reading.occasion == Measurement.Occasion.BASELINE,
+                )
+                for reading in found
+            ],
+        )
+        rows.append(MeasureProgress(measure, found, standing))
+    return rows
+
+
+# The impact report ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImpactReport:
+    area: Area
+    by: str
+    cohort_year: str
+    measures: list[Measure]
+    table: ImpactTable
+    comparison: bool
+    years: list[str]
+
+
+def cohort_years(area: Area) -> list[str]:
+    starts = Enrolment.objects.filter(child__area=area).values_list("start_date", flat=True).order_by()
+    return sorted({school_year_of(day) for day in starts.distinct()}, reverse=True)
+
+
+def _term():
+    """The term of a day as a number (spring 1, summer 2, autumn 3), as ``cases.selectors.school_term`` reads it."""
+    return Case(
+        When(happened_on__month__gte=9, then=Value(3)),
+        When(happened_on__month__lte=3, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def highly_engaged(area: Area, child_ids: set[int] | None = None) -> set[int]:
+    """The children who met the borough's high-engagement measure in at least one term: enough Link Worker
+    contacts, and (where partner sessions were held) enough of them attended. Grouped in SQL, term by term."""
+    settings = CaseSettings.for_area(area.pk)
+    contacts = (
+        Contact.objects.filter(enrolment__child__area=area)
+        .annotate(year=ExtractYear("happened_on"), term=_term())
+        .values("enrolment__child_id", "year", "term")
+        .annotate(count=Count("id"))
+        .filter(count__gte=settings.high_engagement_contacts)
+        .values_list("enrolment__child_id", "year", "term")
+        .order_by()
+    )
+    Attendance = PartnerSession.Attendance
+    short = (
+        PartnerSession.objects.filter(referral__enrolment__child__area=area)
+        .annotate(year=ExtractYear("happened_on"), term=_term())
+        .values("referral__enrolment__child_id", "year", "term")
+        .annotate(
+            attended=Count("id", filter=Q(attendance=Attendance.ATTENDED)),
+            held=Count("id", filter=Q(attendance__in=[Attendance.ATTENDED, Attendance.DID_NOT_ATTEND])),
+        )
+        .annotate(
+            gap=ExpressionWrapper(
+                F("attended") * 100 - F("held") * settings.high_engagement_attendance, output_field=IntegerField()
+            )
+        )
+        .filter(held__gt=0, gap__lt=0)
+        .values_list("referral__enrolment__child_id", "year", "term")
+        .order_by()
+    )
+    below = set(short)
+    found = {child for child, year, term in contacts if (child, year, term) not in below}
+    return found if child_ids is None else found & child_ids
+
+
+def impact_report(*, area: Area, by: str, cohort_year: str = "") -> ImpactReport:
+    """The impact report for a borough, broken down ``by`` school, delivery partner or cohort year, for one cohort
+    year or all of them: counts in SQL, statistics and suppression in ``joinedup.impact``."""
+    if by not in GROUPINGS:
+        by = "school"
+    measures = list(measures_in_use(area))
+    enrolments = Enrolment.objects.filter(child__area=area)
+    if cohort_year:
+        first = date(int(cohort_year[:4]), 9, 1)
+        enrolments = enrolments.filter(start_date__gte=first, start_date__lt=first.replace(year=first.year + 1))
+    # Each child once, in the school and cohort of their newest enrolment (as their progress rows are).
+    child_group: dict[int, tuple[int, str]] = {}
+    for child_id, school_id, start in enrolments.order_by("start_date", "pk").values_list(
+        "child_id", "school_id", "start_date"
+    ):
+        child_group[child_id] = (school_id, school_year_of(start))
+    children = set(child_group)
+    engaged_children = highly_engaged(area, children)
+    # Enrolled children only: a child measured but never enrolled has no cohort year.
+    progress_rows = Progress.objects.filter(area=area, child__isnull=False).exclude(cohort_year="")
+    comparison_rows = Progress.objects.filter(area=area, pupil__isnull=False)
+    if cohort_year:
+        progress_rows = progress_rows.filter(cohort_year=cohort_year)
+        comparison_rows = comparison_rows.filter(cohort_year=cohort_year)
+
+    memberships: dict[int, list[str]]
+    names: dict[str, str]
+    if by == "partner":
+        memberships = defaultdict(list)
+        worked = (
+            Referral.objects.filter(enrolment__child__area=area, status__in=WORKED_WITH)
+            .values_list("enrolment__child_id", "partner_organisation_id")
+            .distinct()
+            .order_by()
+        )
+        for child_id, partner_id in worked:
+            if child_id in children:
+                memberships[child_id].append(str(partner_id))
+        names = dict(
+            Organisation.objects.filter(pk__in={int(key) for keys in memberships.values() for key in keys})
+            .values_list("pk", "name")
+            .order_by()
+        )
+        names = {str(pk): name for pk, name in names.items()}
+    elif by == "school":
+        memberships = {child: [str(group[0])] for child, group in child_group.items()}
+        names = {
+            str(pk): name
+            for pk, name in Organisation.objects.filter(
+                pk__in={group[0] for group in child_group.values()}
+            ).values_list("pk", "name")
+        }
+    else:
+        memberships = {child: [group[1]] for child, group in child_group.items()}
+        names = {group[1]: group[1] for group in child_group.values()}
+
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    everyone: dict[str, int] = defaultdict(int)
+
+    def add(child: int, field: str, amount: int = 1) -> None:
+        everyone[field] += amount
+        for key in memberships.get(child, ()):
+            counts[key][field] += amount
+
+    for child in children:
+        add(child, "enrolled")
+        if child in engaged_children:
+            add(child, "engaged")
+    targeted = (
+        progress_rows.filter(baseline_at_risk=True, latest_on__isnull=False)
+        .values("child_id")
+        .annotate(targeted=Count("id"), cleared=Count("id", filter=Q(latest_at_risk=False)))
+        .values_list("child_id", "targeted", "cleared")
+        .order_by()
+    )
+    for child, how_many, cleared in targeted:
+        if child not in children:
+            continue
+        add(child, "targeted")
+        if cleared:
+            add(child, "at_least_one")
+        if cleared == how_many:
+            add(child, "all_targeted")
+
+    domain_counts = _domain_counts(progress_rows, by, measures)
+    comparison_counts = _domain_counts(comparison_rows, by, measures) if by != "partner" else {}
+    groups = [
+        GroupCounts(
+            group=names.get(key, key),
+            domains=domain_counts.get(key, {}),
+            comparison=comparison_counts.get(key, {}),
+            **counts[key],
+        )
+        for key in sorted(counts, key=lambda key: names.get(key, key))
+    ]
+    total = GroupCounts(
+        group="All children",
+        domains=domain_counts.get("", {}),
+        comparison=comparison_counts.get("", {}),
+        **everyone,
+    )
+    # A child can work with several partners, so only then do the rows not add up to the total.
+    table = impact_table(groups, [measure.key for measure in measures], total=total if by == "partner" else None)
+    return ImpactReport(
+        area=area,
+        by=by,
+        cohort_year=cohort_year,
+        measures=measures,
+        table=table,
+        comparison=any(counts.measured for found in comparison_counts.values() for counts in found.values()),
+        years=cohort_years(area),
+    )
+
+
+def _domain_counts(rows: QuerySet[Progress], by: str, measures: list[Measure]) -> dict[str, dict[str, DomainCounts]]:
+    """Counts per group and measure, in SQL; the key "" holds the borough's total."""
+    keys = {measure.pk: measure.key for measure in measures}
+    conditions = {
+        "measured": Q(latest_on__isnull=False),
+        "at_risk": Q(latest_on__isnull=False, baseline_at_risk=True),
+        "cleared": Q(latest_on__isnull=False, baseline_at_risk=True, latest_at_risk=False),
+        "assessed": Q(reliable__isnull=False),
+        "improved": Q(reliable=1),
+        "worsened": Q(reliable=-1),
+    }
+    found: dict[str, dict[str, DomainCounts]] = defaultdict(dict)
+
+    def counted(query: QuerySet[Progress], group: str, distinct: str = "id") -> None:
+        aggregates = {name: Count(distinct, filter=condition, distinct=True) for name, condition in conditions.items()}
+        for row in query.annotate(**aggregates).order_by():
+            key = keys.get(row["measure_id"])
+            if key is None:
+                continue
+            group_key = "" if group == "" else str(row[group])
+            found[group_key][key] = DomainCounts(**{name: row[name] for name in conditions})
+
+    measured = rows.filter(measure_id__in=keys)
+    counted(measured.values("measure_id"), "")
+    if by == "school":
+        counted(measured.values("measure_id", "school_id"), "school_id")
+    elif by == "cohort":
+        counted(measured.values("measure_id", "cohort_year"), "cohort_year")
+    else:
+        worked = measured.filter(child__enrolments__referrals__status__in=WORKED_WITH)
+        counted(
+            worked.values("measure_id", "child__enrolments__referrals__partner_organisation_id"),
+            "child__enrolments__referrals__partner_organisation_id",
+        )
+    return found
+
+
+# Outcomes contracts and claims ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A claim period: one school term of the contract, as the engagement measure reads terms."""
+
+    name: str
+    starts: date
+    ends: date
+
+    @property
+    def slug(self) -> str:
+        return self.starts.isoformat()
+
+
+def contract_periods(contract: Contract) -> list[Period]:
+    """The terms a contract runs through, each cut to the contract's dates, oldest first."""
+    periods = []
+    day = contract.starts_on
+    while day <= contract.ends_on:
+        starts, name = school_term(day)
+        following = school_term(date(starts.year + (starts.month == 9), {1: 4, 4: 9, 9: 1}[starts.month], 1))[0]
+        ends = min(following - timedelta(days=1), contract.ends_on)
+        periods.append(Period(name, max(starts, contract.starts_on), ends))
+        day = ends + timedelta(days=1)
+    return periods
+
+
+def contract_terms(contract: Contract) -> Terms:
+    return Terms(
+        contacts=contract.engagement_contacts,
+        attendance_pct=contract.engagement_attendance,
+        rates=tuple(
+            Rate(
+                event=rate.event,  # type: ignore[arg-type]
+                measure=rate.measure.key if rate.measure else "",
+                price=rate.price,
+                per_child=rate.per_child,
+                total_cap=rate.total_cap,
+            )
+            for rate in contract.rates.select_related("measure")
+        ),
+    )
+
+
+def reference_of(enrolment_id: int) -> str:
+    """How a claim names a child: their enrolment's number, which tells a commissioner nothing about who they are,
+    and which the programme can look up when a funder audits a payment."""
+    return f"E{enrolment_id:06d}"
+
+
+@dataclass(frozen=True)
+class ContractClaim:
+    contract: Contract
+    period: Period
+    claim: Claim
+    children: dict[str, int]  # reference → child id, for the programme's own people only
+
+
+def contract_claim(contract: Contract, period: Period) -> ContractClaim:
+    """The claim for one period: every payable event of every child, with the evidence, caps applied from the
+    contract's start."""
+    terms = contract_terms(contract)
+    events = {rate.event for rate in terms.rates}
+    until = period.ends
+    enrolments = {
+        pk: (child_id, start)
+        for pk, child_id, start in Enrolment.objects.filter(child__area_id=contract.area_id, start_date__lte=until)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=contract.starts_on))
+        .values_list("pk", "child_id", "start_date")
+    }
+    newest = {child_id: pk for pk, (child_id, _start) in sorted(enrolments.items(), key=lambda item: item[1][1])}
+    references = {child_id: reference_of(pk) for child_id, pk in newest.items()}
+    achievements: list[Achievement] = []
+    if ContractRate.Event.SIGN_UP in events:
+        achievements += _sign_ups(contract, enrolments, until)
+    if ContractRate.Event.ENGAGEMENT in events:
+        achievements += _engagement(contract, terms, references, until)
+    outcome_measures = {rate.measure for rate in terms.rates if rate.event == ContractRate.Event.OUTCOME}
+    if outcome_measures:
+        achievements += _outcomes(contract, outcome_measures, references, until)
+    found = claim(achievements, terms, starts=period.starts, ends=period.ends)
+    return ContractClaim(contract, period, found, {reference: child for child, reference in references.items()})
+
+
+def _long(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def _sign_ups(contract: Contract, enrolments: dict[int, tuple[int, date]], until: date) -> list[Achievement]:
+    consents: dict[int, tuple[date, str]] = {}
+    for child_id, given_on, given_by in (
+        Consent.objects.filter(
+            child_id__in={child for child, _start in enrolments.values()},
+            purpose=Consent.Purpose.ENROLMENT,
+            given_on__lte=until,
+        )
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=until))
+        .order_by("given_on", "pk")
+        .values_list("child_id", "given_on", "given_by")
+    ):
+        consents.setdefault(child_id, (given_on, given_by))
+    labels = dict(Consent.GivenBy.choices)
+    found = []
+    for pk, (child_id, start) in enrolments.items():
+        consent = consents.get(child_id)
+        day = signed_up(start, consent[0] if consent else None)
+        if day is None or day < contract.starts_on or day > until:
+            continue
+        assert consent is not None
+        found.append(
+            Achievement(
+                child=reference_of(pk),
+                event="sign_up",
+                on=day,
+                evidence=(
+                    f"Enrolled on {_long(start)}.",
+                    f"Consent to take part given on {_long(consent[0])}"
+                    + (f" by {labels.get(consent[1], consent[1]).lower()}." if consent[1] else "."),
+                ),
+            )
+        )
+    return found
+
+
+def _engagement(contract: Contract, terms: Terms, references: dict[int, str], until: date) -> list[Achievement]:
+    """High engagement term by term, judged once a term has ended."""
+    found = []
+    Attendance = PartnerSession.Attendance
+    for period in contract_periods(contract):
+        if period.ends > until:
+            break
+        contacts = dict(
+            Contact.objects.filter(
+                enrolment__child_id__in=references, happened_on__gte=period.starts, happened_on__lte=period.ends
+            )
+            .values("enrolment__child_id")
+            .annotate(count=Count("id"))
+            .values_list("enrolment__child_id", "count")
+            .order_by()
+        )
+        sessions = {
+            child: (attended, held)
+            for child, attended, held in PartnerSession.objects.filter(
+                referral__enrolment__child_id__in=list(contacts),
+                happened_on__gte=period.starts,
+                happened_on__lte=period.ends,
+            )
+            .values("referral__enrolment__child_id")
+            .annotate(
+                attended=Count("id", filter=Q(attendance=Attendance.ATTENDED)),
+                held=Count("id", filter=Q(attendance__in=[Attendance.ATTENDED, Attendance.DID_NOT_ATTEND])),
+            )
+            .values_list("referral__enrolment__child_id", "attended", "held")
+            .order_by()
+        }
+        for child, count in contacts.items():
+            attended, held = sessions.get(child, (0, 0))
+            if not engaged(count, attended, held, terms):
+                continue
+            found.append(
+                Achievement(
+                    child=references[child],
+                    event="engagement",
+                    on=period.ends,
+                    evidence=(
+                        f"{count} Link Worker contacts in {period.name} ({terms.contacts} needed).",
+                        f"Partner sessions: {attended} of {held} held attended "
+                        f"({round(100 * attended / held)}%; {terms.attendance_pct}% needed)."
+                        if held
+                        else "No partner sessions were held in the term.",
+                    ),
+                )
+            )
+    return found
+
+
+def _outcomes(contract: Contract, measures: set[str], references: dict[int, str], until: date) -> list[Achievement]:
+    rows = (
+        Progress.objects.filter(
+            area_id=contract.area_id,
+            child_id__in=references,
+            measure__key__in=measures,
+            baseline_at_risk=True,
+            cleared_on__gte=contract.starts_on,
+            cleared_on__lte=until,
+        )
+        .select_related("measure")
+        .order_by()
+    )
+    found = []
+    for row in rows:
+        measure = row.measure
+        assert row.child_id is not None
+        assert row.cleared_on is not None
+        assert row.baseline_on is not None
+        found.append(
+            Achievement(
+                child=references[row.child_id],
+                event="outcome",
+                measure=measure.key,
+                on=row.cleared_on,
+                evidence=(
+                    f"{measure.name} at baseline: {measure.shown(row.baseline_value)} on {_long(row.baseline_on)}"
+                    f" ({measure.threshold_text().lower()}).",
+                    f"{measure.name} later: {measure.shown(row.cleared_value)} on {_long(row.cleared_on)},"
+                    " no longer at risk.",
+                ),
+            )
+        )
+    return found
