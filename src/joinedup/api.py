@@ -13,6 +13,7 @@ from joinedup.accounts.services import api_token_use
 from joinedup.cases.api import referrals_router
 from joinedup.cases.api import router as cases_router
 from joinedup.core.api import router as core_router
+from joinedup.outcomes.api import router as outcomes_router
 
 
 class ActorSessionAuth(SessionAuth):
@@ -59,3 +60,4 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/children", cases_router)
 api.add_router("/referrals", referrals_router)
+api.add_router("/outcomes", outcomes_router)

@@ -15,6 +15,7 @@ from joinedup.cases.consent import consent_check
 from joinedup.cases.models import Child, Consent, Contact, Enrolment, Family, FamilyMember, FamilyStory
 from joinedup.cases.plans import plan_start
 from joinedup.identification.models import CohortEntry
+from joinedup.outcomes.services import baseline_from_identification
 
 PROGRAMME_YEARS = 2
 
@@ -141,6 +142,8 @@ def enrol_from_cohort(
             created_by=actor.user,
         )
         plan_start(actor=actor, enrolment=enrolment)
+        # The school data the child was identified with is their baseline on every measure.
+        baseline_from_identification(enrolment=enrolment)
         audit_record(
             action=AuditAction.CREATE,
             actor=actor,

@@ -10,7 +10,7 @@ contract, so a claim is worked out from every achievement so far, and lists thos
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -254,7 +254,7 @@ def claim(achievements: Iterable[Achievement], terms: Terms, *, starts: date, en
     if ends < starts:
         raise ValueError(f"the claim period ends on {ends:%d %B %Y}, before it starts on {starts:%d %B %Y}")
     # Hundreds of thousands of lines that all live to the end: the cyclic garbage collector would
-    # walk them again and again (over a third of the run time) to find no cycles.
+    # walk them again and again (a third of the run time at 200,000) to find no cycles.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -266,22 +266,13 @@ def claim(achievements: Iterable[Achievement], terms: Terms, *, starts: date, en
 
 def _claim(achievements: Iterable[Achievement], terms: Terms, starts: date, ends: date) -> Claim:
     rates = {(rate.event, rate.measure): rate for rate in terms.rates}
-    given = list(achievements)
-    for achievement in given:
-        if achievement.event not in _ORDER:
-            raise ValueError(
-                f"the achievement of child {achievement.child} on {achievement.on:%d %B %Y} is for "
-                f"{achievement.event!r}: the events are {', '.join(EVENTS)}"
-            )
-    # A stable sort: achievements identical in all four keep the order given.
-    given.sort(key=lambda item: (item.on, _ORDER[item.event], item.measure, item.child))
     by_child: dict[tuple[str, str, str], int] = {}
     by_rate: dict[tuple[Event, str], int] = {}
+    # (achieved, payable, amount) in the period, by event and measure; every rate has a row.
+    tallies: dict[tuple[Event, str], tuple[int, int, Decimal]] = dict.fromkeys(rates, (0, 0, Decimal(0)))
     lines: list[Line] = []
     nothing = Decimal(0)
-    for achievement in given:
-        if achievement.on > ends:
-            break
+    for achievement in _in_order(achievements, ends):
         key = (achievement.event, achievement.measure)
         rate = rates.get(key)
         child_key = (achievement.child, achievement.event, achievement.measure)
@@ -298,30 +289,38 @@ def _claim(achievements: Iterable[Achievement], terms: Terms, starts: date, ends
             by_rate[key] = by_rate.get(key, 0) + 1
         if achievement.on >= starts:
             lines.append(Line(achievement, nothing if price is None else price, price is not None, reason))
-    return Claim(starts=starts, ends=ends, lines=tuple(lines), summary=_summary(lines, rates), total=_total(lines))
-
-
-def _summary(lines: list[Line], rates: dict[tuple[Event, str], Rate]) -> tuple[SummaryRow, ...]:
-    tallies: dict[tuple[Event, str], list[int]] = {(rate.event, rate.measure): [0, 0] for rate in rates.values()}
-    amounts: dict[tuple[Event, str], Decimal] = {}
-    for line in lines:
-        key = (line.achievement.event, line.achievement.measure)
-        tally = tallies.setdefault(key, [0, 0])
-        tally[0] += 1
-        if line.payable:
-            tally[1] += 1
-            amounts[key] = amounts.get(key, Decimal(0)) + line.price
-    rows = []
+            achieved, payable, amount = tallies.get(key, (0, 0, nothing))
+            if price is None:
+                tallies[key] = (achieved + 1, payable, amount)
+            else:
+                tallies[key] = (achieved + 1, payable + 1, amount + price)
+    summary = []
     for event, measure in sorted(tallies, key=lambda key: (_ORDER[key[0]], key[1])):
+        achieved, payable, amount = tallies[event, measure]
         rate = rates.get((event, measure))
-        achieved, payable = tallies[event, measure]
-        amount = amounts.get((event, measure), Decimal(0))
-        rows.append(SummaryRow(event, measure, achieved, payable, None if rate is None else rate.price, amount))
-    return tuple(rows)
+        summary.append(SummaryRow(event, measure, achieved, payable, None if rate is None else rate.price, amount))
+    total = sum((row.amount for row in summary), nothing)
+    return Claim(starts=starts, ends=ends, lines=tuple(lines), summary=tuple(summary), total=total)
 
 
-def _total(lines: list[Line]) -> Decimal:
-    return sum((line.price for line in lines), Decimal(0))
+def _in_order(achievements: Iterable[Achievement], ends: date) -> Iterator[Achievement]:
+    """The achievements up to ``ends`` in the order limits are used up: by day, event, measure and child reference.
+
+    Achievements alike in all four keep the order given. Sorting each day apart is more than twice as fast
+    as one sort of them all: fewer comparisons, and no dates to compare.
+    """
+    by_day: dict[date, list[Achievement]] = {}
+    for achievement in achievements:
+        if achievement.event not in _ORDER:
+            raise ValueError(
+                f"the achievement of child {achievement.child} on {achievement.on:%d %B %Y} is for "
+                f"{achievement.event!r}: the events are {', '.join(EVENTS)}"
+            )
+        # Later achievements cannot change this claim.
+        if achievement.on <= ends:
+            by_day.setdefault(achievement.on, []).append(achievement)
+    for day in sorted(by_day):
+        yield from sorted(by_day[day], key=lambda item: (_ORDER[item.event], item.measure, item.child))
 
 
 def _times(count: int) -> str:

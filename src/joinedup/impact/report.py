@@ -208,7 +208,6 @@ _COMPARISON = ("at_risk", "cleared")
 _TOP_SHARES = (("engaged", "enrolled"), ("at_least_one", "targeted"), ("all_targeted", "targeted"))
 _DOMAIN_SHARES = (("cleared", "at_risk"), ("improved", "assessed"), ("worsened", "assessed"))
 _EMPTY = DomainCounts()
-_NONE = GroupCounts(group="All")
 
 
 def impact_table(
@@ -227,7 +226,7 @@ def impact_table(
             no longer at risk than at risk, ...): the counting query has a mistake to find.
 
     Two schools: School B's 3 engaged is shown as ``"<5"``, and School A's 12 is then hidden too, as
-    15 - 12 would give it away; the total of 15 is shown, as the two hidden counts could be any of
+    15 - 12 would give the 3 away; the total of 15 is shown, as the two hidden counts could be any of
     12 and 3, 11 and 4, ... No row shows a percentage, as each hides a count; the total's 15 of 30 is 50%.
 
     >>> rows = [GroupCounts(group="School A", enrolled=20, engaged=12),
@@ -239,30 +238,31 @@ def impact_table(
     School B 10 Share(count='<5', of=10, percent=None)
     All 30 Share(count=15, of=30, percent=50.0)
     """
-    for group in (*groups, *(() if total is None else (total,))):
+    # Given a total, the groups may overlap: their counts need not add up to it.
+    partition = total is None
+    if total is None:
+        total = sum(groups, start=GroupCounts(group="All"))
+    for group in (*groups, total):
         _check(group, measures)
     raw = [_flatten(group, measures) for group in groups]
-    shown: list[list[Count]]
-    if total is not None:
-        shown = [[_primary(count) for count in counts] for counts in raw]
-        total_counts = _flatten(total, measures)
-        total_shown = [_primary(count) for count in total_counts]
-        total_label = total.group
-    else:
-        total_counts = [sum(column) for column in zip(*raw, strict=True)] if raw else _flatten(_NONE, measures)
-        shown = [[] for _counts in raw]
-        total_shown = []
-        for index, whole in enumerate(total_counts):
-            column = [counts[index] for counts in raw]
-            hidden = hide_small(column)
-            for row, count, mark in zip(shown, column, hidden, strict=True):
-                row.append(count if mark is None else mark)
-            total_shown.append(_primary(whole) if whole < 5 or total_safe(column, hidden) else HIDDEN)
-        total_label = "All"
+    total_counts = _flatten(total, measures)
+    shown: list[list[Count]] = [[] for _group in groups]
+    total_shown: list[Count] = []
+    for index, whole in enumerate(total_counts):
+        column = [counts[index] for counts in raw]
+        hidden = hide_small(column) if partition else [_small(count) for count in column]
+        for row, count, mark in zip(shown, column, hidden, strict=True):
+            row.append(count if mark is None else mark)
+        if whole < 5:
+            total_shown.append(SUPPRESSED)
+        elif partition and not total_safe(column, hidden):
+            total_shown.append(HIDDEN)
+        else:
+            total_shown.append(whole)
     return ImpactTable(
         measures=tuple(measures),
         rows=tuple(_row(group.group, cells, measures) for group, cells in zip(groups, shown, strict=True)),
-        total=_row(total_label, total_shown, measures),
+        total=_row(total.group, total_shown, measures),
     )
 
 
@@ -307,8 +307,8 @@ def _flatten(group: GroupCounts, measures: Sequence[str]) -> list[int]:
     return counts
 
 
-def _primary(count: int) -> Count:
-    return SUPPRESSED if count < 5 else count
+def _small(count: int) -> str | None:
+    return SUPPRESSED if count < 5 else None
 
 
 def _share(count: Count, of: Count) -> Share:
