@@ -51,7 +51,7 @@ _TERM_DAYS = 91
 
 #: How a child responds, overall: most improve, some hold steady, a few get worse.
 _IMPROVES, _STEADY, _WORSENS = "improves", "steady", "worsens"
-_RESPONSES = ((_IMPROVES, 0.70), (_STEADY, 0.20), (_WORSENS, 0.10))
+_RESPONSES = ((_IMPROVES, 0.74), (_STEADY, 0.17), (_WORSENS, 0.09))
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def _child_readings(
         measure = measures[key]
         at_risk = key in targeted
         moves = response if at_risk else rng.choice((_STEADY, _STEADY, _STEADY, response))
-        if at_risk and response == _IMPROVES and rng.random() < 0.25:
+        if at_risk and response == _IMPROVES and rng.random() < 0.2:
             moves = _STEADY  # an improving child rarely improves on everything at once
         series[key] = _series(rng, measure, respondent, at_risk, moves, ramp, len(days))
     # The total difficulties score follows the two scales it includes, with the three not measured here.

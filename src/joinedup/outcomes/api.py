@@ -7,6 +7,7 @@ service as the page, marked as sent by a partner system.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -121,7 +122,7 @@ def measurement_create(request: HttpRequest, child_id: int, payload: Measurement
     response=list[ProgressOut],
     summary="Where a child stands on each measure: baseline, latest, at risk, reliable change (audited)",
 )
-def progress(request: HttpRequest, child_id: int) -> list[dict[str, object]]:
+def progress(request: HttpRequest, child_id: int) -> list[dict[str, Any]]:
     child = access_child(request.auth, child_id)  # type: ignore[attr-defined]
     rows = []
     for row in child_progress(child):

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from joinedup.accounts.models import Area, Organisation
 from joinedup.cases.models import CaseSettings, Child, Consent, Contact, Enrolment, PartnerSession, Referral
@@ -34,7 +35,7 @@ from joinedup.impact import (
 )
 from joinedup.impact import Progress as Standing
 from joinedup.impact import Reading as ImpactReading
-from joinedup.outcomes.models import Contract, ContractRate, Measure, Measurement, Progress
+from joinedup.outcomes.models import Contract, Measure, Measurement, Progress
 
 #: How the impact report can be broken down.
 GROUPINGS: dict[str, str] = {"school": "School", "partner": "Delivery partner", "cohort": "Cohort year"}
@@ -150,7 +151,7 @@ def cohort_years(area: Area) -> list[str]:
     return sorted({school_year_of(day) for day in starts.distinct()}, reverse=True)
 
 
-def _term():
+def _term() -> Case:
     """The term of a day as a number (spring 1, summer 2, autumn 3), as ``cases.selectors.school_term`` reads it."""
     return Case(
         When(happened_on__month__gte=9, then=Value(3)),
@@ -234,12 +235,8 @@ def impact_report(*, area: Area, by: str, cohort_year: str = "") -> ImpactReport
         for child_id, partner_id in worked:
             if child_id in children:
                 memberships[child_id].append(str(partner_id))
-        names = dict(
-            Organisation.objects.filter(pk__in={int(key) for keys in memberships.values() for key in keys})
-            .values_list("pk", "name")
-            .order_by()
-        )
-        names = {str(pk): name for pk, name in names.items()}
+        partners = Organisation.objects.filter(pk__in={int(key) for keys in memberships.values() for key in keys})
+        names = {str(pk): name for pk, name in partners.values_list("pk", "name")}
     elif by == "school":
         memberships = {child: [str(group[0])] for child, group in child_group.items()}
         names = {
@@ -323,27 +320,25 @@ def _domain_counts(rows: QuerySet[Progress], by: str, measures: list[Measure]) -
     }
     found: dict[str, dict[str, DomainCounts]] = defaultdict(dict)
 
-    def counted(query: QuerySet[Progress], group: str, distinct: str = "id") -> None:
-        aggregates = {name: Count(distinct, filter=condition, distinct=True) for name, condition in conditions.items()}
-        for row in query.annotate(**aggregates).order_by():
+    def counted(query: QuerySet[Progress], group: str = "") -> None:
+        """Count each measure's rows, per ``group`` (a field), or for the whole borough."""
+        # Distinct rows: a child who worked with a partner twice is joined twice, and counted once.
+        aggregates = {name: Count("id", filter=condition, distinct=True) for name, condition in conditions.items()}
+        fields = ["measure_id", group] if group else ["measure_id"]
+        for row in query.values(*fields).annotate(**aggregates).order_by():
             key = keys.get(row["measure_id"])
-            if key is None:
-                continue
-            group_key = "" if group == "" else str(row[group])
-            found[group_key][key] = DomainCounts(**{name: row[name] for name in conditions})
+            if key is not None:
+                found[str(row[group]) if group else ""][key] = DomainCounts(**{name: row[name] for name in conditions})
 
     measured = rows.filter(measure_id__in=keys)
-    counted(measured.values("measure_id"), "")
+    counted(measured)
     if by == "school":
-        counted(measured.values("measure_id", "school_id"), "school_id")
+        counted(measured, "school_id")
     elif by == "cohort":
-        counted(measured.values("measure_id", "cohort_year"), "cohort_year")
+        counted(measured, "cohort_year")
     else:
         worked = measured.filter(child__enrolments__referrals__status__in=WORKED_WITH)
-        counted(
-            worked.values("measure_id", "child__enrolments__referrals__partner_organisation_id"),
-            "child__enrolments__referrals__partner_organisation_id",
-        )
+        counted(worked, "child__enrolments__referrals__partner_organisation_id")
     return found
 
 
@@ -422,11 +417,11 @@ def contract_claim(contract: Contract, period: Period) -> ContractClaim:
     newest = {child_id: pk for pk, (child_id, _start) in sorted(enrolments.items(), key=lambda item: item[1][1])}
     references = {child_id: reference_of(pk) for child_id, pk in newest.items()}
     achievements: list[Achievement] = []
-    if ContractRate.Event.SIGN_UP in events:
-        achievements += _sign_ups(contract, enrolments, until)
-    if ContractRate.Event.ENGAGEMENT in events:
+    if "sign_up" in events:
+        achievements += _sign_ups(contract, enrolments, references, until)
+    if "engagement" in events:
         achievements += _engagement(contract, terms, references, until)
-    outcome_measures = {rate.measure for rate in terms.rates if rate.event == ContractRate.Event.OUTCOME}
+    outcome_measures = {rate.measure for rate in terms.rates if rate.event == "outcome"}
     if outcome_measures:
         achievements += _outcomes(contract, outcome_measures, references, until)
     found = claim(achievements, terms, starts=period.starts, ends=period.ends)
@@ -437,7 +432,9 @@ def _long(day: date) -> str:
     return f"{day:%-d %B %Y}"
 
 
-def _sign_ups(contract: Contract, enrolments: dict[int, tuple[int, date]], until: date) -> list[Achievement]:
+def _sign_ups(
+    contract: Contract, enrolments: dict[int, tuple[int, date]], references: dict[int, str], until: date
+) -> list[Achievement]:
     consents: dict[int, tuple[date, str]] = {}
     for child_id, given_on, given_by in (
         Consent.objects.filter(
@@ -460,7 +457,9 @@ def _sign_ups(contract: Contract, enrolments: dict[int, tuple[int, date]], until
         assert consent is not None
         found.append(
             Achievement(
-                child=reference_of(pk),
+                # The child's one reference (their newest enrolment's), so that enrolling again is not a second
+                # sign-up past the limit per child, and the claim line links to the child.
+                child=references[child_id],
                 event="sign_up",
                 on=day,
                 evidence=(
@@ -477,8 +476,10 @@ def _engagement(contract: Contract, terms: Terms, references: dict[int, str], un
     """High engagement term by term, judged once a term has ended."""
     found = []
     Attendance = PartnerSession.Attendance
+    today = timezone.localdate()
     for period in contract_periods(contract):
-        if period.ends > until:
+        # Judged once the term has ended: a term still running may yet fall short (attendance can drop).
+        if period.ends > until or period.ends >= today:
             break
         contacts = dict(
             Contact.objects.filter(

@@ -139,6 +139,8 @@ def measure_save(*, actor: Membership, measure: Measure) -> Measure:
         raise PermissionError("That measure belongs to another borough.")
     if measure.minimum is not None and measure.maximum is not None and measure.minimum >= measure.maximum:
         raise ValidationError({"maximum": "Enter a highest value above the lowest."})
+    if measure.reliable_change is not None and measure.reliable_change <= 0:
+        raise ValidationError({"reliable_change": "Enter a reliable change above 0, or leave it empty."})
     measure.changed_by = actor.user
     measure.full_clean()
     measure.save()
@@ -184,7 +186,14 @@ def value_read(measure: Measure, raw: object) -> float:
         raise ValidationError(f"{measure.name}: enter a number, not “{raw}”.")
     low, high = measure.minimum, measure.maximum
     if (low is not None and number < low) or (high is not None and number > high):
-        raise ValidationError(f"{measure.name}: enter a number from {low:g} to {high:g}, not {number:g}.")
+        # A measure may have only one bound (a count from 0 up): say only the bounds it has.
+        if low is not None and high is not None:
+            expected = f"from {low:g} to {high:g}"
+        elif low is not None:
+            expected = f"of {low:g} or more"
+        else:
+            expected = f"of {high:g} or less"
+        raise ValidationError(f"{measure.name}: enter a number {expected}, not {number:g}.")
     return number
 
 
@@ -376,7 +385,10 @@ def _taken_on(measure: Measure, pupil: ScreenedPupil) -> date:
     survey = measure.kind in (Measure.Kind.SDQ, Measure.Kind.STIRLING) and pupil.survey_import is not None
     record = pupil.survey_import if survey else pupil.school_data_import
     assert record is not None
-    return timezone.localdate(record.started_at)
+    # A past year's files imported late (two years brought in on one day) are dated at the end of their year, so
+    # that one year's readings never land on another's day and replace them.
+    year_end = date(int(pupil.school_year[:4]) + 1, 8, 31)
+    return min(timezone.localdate(record.started_at), year_end)
 
 
 @transaction.atomic
@@ -634,9 +646,10 @@ def contract_rate_remove(*, actor: Membership, rate: ContractRate) -> None:
 
 def default_evidence(event: str) -> str:
     """What a funder usually asks for, to start the evidence text from."""
-    return {
+    texts: dict[str, str] = {
         ContractRate.Event.SIGN_UP: "The enrolment, and the family's consent to take part, with their dates.",
         ContractRate.Event.ENGAGEMENT: "The Link Worker contacts and partner sessions in the term, with their dates.",
         ContractRate.Event.OUTCOME: "The baseline reading at risk and the later reading no longer at risk, with "
         "their dates and where each came from.",
-    }[event]
+    }
+    return texts[event]

@@ -21,6 +21,7 @@ from joinedup.demo.generator import (
 )
 from joinedup.demo.identification import demo_identification_load, demo_identification_loaded
 from joinedup.demo.joint import demo_joint_load, demo_joint_loaded
+from joinedup.demo.outcomes import demo_outcomes_load, demo_outcomes_loaded
 from joinedup.demo.plans import demo_plans_load, demo_plans_loaded
 from joinedup.demo.safeguarding import demo_safeguarding_load, demo_safeguarding_loaded
 from joinedup.demo.sharing import demo_sharing_load, demo_sharing_loaded
@@ -30,8 +31,9 @@ class Command(BaseCommand):
     help = (
         "Load the synthetic demo data: four West London boroughs, their schools and partners, staff for every "
         "role, families with children, a directory of about 1,500 local services, and screening data for every "
-        "school (about 12,000 pupils) with its identification run, and safeguarding concerns at every stage. The "
-        "same seed always gives the same data. Does nothing if the demo data is already loaded."
+        "school (about 12,000 pupils) with its identification run, safeguarding concerns at every stage, and each "
+        "enrolled child's measurements with an outcomes contract per borough. The same seed always gives the "
+        "same data. Does nothing if the demo data is already loaded."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -85,6 +87,9 @@ class Command(BaseCommand):
             if loaded.seed is not None and not demo_safeguarding_loaded():
                 self.stdout.write("Adding safeguarding settings, front doors and concerns, which this database lacks:")
                 self.stdout.write(self._load_safeguarding(loaded.seed))
+            if loaded.seed is not None and not demo_outcomes_loaded():
+                self.stdout.write("Adding measurements and outcomes contracts, which this database lacks:")
+                self.stdout.write(self._load_outcomes(loaded.seed))
             return
         if database_has_other_data() and not force:
             raise CommandError(
@@ -105,6 +110,7 @@ class Command(BaseCommand):
         sharing = self._load_sharing(seed)
         joint = self._load_joint(seed)
         safeguarding = self._load_safeguarding(seed)
+        outcomes = self._load_outcomes(seed)
         seconds = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Loaded the synthetic demo data (seed {seed}) in {seconds:.1f} s:"))
@@ -126,6 +132,7 @@ class Command(BaseCommand):
         self.stdout.write(sharing)
         self.stdout.write(joint)
         self.stdout.write(safeguarding)
+        self.stdout.write(outcomes)
 
     def _load_cases(self, data: DemoData) -> str:
         """Enrol the demo's children with their Link Workers; returns a line for the summary."""
@@ -165,6 +172,16 @@ class Command(BaseCommand):
             f"  {result.concerns} safeguarding concerns ({result.contexts} about a peer group, place or online "
             f"space), {result.awaiting_decision} awaiting a decision; {result.referrals} referrals to "
             f"{result.front_doors} front doors, {result.outcomes} with an outcome; {result.overdue} steps overdue"
+        )
+
+    def _load_outcomes(self, seed: int) -> str:
+        """Every enrolled child measured term by term, where each stands, and each borough's outcomes contract."""
+        result = demo_outcomes_load(seed=seed, as_of=timezone.localdate())
+        cleared = f"{result.cleared:,} of {result.targeted:,}" if result.targeted else "none"
+        return (
+            f"  {result.measurements:,} measurements of {result.children:,} children: {cleared} at risk at baseline "
+            f"no longer at risk on at least one measure, {result.worsened:,} reliably worse on one; "
+            f"{result.contracts} outcomes contracts with {result.rates} rates"
         )
 
     def _load_identification(self, data: DemoData) -> str:
