@@ -6,20 +6,37 @@ over. The report is published, so small numbers are suppressed:
 
 1. **Primary suppression.** Every count under 5, 0 included, is shown as ``"<5"``, in the group
    rows and in the total row alike.
-2. **Secondary suppression.** When the groups split the children between them (no ``total``
-   given, so the total is their sum), each column of counts down the group rows goes through
-   :func:`~joinedup.rules.reports.hide_small`: while a ``"<5"`` could be worked out from the
-   total and the other rows, the smallest other count is shown as ``"hidden"``. The total row's
-   count is then shown only if :func:`~joinedup.rules.reports.total_safe` allows it, else it is
-   ``"hidden"`` too. When a ``total`` is given (the groups overlap: a child can work with several
-   delivery partners, so the rows do not add up to it), only primary suppression applies.
-3. **Percentages** are shown only when the count and what it is a share of are both shown as
+2. **Secondary suppression, down each column.** When the groups split the children between them
+   (no ``total`` given, so the total is their sum), each column of counts down the group rows is
+   checked as :func:`~joinedup.rules.reports.hide_small` does: while the counts not shown as
+   numbers could be worked out from the total and the other rows, the smallest other count is
+   shown as ``"hidden"``; when every row's count is already held back, the total row's count is
+   ``"hidden"`` instead (as :func:`~joinedup.rules.reports.total_safe` decides). And a total
+   held back by step 3 is not left to be worked out as the sum of the rows: if every row's count
+   is shown, the smallest is ``"hidden"``. When a ``total`` is given (the groups overlap: a child
+   can work with several delivery partners, so the rows do not add up to it), there is no column
+   step.
+3. **Complement suppression, along each row** (group rows and the total row). Each count shown as a
+   number that others in the row are parts of splits into those parts and the rest, which is never
+   shown: enrolled into engaged and the rest; targeted into no longer at risk in at least one
+   measure and the rest, and into no longer at risk in every one and the rest; and, in each
+   measure, measured again into at risk and the rest, at risk into no longer at risk and the rest,
+   reliable change judged into improved, worse and neither, and the comparison group's at risk
+   into no longer at risk and the rest. When the rest is under 5 it counts as a ``"<5"`` cell, and
+   the split is checked like a column with its total shown: while the parts not shown as numbers
+   could be worked out, the smallest part still shown is ``"hidden"``, and when every part is held
+   back, the whole is. (19 at risk and 16 no longer at risk would leave 3 still at risk, so the 16
+   is hidden.) A rest of 5 or more needs nothing: it takes up whatever the parts held back come to.
+4. Hiding a count for one step can make another check fail (a count hidden along a row leaves its
+   column to be worked out, and the other way round), so steps 2 and 3 are repeated until neither
+   hides anything more. Counts are only ever hidden, never shown again, so this ends.
+5. **Percentages** are shown only when the count and what it is a share of are both shown as
    numbers, and the count, the whole, and the whole minus the count are each at least 5 (so the
    percentage does not give away a small number either way); otherwise the percentage is ``None``.
 
-Each check is on one column or one pair of counts. Counts shown side by side can still be
-subtracted (19 at risk and 16 no longer at risk leave 3 still at risk): only the percentage
-is held back in that case.
+Each check is on one column, or one split within a row: no count held back can be worked out by
+subtracting along a row or down a column. Checking that no combination of rows and columns
+together pins one down would need linear programming, and is not done.
 """
 
 from __future__ import annotations
@@ -27,7 +44,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from joinedup.rules.reports import HIDDEN, SUPPRESSED, hide_small, total_safe
+from joinedup.rules.reports import HIDDEN, SUPPRESSED, total_safe
 
 __all__ = [
     "Count",
@@ -207,6 +224,16 @@ _COMPARISON = ("at_risk", "cleared")
 # Each share as (count, of) field names, with what a person reading an error message calls them.
 _TOP_SHARES = (("engaged", "enrolled"), ("at_least_one", "targeted"), ("all_targeted", "targeted"))
 _DOMAIN_SHARES = (("cleared", "at_risk"), ("improved", "assessed"), ("worsened", "assessed"))
+# Each whole with its parts, which with the rest (the whole minus the parts, never shown) split the whole.
+_TOP_SPLITS = (("enrolled", ("engaged",)), ("targeted", ("at_least_one",)), ("targeted", ("all_targeted",)))
+# One measure's counts in a row: _DOMAIN, then the comparison group's _COMPARISON.
+_MEASURE = (*_DOMAIN, *(f"comparison_{name}" for name in _COMPARISON))
+_MEASURE_SPLITS = (
+    ("measured", ("at_risk",)),
+    ("at_risk", ("cleared",)),
+    ("assessed", ("improved", "worsened")),  # and neither
+    ("comparison_at_risk", ("comparison_cleared",)),
+)
 _EMPTY = DomainCounts()
 
 
@@ -246,24 +273,93 @@ def impact_table(
         _check(group, measures)
     raw = [_flatten(group, measures) for group in groups]
     total_counts = _flatten(total, measures)
-    shown: list[list[Count]] = [[] for _group in groups]
-    total_shown: list[Count] = []
-    for index, whole in enumerate(total_counts):
-        column = [counts[index] for counts in raw]
-        hidden = hide_small(column) if partition else [_small(count) for count in column]
-        for row, count, mark in zip(shown, column, hidden, strict=True):
-            row.append(count if mark is None else mark)
-        if whole < 5:
-            total_shown.append(SUPPRESSED)
-        elif partition and not total_safe(column, hidden):
-            total_shown.append(HIDDEN)
-        else:
-            total_shown.append(whole)
+    # One list of marks per row, the total row last: None where the count is shown as a number.
+    grid = [*raw, total_counts]
+    marks = [[_small(count) for count in counts] for counts in grid]
+    splits = _splits(len(measures))
+    # Only the checks a newly hidden count can affect are run again: its column and its row.
+    columns = set(range(len(total_counts))) if partition else set()
+    rows = set(range(len(grid)))
+    while columns or rows:
+        for index in sorted(columns):
+            for row in _settle_column([counts[index] for counts in grid], [mark[index] for mark in marks]):
+                marks[row][index] = HIDDEN
+                rows.add(row)
+        columns = set()
+        for row in sorted(rows):
+            for index in _settle_row(grid[row], marks[row], splits):
+                marks[row][index] = HIDDEN
+                if partition:
+                    columns.add(index)
+        rows = set()
+    shown = [
+        [count if mark is None else mark for count, mark in zip(counts, mark_row, strict=True)]
+        for counts, mark_row in zip(grid, marks, strict=True)
+    ]
     return ImpactTable(
         measures=tuple(measures),
-        rows=tuple(_row(group.group, cells, measures) for group, cells in zip(groups, shown, strict=True)),
-        total=_row(total.group, total_shown, measures),
+        rows=tuple(_row(group.group, cells, measures) for group, cells in zip(groups, shown[:-1], strict=True)),
+        total=_row(total.group, shown[-1], measures),
     )
+
+
+def _splits(measures: int) -> list[tuple[int, tuple[int, ...]]]:
+    """Each whole and its parts within a row, as positions in the flat list of counts (see ``_flatten``)."""
+    found = [(_TOP.index(whole), tuple(_TOP.index(part) for part in parts)) for whole, parts in _TOP_SPLITS]
+    for measure in range(measures):
+        start = len(_TOP) + measure * len(_MEASURE)
+        found += [
+            (start + _MEASURE.index(whole), tuple(start + _MEASURE.index(part) for part in parts))
+            for whole, parts in _MEASURE_SPLITS
+        ]
+    return found
+
+
+def _settle_column(column: list[int], marks: list[str | None]) -> list[int]:
+    """The rows whose count in this column is to be hidden now: ``column`` and ``marks`` hold the group rows'
+    counts and marks, then the total row's."""
+    counts, hidden, whole = column[:-1], marks[:-1], marks[-1]
+    newly: list[int] = []
+    if whole is None:
+        while not total_safe(counts, hidden):
+            shown = [(count, row) for row, count in enumerate(counts) if hidden[row] is None]
+            if not shown:
+                return [*newly, len(counts)]
+            row = min(shown)[1]
+            hidden[row] = HIDDEN
+            newly.append(row)
+    elif counts and all(mark is None for mark in hidden):
+        # The total is held back (step 3), but every row is shown: their sum would give it away.
+        newly.append(min((count, row) for row, count in enumerate(counts))[1])
+    return newly
+
+
+def _settle_row(counts: list[int], marks: list[str | None], splits: list[tuple[int, tuple[int, ...]]]) -> list[int]:
+    """The positions in one row whose count is to be hidden now, so that no part of a split, nor the rest, that
+    is under 5 can be worked out from the whole shown and the other parts."""
+    marks = list(marks)
+    newly: list[int] = []
+    settled = False
+    # Hiding a part can hide the whole of another split (at risk is both), so go round until nothing changes.
+    while not settled:
+        settled = True
+        for whole, parts in splits:
+            rest = counts[whole] - sum(counts[part] for part in parts)
+            # A rest of 5 or more is no secret, and it takes up whatever the hidden parts come to.
+            if marks[whole] is not None or rest >= 5:
+                continue
+            cells = [*(counts[part] for part in parts), rest]
+            hidden = [*(marks[part] for part in parts), SUPPRESSED]
+            while not total_safe(cells, hidden):
+                shown = [(counts[part], part) for part in parts if marks[part] is None]
+                hide = min(shown)[1] if shown else whole
+                marks[hide] = HIDDEN
+                newly.append(hide)
+                settled = False
+                if not shown:
+                    break
+                hidden[parts.index(hide)] = HIDDEN
+    return newly
 
 
 def _check(group: GroupCounts, measures: Sequence[str]) -> None:
