@@ -78,7 +78,8 @@ def build(children: int, contract_children: int) -> None:
     practitioner = User.objects.create_user(email="partner@example.org", password=None, full_name="Partner")
     next_id = {"child": 1, "referral": 1}
     made: dict[str, Any] = {}
-    for name, code, count in (("Large borough", "E09999997", children), ("Contract borough", "E09999996", contract_children)):
+    boroughs = (("Large borough", "E09999997", children), ("Contract borough", "E09999996", contract_children))
+    for name, code, count in boroughs:
         area = Area.objects.create(name=name, ons_code=code)
         programme.areas.add(area)
         Membership.objects.create(user=worker, organisation=programme, area=area, role=Role.LINK_WORKER)
@@ -95,7 +96,8 @@ def build(children: int, contract_children: int) -> None:
         ]
         services = []
         for n, partner in enumerate(partners):
-            service = Service.objects.create(id=f"c0000000-0000-4000-8000-{code[-3:]}{n:09d}", name="Support", area=area)
+            service_id = f"c0000000-0000-4000-8000-{code[-3:]}{n:09d}"
+            service = Service.objects.create(id=service_id, name="Support", area=area)
             ServiceProfile.objects.create(service=service, delivery_partner=partner, is_delivery_partner=True)
             services.append(service)
         for organisation in (*schools, *partners):
@@ -106,8 +108,22 @@ def build(children: int, contract_children: int) -> None:
             measures[key].reliable_change = amount
         with transaction.atomic():
             first = next_id["child"]
-            _children(rng, area, programme, schools, partners, services, measures, worker, practitioner, today, now,
-                      first, count, next_id)
+            _children(
+                rng,
+                area,
+                programme,
+                schools,
+                partners,
+                services,
+                measures,
+                worker,
+                practitioner,
+                today,
+                now,
+                first,
+                count,
+                next_id,
+            )
         made[name] = (area, first, count)
         print(f"  {name}: {count:,} children written: {time.perf_counter() - t0:.0f} s")
     with connection.cursor() as cursor:
@@ -182,8 +198,14 @@ def _children(
     raw_insert(
         Family,
         (
-            {"id": n, "family_name": f"Family{n}", "address_line_1": "1 Road", "postcode": "NW10 4AA",
-             "area_id": area.pk, **stamps}
+            {
+                "id": n,
+                "family_name": f"Family{n}",
+                "address_line_1": "1 Road",
+                "postcode": "NW10 4AA",
+                "area_id": area.pk,
+                **stamps,
+            }
             for n in ids
         ),
     )
@@ -232,8 +254,14 @@ def _children(
     raw_insert(
         Consent,
         (
-            {"child_id": n, "purpose": "enrolment", "basis": "consent", "given_by": "parent",
-             "given_on": starts[n] + timedelta(days=rng.randint(0, 10)), **stamps}
+            {
+                "child_id": n,
+                "purpose": "enrolment",
+                "basis": "consent",
+                "given_by": "parent",
+                "given_on": starts[n] + timedelta(days=rng.randint(0, 10)),
+                **stamps,
+            }
             for n in ids
         ),
     )
@@ -268,7 +296,7 @@ def _children(
         for n in ids:
             term, _name = school_term(starts[n])
             while term <= today:
-                following = school_term(term + timedelta(days=130 if term.month == 4 else 100))[0]
+                following = date(term.year + (term.month == 9), {1: 4, 4: 9, 9: 1}[term.month], 1)
                 first_day = max(term, starts[n])
                 last_day = min(following - timedelta(days=1), today)
                 span = (last_day - first_day).days

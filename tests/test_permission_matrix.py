@@ -558,6 +558,47 @@ def escalation_kwargs(world: World, scope: str) -> dict[str, object]:
     return {"pk": escalation.pk}
 
 
+def _outcomes(world: World, scope: str) -> dict[str, object]:
+    """Outcomes in that scope's borough (contracts and measures are per borough, so "own" and "other_org" share the
+    first borough's): its attendance measure, a contract from September 2025 with one rate, and a reading of the
+    scope's child."""
+    from datetime import date
+    from decimal import Decimal
+
+    from joinedup.outcomes.models import Contract, ContractRate, Measurement
+    from joinedup.outcomes.services import measures_ensure
+
+    child = world.children[scope]
+    attendance = next(measure for measure in measures_ensure(child.area) if measure.key == "attendance")
+    contract = Contract.objects.create(
+        area=child.area,
+        name=f"Contract {scope}",
+        funder="The council",
+        starts_on=date(2025, 9, 1),
+        ends_on=date(2028, 8, 31),
+        changed_by=world.members[Role.DATA_LEAD].user,
+    )
+    rate = ContractRate.objects.create(contract=contract, event="sign_up", price=Decimal("500"), evidence="Enrolment")
+    reading = Measurement.objects.create(
+        child=child, measure=attendance, value=80, taken_on=date(2025, 9, 10), occasion="baseline", source="entered"
+    )
+    return {"measure": attendance.pk, "contract": contract.pk, "rate": rate.pk, "measurement": reading.pk}
+
+
+def outcomes_kwargs(key: str) -> Callable[[World, str], dict[str, object]]:
+    return lambda world, scope: {"pk": _outcomes(world, scope)[key]}
+
+
+def rate_kwargs(world: World, scope: str) -> dict[str, object]:
+    found = _outcomes(world, scope)
+    return {"pk": found["contract"], "rate_pk": found["rate"]}
+
+
+def claim_kwargs(world: World, scope: str) -> dict[str, object]:
+    """The contract's first term, Autumn 2025 (begun, so its claim can be opened)."""
+    return {"pk": _outcomes(world, scope)["contract"], "period": "2025-09-01"}
+
+
 IDENTIFICATION = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD, Role.SCHOOL_STAFF, Role.COMMISSIONER})
 REPORTS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER, Role.COMMISSIONER})
 MANAGERS = frozenset({Role.DATA_LEAD, Role.TEAM_MANAGER})
@@ -576,6 +617,9 @@ def in_borough(roles: frozenset[Role]) -> dict[str, frozenset[Role]]:
 TEAM_MANAGER = frozenset({Role.TEAM_MANAGER})
 SAFEGUARDING_REPORTS = frozenset({Role.TEAM_MANAGER, Role.DATA_LEAD})
 
+
+# Outcomes: who records a child's measurements (of the children they may see).
+OUTCOME_RECORDERS = frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD})
 
 # The open Open Referral UK API: everyone, signed in or not, reads the published directory.
 OPEN = same_everywhere(ALL)
@@ -835,6 +879,27 @@ ROUTES: dict[str, Route] = {
     "safeguarding:front_door": Route(
         kwargs=lambda world, scope: {"kind": "social_care"}, allowed=same_everywhere(TEAM_MANAGER)
     ),
+    # Outcomes: the impact report, contracts and claims are the borough's (its team managers, data leads and
+    # commissioners; another borough's contract is not found); they name no child. The measures are read by the
+    # programme's managers and kept, with contracts and school data, by the data lead. A child's outcomes are for
+    # those who may open the child's record (never a commissioner); a reading is removed by those who record them.
+    "outcomes:home": Route(allowed=same_everywhere(REPORTS)),
+    "outcomes:impact": Route(allowed=same_everywhere(REPORTS)),
+    "outcomes:child": Route(kwargs=child_kwargs("pk"), allowed=only_own(CHILD_ROLES)),
+    "outcomes:measurement_remove": Route(
+        method="post", kwargs=outcomes_kwargs("measurement"), allowed=only_own(OUTCOME_RECORDERS)
+    ),
+    "outcomes:measures": Route(allowed=same_everywhere(MANAGERS)),
+    "outcomes:measure_new": Route(allowed=same_everywhere(DATA_LEAD)),
+    "outcomes:measure": Route(kwargs=outcomes_kwargs("measure"), allowed=BOROUGH_DATA_LEAD),
+    "outcomes:school_data": Route(allowed=same_everywhere(DATA_LEAD)),
+    "outcomes:contract_new": Route(allowed=same_everywhere(DATA_LEAD)),
+    "outcomes:contract": Route(kwargs=outcomes_kwargs("contract"), allowed=in_borough(REPORTS)),
+    "outcomes:contract_edit": Route(kwargs=outcomes_kwargs("contract"), allowed=BOROUGH_DATA_LEAD),
+    "outcomes:rate_new": Route(kwargs=outcomes_kwargs("contract"), allowed=BOROUGH_DATA_LEAD),
+    "outcomes:rate": Route(kwargs=rate_kwargs, allowed=BOROUGH_DATA_LEAD),
+    "outcomes:rate_remove": Route(method="post", kwargs=rate_kwargs, allowed=BOROUGH_DATA_LEAD),
+    "outcomes:claim": Route(kwargs=claim_kwargs, allowed=in_borough(REPORTS)),
     "published_rules": Route(
         public=True, kwargs=lambda world, scope: {"ons_code": world.area.ons_code}, allowed=same_everywhere(ALL)
     ),

@@ -214,7 +214,13 @@ def screenings(world: World) -> Screenings:
     after = screening_file(world, this)
     after_survey = screening_file(world, this, "survey")
     screened(
-        world, after, "P1", survey=after_survey, attendance_pct=94.0, reading="expected", respondent="teacher",
+        world,
+        after,
+        "P1",
+        survey=after_survey,
+        attendance_pct=94.0,
+        reading="expected",
+        respondent="teacher",
         sdq_emotional=3,
     )
     screened(world, after, "P2", attendance_pct=86.0, reading="104")

@@ -41,10 +41,11 @@ def test_a_childs_progress_is_each_measure_with_readings_in_the_boroughs_order(p
     assert [row.measure.key for row in rows] == ["attendance", "sdq_emotional"]
     attendance, sdq = rows
     assert [reading.value for reading in attendance.readings] == [84.5, 93.0]
-    assert (attendance.standing.baseline.value, attendance.standing.latest.value) == (84.5, 93.0)  # type: ignore[union-attr]
+    assert (attendance.standing.baseline.value, attendance.standing.latest.value) == (84.5, 93.0)
     assert attendance.standing.no_longer_at_risk
     assert (sdq.standing.baseline_at_risk, sdq.standing.latest_at_risk) == (True, False)
-    assert sdq.baseline_band is not None and sdq.latest_band is not None
+    assert sdq.baseline_band is not None
+    assert sdq.latest_band is not None
     assert attendance.spark.label == "Attendance: 84.5% on 10 Sep 2025, then 93.0% on 2 Feb 2026"
 
 
@@ -141,9 +142,7 @@ def cohort(world: World) -> Cohort:
     EnrolmentFactory.create(child=far, start_date=START)
     far_attendance = measures_ensure(world.other_area)[0]
     for value, on, occasion in (("70", BASELINE, "baseline"), ("99", LATER, "review")):
-        measurement_record(
-            actor=worker, child=far, measure=far_attendance, value=value, taken_on=on, occasion=occasion
-        )
+        measurement_record(actor=worker, child=far, measure=far_attendance, value=value, taken_on=on, occasion=occasion)
     return Cohort(world, children, partner)
 
 
@@ -304,8 +303,14 @@ def claims(programme: Programme) -> Claims:
 
 def lines(found) -> list[tuple[str, str, str, dt.date, Decimal, str]]:  # type: ignore[no-untyped-def]
     return [
-        (line.achievement.child, line.achievement.event, line.achievement.measure, line.achievement.on, line.price,
-         line.reason)
+        (
+            line.achievement.child,
+            line.achievement.event,
+            line.achievement.measure,
+            line.achievement.on,
+            line.price,
+            line.reason,
+        )
         for line in found.claim.lines
     ]
 

@@ -55,7 +55,8 @@ def test_a_reading_is_recorded_with_who_and_its_progress(programme: Programme) -
     reading = programme.record("reading", "working towards", dt.date(2025, 9, 10), occasion="baseline")
     assert (reading.value, reading.created_by, reading.source) == (0, programme.link_worker.user, "entered")
     event = AuditEvent.objects.order_by("-seq").filter(record_type="measurement").first()
-    assert event is not None and AuditEvent.objects.count() > before
+    assert event is not None
+    assert AuditEvent.objects.count() > before
     assert (event.action, event.child_id, event.detail["measure"]) == ("create", programme.child.pk, "reading")
     row = standing(programme, "reading")
     assert (row.baseline_value, row.baseline_at_risk, row.latest_on) == (0, True, None)
@@ -100,7 +101,16 @@ def test_a_measure_with_only_a_lowest_value_says_so(programme: Programme) -> Non
 
 @pytest.mark.parametrize(
     ("words", "stored"),
-    [("below", 0), ("Working towards", 0), ("WTS", 0), ("at", 1), ("expected", 1), ("EXS", 1), ("above", 2), ("gds", 2)],
+    [
+        ("below", 0),
+        ("Working towards", 0),
+        ("WTS", 0),
+        ("at", 1),
+        ("expected", 1),
+        ("EXS", 1),
+        ("above", 2),
+        ("gds", 2),
+    ],
 )
 def test_attainment_is_read_in_the_words_schools_use(programme: Programme, words: str, stored: int) -> None:
     assert programme.record("reading", words, FEB).value == stored
@@ -128,9 +138,7 @@ def test_an_sdq_reading_needs_who_answered(programme: Programme) -> None:
     before = snapshot()
     errors = refused(lambda: programme.record("sdq_peer", "4", FEB))
     assert errors == {
-        "respondent": [
-            "Say who answered the SDQ peer problems questionnaire: the teacher, a parent or the child."
-        ]
+        "respondent": ["Say who answered the SDQ peer problems questionnaire: the teacher, a parent or the child."]
     }
     assert snapshot() == before
 
@@ -188,7 +196,8 @@ def test_the_same_reading_again_updates_it_instead_of_adding_one(programme: Prog
     assert Measurement.objects.count() == count
     assert Measurement.objects.get(pk=again.pk).value == 89
     event = AuditEvent.objects.order_by("-seq").filter(record_type="measurement").first()
-    assert event is not None and event.action == "change"
+    assert event is not None
+    assert event.action == "change"
     # 89 is under the threshold of 90 again: the progress row follows the corrected value.
     row = standing(programme, "attendance")
     assert (row.latest_value, row.latest_at_risk, row.cleared_on) == (89, True, None)
@@ -263,7 +272,8 @@ def test_changing_a_threshold_works_out_every_childs_progress_again(programme: P
     row = standing(programme, "attendance")
     assert (row.latest_at_risk, row.cleared_on, row.reliable) == (True, None, 1)
     event = AuditEvent.objects.order_by("-seq").filter(record_type="measure").first()
-    assert event is not None and event.detail["threshold"] == 95
+    assert event is not None
+    assert event.detail["threshold"] == 95
 
 
 def test_changing_an_sdq_threshold_for_a_respondent(programme: Programme) -> None:
@@ -397,7 +407,7 @@ def test_the_comparison_group_follows_a_threshold_change(screenings: Screenings)
 
 def test_values_that_cannot_be_read_are_listed_and_the_rest_read(screenings: Screenings) -> None:
     record = screening_file(screenings.world, screenings.this, "survey")
-    p2 = screenings.ben.cohort_entry.pupil  # type: ignore[union-attr]
+    p2 = screenings.ben.cohort_entry.pupil
     later = p2.__class__.objects.get(school_year=screenings.this, upn=p2.upn)
     later.attendance_pct = 101.0
     later.sdq_peer = 4  # and no respondent
@@ -412,9 +422,7 @@ def test_values_that_cannot_be_read_are_listed_and_the_rest_read(screenings: Scr
     assert not Measurement.objects.filter(child=screenings.ben.child).exists()
 
 
-def test_children_enrolled_without_identification_are_counted_not_matched(
-    screenings: Screenings, world: World
-) -> None:
+def test_children_enrolled_without_identification_are_counted_not_matched(screenings: Screenings, world: World) -> None:
     from tests.factories import EnrolmentFactory
 
     EnrolmentFactory.create(child=world.children["own"], start_date=dt.date(2025, 9, 8))
@@ -583,8 +591,14 @@ def test_an_outcome_rate_is_paid_on_a_measure(programme: Programme) -> None:
                 ]
             },
         ),
-        ({"measure": "attendance", "price": Decimal("-1")}, {"price": ["Ensure this value is greater than or equal to 0."]}),
-        ({"measure": "attendance", "per_child": 0}, {"per_child": ["Ensure this value is greater than or equal to 1."]}),
+        (
+            {"measure": "attendance", "price": Decimal("-1")},
+            {"price": ["Ensure this value is greater than or equal to 0."]},
+        ),
+        (
+            {"measure": "attendance", "per_child": 0},
+            {"per_child": ["Ensure this value is greater than or equal to 1."]},
+        ),
     ],
 )
 def test_a_rate_that_cannot_be_paid_is_refused(
@@ -599,7 +613,9 @@ def test_a_rate_that_cannot_be_paid_is_refused(
 
 def test_an_outcome_on_another_boroughs_measure_is_refused(programme: Programme) -> None:
     far = {measure.key: measure for measure in measures_ensure(programme.world.other_area)}
-    errors = refused(lambda: contract_rate_save(actor=programme.data_lead, rate=rate(programme, measure=far["attendance"])))
+    errors = refused(
+        lambda: contract_rate_save(actor=programme.data_lead, rate=rate(programme, measure=far["attendance"]))
+    )
     assert errors == {"measure": ["Choose one of the borough's measures."]}
 
 
@@ -638,4 +654,5 @@ def test_removing_a_rate_is_audited(programme: Programme) -> None:
     contract_rate_remove(actor=programme.data_lead, rate=existing)
     assert not ContractRate.objects.filter(pk=existing.pk).exists()
     event = AuditEvent.objects.order_by("-seq").first()
-    assert event is not None and event.detail == {"removed": True, "event": "engagement", "price": "300.00"}
+    assert event is not None
+    assert event.detail == {"removed": True, "event": "engagement", "price": "300.00"}

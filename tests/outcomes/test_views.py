@@ -37,7 +37,7 @@ def claim_url(programme: Programme, slug: str = "2025-09-01") -> str:
 
 
 def rows_of(response: object) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))  # type: ignore[attr-defined]
+    return list(csv.reader(io.StringIO(response.content.decode())))
 
 
 # -- a child's progress ------------------------------------------------------------------------------------------
@@ -46,7 +46,8 @@ def rows_of(response: object) -> list[list[str]]:
 def test_the_child_page_shows_baseline_to_latest(programme: Programme) -> None:
     html = page(programme.client(Role.LINK_WORKER), child_url(programme))
     assert "Amara" in html
-    assert "84.5%" in html and "93.0%" in html
+    assert "84.5%" in html
+    assert "93.0%" in html
     assert "At risk below 90.0%" in html
     assert "No longer at risk" in html
     assert "Not set for this measure" in html  # no reliable change amount yet
@@ -144,9 +145,10 @@ def test_the_childs_record_summarises_progress(programme: Programme) -> None:
 
 def test_the_impact_report_opens_for_each_reader_and_is_audited(programme: Programme) -> None:
     for role in (Role.TEAM_MANAGER, Role.DATA_LEAD, Role.COMMISSIONER):
-        html = page(programme.client(role), "/outcomes/impact/?by=cohort")
-        assert "children enrolled" in html
-        assert "Amara" not in html
+        for query in ("?by=school", "?by=partner", "?by=school&year=2025/26", "?by=cohort"):
+            html = page(programme.client(role), f"/outcomes/impact/{query}")
+            assert "children enrolled" in html
+            assert "Amara" not in html
     event = AuditEvent.objects.order_by("-seq").first()
     assert event is not None
     assert (event.action, event.record_type, event.record_id) == ("view", "outcomes.impact", "cohort:all")
@@ -177,7 +179,8 @@ def test_the_impact_csv_neutralises_formulas(programme: Programme) -> None:
     assert not any(cell[:1] in ("=", "+", "-", "@") for cell in cells)
     assert not any("Amara" in cell for cell in cells)
     event = AuditEvent.objects.order_by("-seq").first()
-    assert event is not None and event.action == "export"
+    assert event is not None
+    assert event.action == "export"
 
 
 def test_the_impact_report_shows_the_comparison_group(screenings: Screenings) -> None:
@@ -293,7 +296,9 @@ def test_a_year_not_imported_is_refused_on_the_page(screenings: Screenings) -> N
 
 def test_the_outcomes_home_lists_contracts_and_what_each_role_may_do(programme: Programme) -> None:
     lead = page(programme.client(Role.DATA_LEAD), "/outcomes/")
-    assert "Brent Life Chances" in lead and "Set up an outcomes contract" in lead and "Measures" in lead
+    assert "Brent Life Chances" in lead
+    assert "Set up an outcomes contract" in lead
+    assert "Measures" in lead
     commissioner = page(programme.client(Role.COMMISSIONER), "/outcomes/")
     assert "Brent Life Chances" in commissioner
     assert "Set up an outcomes contract" not in commissioner
@@ -336,7 +341,8 @@ def test_a_contract_ending_before_it_starts_is_refused_on_the_page(programme: Pr
 
 def test_the_contract_page_lists_its_rates_and_the_claims_so_far(programme: Programme) -> None:
     html = page(programme.client(Role.COMMISSIONER), f"/outcomes/contracts/{programme.contract.pk}/")
-    assert "Outcome: no longer at risk" in html and "£1200.00" in html
+    assert "Outcome: no longer at risk" in html
+    assert "£1200.00" in html
     assert claim_url(programme) in html
     today = dt.date.today()
     future = f"{today.year + 1}-09-01"
@@ -400,9 +406,7 @@ def test_a_claim_never_names_a_child(programme: Programme, role: Role) -> None:
 def test_the_claim_csv_lists_each_event_and_neutralises_formulas(programme: Programme) -> None:
     Measure.objects.filter(pk=programme.measures["attendance"].pk).update(name="=1+1")
     response = programme.client(Role.COMMISSIONER).get(f"{claim_url(programme, '2026-01-01')}?format=csv")
-    assert response["Content-Disposition"] == (
-        f'attachment; filename="claim-{programme.contract.pk}-2026-01-01.csv"'
-    )
+    assert response["Content-Disposition"] == (f'attachment; filename="claim-{programme.contract.pk}-2026-01-01.csv"')
     header, *lines = rows_of(response)
     assert header[:4] == ["Reference", "Event", "Measure", "Date"]
     (outcome,) = lines
@@ -426,3 +430,27 @@ def test_a_claim_for_a_term_not_begun_or_not_in_the_contract_is_not_found(progra
     future = next(period.slug for period in contract_periods(programme.contract) if period.starts > dt.date.today())
     page(client, claim_url(programme, future), 404)
     page(client, claim_url(programme, "2025-09-02"), 404)
+
+
+def test_enrolling_a_child_again_is_not_paid_as_a_second_sign_up(programme: Programme) -> None:
+    """Each claim names the child by their newest enrolment by then, and the second sign-up is held back."""
+    from joinedup.cases.models import Enrolment
+    from tests.factories import EnrolmentFactory
+
+    first = programme.enrolment
+    Enrolment.objects.filter(pk=first.pk).update(stage="closed", closed_on=dt.date(2026, 1, 31))
+    again = EnrolmentFactory.create(child=programme.child, start_date=dt.date(2026, 4, 20))
+    autumn = page(programme.client(Role.TEAM_MANAGER), claim_url(programme))
+    assert reference_of(first.pk) in autumn
+    assert child_url(programme) in autumn
+    summer = page(programme.client(Role.TEAM_MANAGER), claim_url(programme, "2026-04-01"))
+    assert reference_of(again.pk) in summer
+    assert child_url(programme) in summer
+    assert "Already paid once for this child (limit 1)" in summer
+
+
+def test_a_measures_short_name_in_the_claim_csv_cannot_run_as_a_formula(programme: Programme) -> None:
+    Measure.objects.filter(pk=programme.measures["attendance"].pk).update(key="-2-3")
+    response = programme.client(Role.COMMISSIONER).get(f"{claim_url(programme, '2026-01-01')}?format=csv")
+    (_header, outcome) = rows_of(response)
+    assert outcome[2] == "'-2-3"

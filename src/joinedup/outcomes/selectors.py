@@ -449,7 +449,7 @@ def _sign_ups(
         consents.setdefault(child_id, (given_on, given_by))
     labels = dict(Consent.GivenBy.choices)
     found = []
-    for pk, (child_id, start) in enrolments.items():
+    for _pk, (child_id, start) in enrolments.items():
         consent = consents.get(child_id)
         day = signed_up(start, consent[0] if consent else None)
         if day is None or day < contract.starts_on or day > until:
