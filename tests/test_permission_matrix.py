@@ -950,6 +950,18 @@ ROUTES: dict[str, Route] = {
         body={"happened_on": "2026-11-20", "attendance": "attended"},
         allowed=only_own(REFERRAL_READERS),
     ),
+    # A borough's measures name no child: any signed-in person may read them.
+    "api:measures": Route(api=True, allowed=same_everywhere(ALL)),
+    "api:measurements": Route(api=True, kwargs=child_kwargs("child_id"), allowed=only_own(CHILD_ROLES)),
+    "api:progress": Route(api=True, kwargs=child_kwargs("child_id"), allowed=only_own(CHILD_ROLES)),
+    # Readings are written by those who work the case and the data lead; school staff read them.
+    "api:measurement_create": Route(
+        api=True,
+        method="post",
+        kwargs=child_kwargs("child_id"),
+        body={"measure": "attendance", "value": "91.5", "taken_on": "2026-11-20"},
+        allowed=only_own(frozenset({Role.LINK_WORKER, Role.TEAM_MANAGER, Role.DATA_LEAD})),
+    ),
 }
 
 

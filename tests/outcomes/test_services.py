@@ -10,9 +10,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from joinedup.accounts.models import Role
 from joinedup.audit.models import AuditEvent
+from joinedup.identification.models import ScreenedPupil, ScreeningImport
 from joinedup.outcomes.models import Contract, ContractRate, Measure, Measurement, Progress
 from joinedup.outcomes.services import (
     baseline_from_identification,
@@ -656,3 +658,31 @@ def test_removing_a_rate_is_audited(programme: Programme) -> None:
     event = AuditEvent.objects.order_by("-seq").first()
     assert event is not None
     assert event.detail == {"removed": True, "event": "engagement", "price": "300.00"}
+
+
+def test_a_year_imported_again_later_updates_its_readings_instead_of_adding_them(screenings: Screenings) -> None:
+    lead = screenings.data_lead
+    school_data_pull(actor=lead, school_year=screenings.this)
+    count = Measurement.objects.count()
+    # The school sends its file again, corrected, and identification imports it a week later.
+    later = screening_file(screenings.world, screenings.this)
+    ScreeningImport.objects.filter(pk=later.pk).update(started_at=timezone.now() + dt.timedelta(days=7))
+    p1 = ScreenedPupil.objects.get(school_year=screenings.this, upn="P1")
+    p1.attendance_pct = 96.5
+    p1.school_data_import = later
+    p1.save()
+    school_data_pull(actor=lead, school_year=screenings.this)
+    assert Measurement.objects.count() == count
+    reading = Measurement.objects.get(
+        child=screenings.amara.child, measure__key="attendance", screened_pupil__school_year=screenings.this
+    )
+    assert reading.value == 96.5
+
+
+def test_a_reading_from_school_data_is_not_removed_by_hand(screenings: Screenings) -> None:
+    school_data_pull(actor=screenings.data_lead, school_year=screenings.this)
+    reading = Measurement.objects.filter(child=screenings.amara.child, source="school_data").first()
+    assert reading is not None
+    with pytest.raises(ValidationError, match="corrected in the school's file"):
+        measurement_remove(actor=screenings.data_lead, reading=reading)
+    assert Measurement.objects.filter(pk=reading.pk).exists()

@@ -438,7 +438,7 @@ def _sign_ups(
     consents: dict[int, tuple[date, str]] = {}
     for child_id, given_on, given_by in (
         Consent.objects.filter(
-            child_id__in={child for child, _start in enrolments.values()},
+            child__area_id=contract.area_id,
             purpose=Consent.Purpose.ENROLMENT,
             given_on__lte=until,
         )
@@ -483,7 +483,9 @@ def _engagement(contract: Contract, terms: Terms, references: dict[int, str], un
             break
         contacts = dict(
             Contact.objects.filter(
-                enrolment__child_id__in=references, happened_on__gte=period.starts, happened_on__lte=period.ends
+                enrolment__child__area_id=contract.area_id,
+                happened_on__gte=period.starts,
+                happened_on__lte=period.ends,
             )
             .values("enrolment__child_id")
             .annotate(count=Count("id"))
@@ -493,7 +495,7 @@ def _engagement(contract: Contract, terms: Terms, references: dict[int, str], un
         sessions = {
             child: (attended, held)
             for child, attended, held in PartnerSession.objects.filter(
-                referral__enrolment__child_id__in=list(contacts),
+                referral__enrolment__child__area_id=contract.area_id,
                 happened_on__gte=period.starts,
                 happened_on__lte=period.ends,
             )
@@ -507,7 +509,7 @@ def _engagement(contract: Contract, terms: Terms, references: dict[int, str], un
         }
         for child, count in contacts.items():
             attended, held = sessions.get(child, (0, 0))
-            if not engaged(count, attended, held, terms):
+            if child not in references or not engaged(count, attended, held, terms):
                 continue
             found.append(
                 Achievement(
@@ -530,7 +532,7 @@ def _outcomes(contract: Contract, measures: set[str], references: dict[int, str]
     rows = (
         Progress.objects.filter(
             area_id=contract.area_id,
-            child_id__in=references,
+            child__isnull=False,
             measure__key__in=measures,
             baseline_at_risk=True,
             cleared_on__gte=contract.starts_on,
@@ -542,6 +544,8 @@ def _outcomes(contract: Contract, measures: set[str], references: dict[int, str]
     found = []
     for row in rows:
         measure = row.measure
+        if row.child_id not in references:
+            continue  # measured, but not enrolled under the contract
         assert row.child_id is not None
         assert row.cleared_on is not None
         assert row.baseline_on is not None

@@ -273,6 +273,10 @@ def measurement_remove(*, actor: Membership, reading: Measurement) -> None:
     """Take back a reading entered by mistake; the audit log keeps what it was."""
     if actor.role not in RECORDERS:
         raise PermissionError("Your role cannot change measurements.")
+    if reading.source not in (Measurement.Source.ENTERED, Measurement.Source.API):
+        raise ValidationError(
+            "A reading from school data is corrected in the school's file: import it again, then read the year again."
+        )
     audit_record(
         action=AuditAction.CHANGE,
         actor=actor,
@@ -419,10 +423,20 @@ def school_data_pull(*, actor: Membership, school_year: str) -> Pulled:
     readings = 0
     children: set[int] = set()
     skipped: list[str] = []
-    existing = {
+    # Readings already read from this year's files (a file imported again on a later day carries a later date),
+    # and any other reading on the days these files were imported: each is updated rather than doubled.
+    this_year = Measurement.objects.filter(
+        measure__in=measures, screened_pupil__area=area, screened_pupil__school_year=school_year
+    )
+    from_year = {
+        (child_id, measure_id, respondent): pk
+        for pk, child_id, measure_id, respondent in this_year.values_list("pk", "child_id", "measure_id", "respondent")
+    }
+    days = {_taken_on(measure, pupil) for pupil in pupils.values() for measure in measures}
+    same_day = {
         (child_id, measure_id, taken_on, respondent): pk
         for pk, child_id, measure_id, taken_on, respondent in Measurement.objects.filter(
-            child_id__in=linked.values(), measure__in=measures
+            child__area=area, measure__in=measures, taken_on__in=days
         ).values_list("pk", "child_id", "measure_id", "taken_on", "respondent")
     }
     new: list[Measurement] = []
@@ -456,18 +470,22 @@ def school_data_pull(*, actor: Membership, school_year: str) -> Pulled:
                 created_by=actor.user,
                 modified_by=actor.user,
             )
-            key = (child_id, measure.pk, reading.taken_on, respondent)
-            if key in existing:
-                reading.pk = existing[key]
+            found = from_year.pop((child_id, measure.pk, respondent), None)
+            found = found or same_day.get((child_id, measure.pk, reading.taken_on, respondent))
+            if found:
+                reading.pk = found
                 changed.append(reading)
             else:
                 new.append(reading)
             children.add(child_id)
             readings += 1
-    Measurement.objects.bulk_create(new, batch_size=2000)
+    # What this year's files said before and no longer say (a value taken out, another respondent) goes.
+    Measurement.objects.filter(pk__in=list(from_year.values())).delete()
+    children |= {child_id for child_id, _measure, _respondent in from_year}
     Measurement.objects.bulk_update(
-        changed, ["value", "occasion", "source", "screened_pupil", "modified_by"], batch_size=2000
+        changed, ["value", "taken_on", "occasion", "source", "screened_pupil", "modified_by"], batch_size=2000
     )
+    Measurement.objects.bulk_create(new, batch_size=2000)
     progress_refresh(child_ids=sorted(children))
     comparison = comparison_refresh(area=area, baseline_year=year_before(school_year))
     audit_record(

@@ -120,8 +120,12 @@ def measurement_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     if reading is None:
         raise Http404("No measurement found.")
     child = access_child(actor, reading.child_id)
-    measurement_remove(actor=actor, reading=reading)
-    messages.success(request, f"Removed the {reading.measure.name} reading of {reading.taken_on:%-d %B %Y}.")
+    try:
+        measurement_remove(actor=actor, reading=reading)
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
+    else:
+        messages.success(request, f"Removed the {reading.measure.name} reading of {reading.taken_on:%-d %B %Y}.")
     return redirect("outcomes:child", pk=child.pk)
 
 
