@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from joinedup.accounts.models import Area, Membership, Role
 from joinedup.cases.models import Enrolment
@@ -75,6 +76,8 @@ def demo_outcomes_load(*, seed: int, as_of: date) -> OutcomesLoadSummary:
     if demo_outcomes_loaded():
         return OutcomesLoadSummary(0, 0, 0, 0, 0, 0, 0)
     rng = random.Random(f"joinedup-demo-outcomes:{seed}")
+    # A reading cannot be dated in the future (the app refuses one).
+    as_of = min(as_of, timezone.localdate())
     readings: list[Measurement] = []
     contracts = rates = 0
     with transaction.atomic():
@@ -192,7 +195,8 @@ def _child_readings(
     domains = set(enrolment.at_risk_domains)
     targeted = {key for key in _MEASURED if measures[key].identification_domain in domains}
     response = _pick_response(rng)
-    days = _reading_days(rng, enrolment.start_date, as_of)
+    # Measured while on the programme: up to the day the enrolment closed, if it has.
+    days = _reading_days(rng, enrolment.start_date, min(as_of, enrolment.closed_on or as_of))
     # How many terms this child takes to get where they are going: some quickly, some over the whole two years.
     ramp = rng.choice((1, 2, 2, 3, 3, 4, 5))
     series: dict[str, list[float]] = {}
