@@ -63,6 +63,7 @@ def build(children: int, contract_children: int) -> None:
     from django.utils import timezone
 
     from joinedup.accounts.models import Area, Membership, Organisation, Role, User
+    from joinedup.cases.engagement import engagement_refresh
     from joinedup.cases.models import Child, Consent, Contact, Enrolment, PartnerSession, Referral
     from joinedup.directory.models import Service, ServiceProfile
     from joinedup.outcomes.models import Contract, ContractRate, Measure, Measurement
@@ -139,6 +140,9 @@ def build(children: int, contract_children: int) -> None:
     rows = progress_refresh(child_ids=everyone)
     took = time.perf_counter() - t1
     print(f"progress_refresh for {len(everyone):,} children: {rows:,} progress rows in {took:.0f} s")
+    t1 = time.perf_counter()
+    terms = engagement_refresh(enrolment_ids=Enrolment.objects.values_list("pk", flat=True))
+    print(f"engagement_refresh: {terms:,} terms counted in {time.perf_counter() - t1:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

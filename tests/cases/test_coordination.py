@@ -519,3 +519,20 @@ def test_the_caseload_is_a_section_of_its_own_in_the_header(world: World) -> Non
     assert '<a class="govuk-service-navigation__link" href="/children/caseload/" aria-current="true">' in page
     school = world.client_for(Role.SCHOOL_STAFF).get("/children/").text
     assert 'href="/children/caseload/"' not in school
+
+
+def test_each_contact_and_session_is_counted_in_its_term_as_it_is_recorded(case: Case) -> None:
+    from joinedup.cases.models import EngagementTerm
+    from joinedup.cases.services import contact_record
+
+    today = date.today()
+    contact_record(actor=case.worker, enrolment=case.enrolment, kind="phone", happened_on=today)
+    contact_record(actor=case.worker, enrolment=case.enrolment, kind="one_to_one", happened_on=today)
+    referral_status_set(actor=case.partner, referral=case.referral, status="accepted", on=today)
+    partner_session_record(actor=case.partner, referral=case.referral, happened_on=today, attendance="attended")
+    partner_session_record(actor=case.partner, referral=case.referral, happened_on=today, attendance="did_not_attend")
+    term = EngagementTerm.objects.get(enrolment=case.enrolment, starts=school_term(today)[0])
+    assert (term.contacts, term.attended, term.did_not_attend, term.cancelled) == (2, 1, 1, 0)
+    # The same counts the child's record shows term by term.
+    shown = next(row for row in engagement(case.child) if row.starts == term.starts)
+    assert (shown.contacts, shown.attended, shown.did_not_attend) == (2, 1, 1)

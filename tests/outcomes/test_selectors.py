@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from joinedup.accounts.models import Organisation, Role
+from joinedup.cases.engagement import engagement_refresh
 from joinedup.cases.models import Child, Consent, Contact, Enrolment, PartnerSession, Referral
 from joinedup.directory.models import Service
 from joinedup.impact import DomainCounts, GroupCounts, impact_table
@@ -137,6 +138,8 @@ def cohort(world: World) -> Cohort:
                 PartnerSession.objects.create(
                     referral=referral, happened_on=dt.date(2025, 11, 3 + day), attendance=attendance
                 )
+    # Made directly rather than through the services, so counted here as the services would.
+    engagement_refresh(enrolment_ids=Enrolment.objects.values_list("pk", flat=True))
     # A child of another borough, enrolled and measured, counts nowhere here.
     far = world.children["other_area"]
     EnrolmentFactory.create(child=far, start_date=START)

@@ -547,6 +547,25 @@ class PartnerSession(TrackedModel):
         return f"{self.get_attendance_display()} on {self.happened_on:%-d %B %Y}"
 
 
+class EngagementTerm(models.Model):
+    """One term of an enrolment's engagement, counted: kept by ``cases.engagement.engagement_refresh`` whenever a
+    contact or partner session is recorded, so that reports over thousands of children read a row a term instead of
+    every contact. Counts only: whether a term was high engagement depends on the borough's settings of the day."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="engagement_terms")
+    starts = models.DateField(help_text="The first day of the term (``selectors.school_term``).")
+    contacts = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    did_not_attend = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enrolment", "starts"], name="engagement_term_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment}: term from {self.starts:%-d %B %Y}"
+
+
 class FamilyStory(TrackedModel):
     """The family's story in their own words, told once and, with their agreement, shown to each new
     professional instead of asking them to tell it again."""

@@ -20,6 +20,7 @@ from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 from joinedup.cases.access import CASE_WORKERS
 from joinedup.cases.consent import consent_check
+from joinedup.cases.engagement import engagement_refresh
 from joinedup.cases.models import Consent, Enrolment, Goal, PartnerSession, Referral, ReferralEvent
 from joinedup.directory.models import Service, ServiceProfile
 
@@ -244,6 +245,7 @@ def partner_session_record(
             child_id=referral.enrolment.child_id,
             detail={"referral": referral.pk, "attendance": attendance},
         )
+        engagement_refresh(enrolment_ids=[referral.enrolment_id])
         if referral.status == Status.ACCEPTED and attendance == PartnerSession.Attendance.ATTENDED:
             referral_status_set(actor=actor, referral=referral, status=Status.STARTED, on=happened_on)
     return session

@@ -12,6 +12,7 @@ from joinedup.accounts.models import Membership, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 from joinedup.cases.consent import consent_check
+from joinedup.cases.engagement import engagement_refresh
 from joinedup.cases.models import Child, Consent, Contact, Enrolment, Family, FamilyMember, FamilyStory
 from joinedup.cases.plans import plan_start
 from joinedup.identification.models import CohortEntry
@@ -338,6 +339,7 @@ def contact_record(
             child_id=enrolment.child_id,
             detail={"kind": kind},
         )
+        engagement_refresh(enrolment_ids=[enrolment.pk])
     return contact
 
 

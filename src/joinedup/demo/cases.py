@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from joinedup.cases.engagement import engagement_refresh
 from joinedup.cases.models import Child, Consent, Contact, Enrolment
 from joinedup.cases.services import PROGRAMME_YEARS, years_on
 from joinedup.demo.generator import DemoData
@@ -144,4 +145,5 @@ def demo_cases_load(data: DemoData, *, as_of: date) -> CasesLoadSummary:
                 )
                 day += timedelta(days=rng.randint(6, 15))
         Contact.objects.bulk_create(contacts, batch_size=2000)
+        engagement_refresh(enrolment_ids=[enrolment.pk for enrolment in enrolments])
     return CasesLoadSummary(len(enrolments), len(contacts))

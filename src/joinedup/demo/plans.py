@@ -22,6 +22,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from joinedup.accounts.models import Membership, Role
+from joinedup.cases.engagement import engagement_refresh
 from joinedup.cases.models import (
     Consent,
     Enrolment,
@@ -204,6 +205,7 @@ def demo_plans_load(*, seed: int, as_of: date) -> PlansLoadSummary:
             sessions += _sessions(rng, referral, answerer, as_of)
         ReferralEvent.objects.bulk_create(events, batch_size=2000)
         PartnerSession.objects.bulk_create(sessions, batch_size=2000)
+        engagement_refresh(enrolment_ids={session.referral.enrolment_id for session in sessions})
     return PlansLoadSummary(len(plans), len(reviews), len(referrals), len(sessions))
 
 

@@ -11,12 +11,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet
 from django.utils import timezone
 
 from joinedup.accounts.models import Area, Organisation
-from joinedup.cases.models import CaseSettings, Child, Consent, Contact, Enrolment, PartnerSession, Referral
+from joinedup.cases.models import (
+    CaseSettings,
+    Child,
+    Consent,
+    Contact,
+    EngagementTerm,
+    Enrolment,
+    PartnerSession,
+    Referral,
+)
 from joinedup.cases.selectors import school_term
 from joinedup.identification.models import school_year_of
 from joinedup.impact import (
@@ -151,49 +159,21 @@ def cohort_years(area: Area) -> list[str]:
     return sorted({school_year_of(day) for day in starts.distinct()}, reverse=True)
 
 
-def _term() -> Case:
-    """The term of a day as a number (spring 1, summer 2, autumn 3), as ``cases.selectors.school_term`` reads it."""
-    return Case(
-        When(happened_on__month__gte=9, then=Value(3)),
-        When(happened_on__month__lte=3, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-
-
 def highly_engaged(area: Area, child_ids: set[int] | None = None) -> set[int]:
     """The children who met the borough's high-engagement measure in at least one term: enough Link Worker
-    contacts, and (where partner sessions were held) enough of them attended. Grouped in SQL, term by term."""
+    contacts, and (where partner sessions were held) enough of them attended. Reads the terms as counted
+    (``cases.EngagementTerm``), so it costs a row per child and term whatever the number of contacts."""
     settings = CaseSettings.for_area(area.pk)
-    contacts = (
-        Contact.objects.filter(enrolment__child__area=area)
-        .annotate(year=ExtractYear("happened_on"), term=_term())
-        .values("enrolment__child_id", "year", "term")
-        .annotate(count=Count("id"))
-        .filter(count__gte=settings.high_engagement_contacts)
-        .values_list("enrolment__child_id", "year", "term")
+    held = F("attended") + F("did_not_attend")
+    terms = (
+        EngagementTerm.objects.filter(enrolment__child__area=area, contacts__gte=settings.high_engagement_contacts)
+        .alias(gap=ExpressionWrapper(F("attended") * 100 - held * settings.high_engagement_attendance, IntegerField()))
+        .filter(Q(attended=0, did_not_attend=0) | Q(gap__gte=0))
+        .values_list("enrolment__child_id", flat=True)
+        .distinct()
         .order_by()
     )
-    Attendance = PartnerSession.Attendance
-    short = (
-        PartnerSession.objects.filter(referral__enrolment__child__area=area)
-        .annotate(year=ExtractYear("happened_on"), term=_term())
-        .values("referral__enrolment__child_id", "year", "term")
-        .annotate(
-            attended=Count("id", filter=Q(attendance=Attendance.ATTENDED)),
-            held=Count("id", filter=Q(attendance__in=[Attendance.ATTENDED, Attendance.DID_NOT_ATTEND])),
-        )
-        .annotate(
-            gap=ExpressionWrapper(
-                F("attended") * 100 - F("held") * settings.high_engagement_attendance, output_field=IntegerField()
-            )
-        )
-        .filter(held__gt=0, gap__lt=0)
-        .values_list("referral__enrolment__child_id", "year", "term")
-        .order_by()
-    )
-    below = set(short)
-    found = {child for child, year, term in contacts if (child, year, term) not in below}
+    found = set(terms)
     return found if child_ids is None else found & child_ids
 
 
@@ -227,7 +207,9 @@ def impact_report(*, area: Area, by: str, cohort_year: str = "") -> ImpactReport
     if by == "partner":
         memberships = defaultdict(list)
         worked = (
-            Referral.objects.filter(enrolment__child__area=area, status__in=WORKED_WITH)
+            Referral.objects.filter(
+                enrolment__child__area=area, status__in=WORKED_WITH, partner_organisation__isnull=False
+            )
             .values_list("enrolment__child_id", "partner_organisation_id")
             .distinct()
             .order_by()
@@ -337,7 +319,10 @@ def _domain_counts(rows: QuerySet[Progress], by: str, measures: list[Measure]) -
     elif by == "cohort":
         counted(measured, "cohort_year")
     else:
-        worked = measured.filter(child__enrolments__referrals__status__in=WORKED_WITH)
+        worked = measured.filter(
+            child__enrolments__referrals__status__in=WORKED_WITH,
+            child__enrolments__referrals__partner_organisation__isnull=False,
+        )
         counted(worked, "child__enrolments__referrals__partner_organisation_id")
     return found
 
