@@ -62,6 +62,7 @@ def test_the_demo_measures_every_enrolled_child_and_most_improve(db: None) -> No
     # At risk at baseline exactly on the measures that follow the child's areas at risk.
     domains = dict(Enrolment.objects.values_list("child_id", "at_risk_domains"))
     for row in Progress.objects.filter(child__isnull=False, measure__identification_domain__in=["attendance", "maths"]):
+        assert row.child_id is not None
         assert row.baseline_at_risk == (row.measure.identification_domain in domains[row.child_id])
     # SDQ questionnaires say who answered: the teacher for a primary-age child, the child from 11.
     assert set(Measurement.objects.filter(measure__kind=Measure.Kind.SDQ).values_list("respondent", flat=True)) == {
@@ -99,8 +100,8 @@ def test_the_demo_measures_every_enrolled_child_and_most_improve(db: None) -> No
     contract = Contract.objects.get(area__name="Brent")
     assert (contract.name, contract.funder) == ("Brent outcomes contract", "Brent Council")
     # From the start of the school year its first child started in, for three school years.
-    first = min(Enrolment.objects.filter(child__area=contract.area).values_list("start_date", flat=True))
-    assert contract.starts_on == date(first.year if first.month >= 9 else first.year - 1, 9, 1)
+    earliest = min(Enrolment.objects.filter(child__area=contract.area).values_list("start_date", flat=True))
+    assert contract.starts_on == date(earliest.year if earliest.month >= 9 else earliest.year - 1, 9, 1)
     assert contract.ends_on == date(contract.starts_on.year + 3, 8, 31)
     outcome_prices = contract.rates.filter(event=ContractRate.Event.OUTCOME).values_list("price", flat=True)
     assert len(outcome_prices) == 5

@@ -25,7 +25,7 @@ def test_a_reading_sent_through_the_api_is_recorded_and_marked_so(programme: Pro
     assert status == 201
     assert body["measure"] == "maths"
     assert body["value"] == 1.0
-    assert Measurement.objects.get(pk=body["id"]).source == Measurement.Source.API
+    assert Measurement.objects.get(pk=int(str(body["id"]))).source == Measurement.Source.API
 
 
 def test_a_reading_the_measure_cannot_take_is_refused_with_the_reason_and_nothing_saved(programme: Programme) -> None:

@@ -16,6 +16,11 @@ from joinedup.cases.models import Contact, EngagementTerm, PartnerSession
 from joinedup.cases.selectors import school_term
 
 _BATCH = 500
+#: The column each attendance is counted in; the rest were cancelled.
+_COUNTED: dict[str, str] = {
+    PartnerSession.Attendance.ATTENDED: "attended",
+    PartnerSession.Attendance.DID_NOT_ATTEND: "did_not_attend",
+}
 
 
 @transaction.atomic
@@ -23,7 +28,6 @@ def engagement_refresh(*, enrolment_ids: Iterable[int]) -> int:
     """Count these enrolments' contacts and partner sessions again, term by term; the number of terms written."""
     ids = sorted(set(enrolment_ids))
     written = 0
-    Attendance = PartnerSession.Attendance
     for start in range(0, len(ids), _BATCH):
         batch = ids[start : start + _BATCH]
         counts: dict[tuple[int, date], Counter[str]] = {}
@@ -34,10 +38,7 @@ def engagement_refresh(*, enrolment_ids: Iterable[int]) -> int:
         for enrolment_id, day, attendance in PartnerSession.objects.filter(
             referral__enrolment_id__in=batch
         ).values_list("referral__enrolment_id", "happened_on", "attendance"):
-            kind = {
-                Attendance.ATTENDED: "attended",
-                Attendance.DID_NOT_ATTEND: "did_not_attend",
-            }.get(attendance, "cancelled")
+            kind = _COUNTED.get(attendance, "cancelled")
             counts.setdefault((enrolment_id, school_term(day)[0]), Counter())[kind] += 1
         EngagementTerm.objects.filter(enrolment_id__in=batch).delete()
         EngagementTerm.objects.bulk_create(
