@@ -900,6 +900,7 @@ ROUTES: dict[str, Route] = {
     "outcomes:rate": Route(kwargs=rate_kwargs, allowed=BOROUGH_DATA_LEAD),
     "outcomes:rate_remove": Route(method="post", kwargs=rate_kwargs, allowed=BOROUGH_DATA_LEAD),
     "outcomes:claim": Route(kwargs=claim_kwargs, allowed=in_borough(REPORTS)),
+    "outcomes:claim_submit": Route(method="post", kwargs=claim_kwargs, allowed=BOROUGH_DATA_LEAD),
     "published_rules": Route(
         public=True, kwargs=lambda world, scope: {"ons_code": world.area.ons_code}, allowed=same_everywhere(ALL)
     ),

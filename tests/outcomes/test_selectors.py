@@ -209,7 +209,7 @@ def test_the_impact_report_by_partner_counts_those_who_worked_with_it(
     cohort: Cohort, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     found = counted(monkeypatch, cohort.world.area, "partner")
-    (row,) = found.groups
+    row, alone = found.groups
     # c0-c5 and c7 started with the partner (c7 not engaged: 1 of 4 sessions); c6 was only referred.
     assert (row.group, row.enrolled, row.engaged, row.targeted, row.at_least_one, row.all_targeted) == (
         "Counselling Partner",
@@ -220,6 +220,9 @@ def test_the_impact_report_by_partner_counts_those_who_worked_with_it(
         4,
     )
     assert row.domains["attendance"] == DomainCounts(measured=7, at_risk=7, cleared=5)
+    # The five no partner worked with (c6 only referred) are a row of their own, last.
+    assert (alone.group, alone.enrolled) == ("No delivery partner", 5)
+    assert alone.domains["attendance"].measured == 4
     # A child can work with several partners, so the total is counted apart: every child once.
     assert found.total is not None
     assert (found.total.group, found.total.enrolled, found.total.engaged, found.total.targeted) == (

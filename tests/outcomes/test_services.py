@@ -26,6 +26,7 @@ from joinedup.outcomes.services import (
     measurement_remove,
     measures_ensure,
     school_data_pull,
+    value_read,
     year_before,
 )
 from tests.conftest import World
@@ -577,7 +578,7 @@ def rate(programme: Programme, **changes: object) -> ContractRate:
 def test_an_outcome_rate_is_paid_on_a_measure(programme: Programme) -> None:
     saved = contract_rate_save(actor=programme.data_lead, rate=rate(programme, measure=programme.measures["maths"]))
     assert (saved.measure, saved.per_child) == (programme.measures["maths"], 1)
-    assert str(saved) == "Outcome: no longer at risk (Maths): £900"
+    assert str(saved) == "Outcome: no longer at risk (Maths): £900.00"
 
 
 @pytest.mark.parametrize(
@@ -686,3 +687,25 @@ def test_a_reading_from_school_data_is_not_removed_by_hand(screenings: Screening
     with pytest.raises(ValidationError, match="corrected in the school's file"):
         measurement_remove(actor=screenings.data_lead, reading=reading)
     assert Measurement.objects.filter(pk=reading.pk).exists()
+
+
+def test_a_threshold_outside_the_measures_range_is_refused(programme: Programme) -> None:
+    attendance = programme.measures["attendance"]
+    attendance.threshold = 150
+    with pytest.raises(ValidationError, match="Enter a threshold from 0 to 100"):
+        measure_save(actor=programme.data_lead, measure=attendance)
+    sdq = programme.measures["sdq_emotional"]
+    sdq.thresholds_by_respondent = {"teacher": 15, "parent": 5, "pupil": 6}
+    with pytest.raises(ValidationError, match="Enter a threshold from 0 to 10"):
+        measure_save(actor=programme.data_lead, measure=sdq)
+    assert Measure.objects.get(pk=attendance.pk).threshold == 90
+
+
+@pytest.mark.parametrize(
+    ("written", "level"),
+    [("Working towards expected", 0), ("at expected", 1), ("Above expected", 2), ("EXS", 1), ("below", 0)],
+)
+def test_attainment_is_read_in_the_words_schools_and_the_app_use(
+    programme: Programme, written: str, level: int
+) -> None:
+    assert value_read(programme.measures["maths"], written) == level

@@ -9,14 +9,15 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from joinedup.accounts.models import Organisation, Role
 from joinedup.audit.models import AuditEvent
 from joinedup.cases.models import Contact
-from joinedup.outcomes.models import Contract, ContractRate, Measure, Measurement, Progress
+from joinedup.outcomes.models import Contract, ContractRate, Measure, Measurement, Progress, SubmittedClaim
 from joinedup.outcomes.selectors import contract_periods, reference_of
-from joinedup.outcomes.services import measure_save
+from joinedup.outcomes.services import claim_submit, measure_save
 from tests.outcomes.conftest import Programme, Screenings
 
 FEB = dt.date(2026, 2, 2)
@@ -67,7 +68,7 @@ def test_the_child_page_shows_reliable_change_once_set(programme: Programme) -> 
     measure_save(actor=programme.data_lead, measure=attendance)
     html = page(programme.client(Role.LINK_WORKER), child_url(programme))
     assert "Yes, better" in html  # 84.5 to 93 is up 8.5
-    assert "Change 8.5" in html
+    assert "8.5 points higher (better)" in html
 
 
 def test_a_child_with_no_readings_yet(programme: Programme) -> None:
@@ -342,7 +343,7 @@ def test_a_contract_ending_before_it_starts_is_refused_on_the_page(programme: Pr
 def test_the_contract_page_lists_its_rates_and_the_claims_so_far(programme: Programme) -> None:
     html = page(programme.client(Role.COMMISSIONER), f"/outcomes/contracts/{programme.contract.pk}/")
     assert "Outcome: no longer at risk" in html
-    assert "£1200.00" in html
+    assert "£1,200.00" in html
     assert claim_url(programme) in html
     today = dt.date.today()
     future = f"{today.year + 1}-09-01"
@@ -454,3 +455,52 @@ def test_a_measures_short_name_in_the_claim_csv_cannot_run_as_a_formula(programm
     response = programme.client(Role.COMMISSIONER).get(f"{claim_url(programme, '2026-01-01')}?format=csv")
     (_header, outcome) = rows_of(response)
     assert outcome[2] == "'-2-3"
+
+
+def test_a_claim_sent_to_the_funder_is_kept_as_it_was_sent(programme: Programme) -> None:
+    lead = programme.client(Role.DATA_LEAD)
+    url = f"/outcomes/contracts/{programme.contract.pk}/claims/2026-01-01/"
+    assert "Record the claim as sent to Brent Council" in page(lead, url)
+    response = lead.post(url + "submit/")
+    assert response.status_code == 302
+    assert "recorded as sent: £1,200.00" in page(lead, url)
+    # Raising the attendance threshold after sending leaves the sent claim as it was, and says the records differ.
+    attendance = programme.measures["attendance"]
+    attendance.threshold = 95
+    measure_save(actor=programme.data_lead, measure=attendance)
+    html = page(programme.client(Role.COMMISSIONER), url)
+    assert "this is the claim as it was sent" in html
+    assert "£1,200.00" in html
+    assert "The records as they are today would give £0.00" in html
+    # Once only.
+    lead.post(url + "submit/")
+    assert "The claim for Spring 2026 has already been sent." in page(lead, url)
+    assert SubmittedClaim.objects.count() == 1
+
+
+def test_a_claim_is_sent_only_by_the_data_lead_once_its_term_has_ended(programme: Programme) -> None:
+    url = f"/outcomes/contracts/{programme.contract.pk}/claims/2026-01-01/"
+    assert "Record the claim as sent" not in page(programme.client(Role.TEAM_MANAGER), url)
+    assert programme.client(Role.COMMISSIONER).post(url + "submit/").status_code == 403
+    term = next(item for item in contract_periods(programme.contract) if item.starts <= dt.date.today() <= item.ends)
+    with pytest.raises(ValidationError, match="has not ended"):
+        claim_submit(actor=programme.data_lead, contract=programme.contract, period=term)
+    assert not SubmittedClaim.objects.exists()
+
+
+def test_a_second_reading_on_the_same_day_says_what_it_replaced(programme: Programme) -> None:
+    client = programme.client(Role.LINK_WORKER)
+    form = {
+        "measure": programme.measures["maths"].pk,
+        "value": "Working towards expected",
+        "respondent": "",
+        "taken_on": "2/3/2026",
+        "occasion": "review",
+        "note": "",
+    }
+    client.post(f"/outcomes/children/{programme.child.pk}/", form)
+    response = client.post(f"/outcomes/children/{programme.child.pk}/", {**form, "value": "At expected"}, follow=True)
+    assert (
+        "Replaced the Maths reading of 2 March 2026: it was Working towards expected, it is now At expected."
+        in response.text
+    )

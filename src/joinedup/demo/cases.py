@@ -1,8 +1,10 @@
 """Case coordination in the demo: every demo child with a Link Worker is enrolled, with consent and contacts.
 
 Dated from ``as_of`` (the day the demo is loaded), so caseloads look current: children started on
-the programme over the last two years, were seen every week or two since, most in the last
-fortnight, and a few are overdue a contact, as on a real caseload. Plans, reviews, referrals
+the programme over the last two years, and each has been seen at their own rhythm since (most
+weekly or fortnightly, some every three weeks, a few only now and then, so not every child
+reaches high engagement), most in the last fortnight, and a few are overdue a contact, as on a
+real caseload. Plans, reviews, referrals
 and partner sessions follow in ``demo.plans``. The same seed and day give the same rows.
 """
 
@@ -51,6 +53,10 @@ _ATTENDEES = {
     Contact.Kind.GROUP: ("Friendship group, 6 pupils",),
     Contact.Kind.PHONE: ("Mum", "Dad"),
 }
+# How often a Link Worker sees a child (the typical gap in days, and the share of children): most weekly or
+# fortnightly, some every three weeks, a few only now and then. With six contacts in a term needed for high
+# engagement, the weekly and most fortnightly children reach it in some term; the others rarely do.
+_RHYTHMS: tuple[tuple[int, float], ...] = ((7, 0.35), (14, 0.3), (21, 0.2), (35, 0.15))
 _FOLLOW_UPS = (
     "Link Worker to check in with the class teacher on Friday.",
     "Mum to bring the uniform fund form to the office.",
@@ -123,10 +129,10 @@ def demo_cases_load(data: DemoData, *, as_of: date) -> CasesLoadSummary:
         contacts: list[Contact] = []
         for index, start in plans:
             enrolment = enrolments[index]
-            # Every week or two since the start; one child in ten not seen for a while.
-            day = start
+            # Each child has their own rhythm (weekly, fortnightly, or now and then), counted back from their
+            # latest contact, so most were seen in the last fortnight; one child in ten not seen for a while.
             last = as_of - timedelta(days=rng.randint(20, 40) if rng.random() < 0.1 else rng.randint(0, 10))
-            while day <= last:
+            for day in _contact_days(rng, start, last):
                 kind = rng.choice(
                     [Contact.Kind.ONE_TO_ONE] * 5
                     + [Contact.Kind.FAMILY, Contact.Kind.PHONE, Contact.Kind.SCHOOL_MEETING, Contact.Kind.GROUP]
@@ -143,7 +149,45 @@ def demo_cases_load(data: DemoData, *, as_of: date) -> CasesLoadSummary:
                         created_by_id=enrolment.link_worker_id,
                     )
                 )
-                day += timedelta(days=rng.randint(6, 15))
         Contact.objects.bulk_create(contacts, batch_size=2000)
         engagement_refresh(enrolment_ids=[enrolment.pk for enrolment in enrolments])
     return CasesLoadSummary(len(enrolments), len(contacts))
+
+
+def _contact_days(rng: random.Random, start: date, last: date) -> list[date]:
+    """The days a child was seen, oldest first: the day they started, then at their own rhythm up to ``last``.
+
+    Counted back from ``last``, so a child's latest contact is on it whatever their rhythm. A rhythm is a typical
+    gap, with a few days either way; no contact falls in the summer or Christmas holidays (bar the latest, a call
+    to keep in touch), and one due at a weekend is on the Friday before, as a school-based worker would see them.
+    """
+    gap = _pick(rng, _RHYTHMS)
+    days = []
+    day = last
+    while day > start:
+        seen = day - timedelta(days=max(0, day.weekday() - 4))  # Saturday and Sunday: the Friday before
+        if seen > start and (not days or seen < days[-1]) and (not days or not _holiday(seen)):
+            days.append(seen)
+        day -= timedelta(days=max(3, round(rng.gauss(gap, gap / 5))))
+    first = start + timedelta(days=max(0, 7 - start.weekday()) if start.weekday() > 4 else 0)  # a weekday
+    if not days or first < days[-1]:
+        days.append(first)
+    return days[::-1]
+
+
+def _holiday(day: date) -> bool:
+    """The summer holidays (from the fourth week of July) and Christmas (the last ten days of December, the first
+    few of January): near enough for a demo; half terms and Easter are left in."""
+    return (day.month, day.day) >= (7, 22) and day.month <= 8 or (day.month, day.day) >= (12, 21) or (
+        day.month,
+        day.day,
+    ) <= (1, 4)
+
+
+def _pick(rng: random.Random, shares: tuple[tuple[int, float], ...]) -> int:
+    roll = rng.random()
+    for value, share in shares:
+        if roll < share:
+            return value
+        roll -= share
+    return shares[-1][0]

@@ -19,9 +19,9 @@ class MeasurementForm(GovukForm):
     )
     value = forms.CharField(
         label="Value",
-        max_length=20,
-        help_text="Attendance as a per cent, like 91.5; a score as a number; attainment as working towards, at or "
-        "above expected.",
+        max_length=40,
+        help_text="Attendance as a per cent, like 91.5; a score as a number; attainment as working towards, at "
+        "expected or above expected.",
         error_messages={"required": "Enter the value."},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
@@ -122,11 +122,19 @@ class ContractRateForm(GovukModelForm):
             "total_cap": "Most payments under the contract (optional)",
             "evidence": "Evidence needed",
         }
-        widgets = {"event": forms.RadioSelect}
+        widgets = {"event": forms.RadioSelect, "evidence": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "per_child": "1 for a payment made once; more where the contract pays, say, each term of high engagement.",
+            "total_cap": "Leave empty when the contract sets no limit on the number of payments.",
+        }
+        error_messages = {"price": {"min_value": "Enter a price of £0 or more."}}
 
     def __init__(self, *args: Any, measures: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measures  # type: ignore[attr-defined]
+        self.fields["event"].choices = ContractRate.Event.choices  # type: ignore[attr-defined]
+        # An outcome is crossing a threshold, so only measures with one can be paid on.
+        with_threshold = measures.exclude(threshold__isnull=True, thresholds_by_respondent={})
+        self.fields["measure"].queryset = with_threshold  # type: ignore[attr-defined]
         self.fields["measure"].required = False
 
 

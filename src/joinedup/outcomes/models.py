@@ -84,6 +84,10 @@ class Measure(models.Model):
         return self.name
 
     @property
+    def has_threshold(self) -> bool:
+        return self.threshold is not None or bool(self.thresholds_by_respondent)
+
+    @property
     def asks_respondent(self) -> bool:
         return self.kind == self.Kind.SDQ
 
@@ -118,9 +122,12 @@ class Measure(models.Model):
         if self.thresholds_by_respondent:
             parts = [f"{value:g} or more ({who})" for who, value in self.thresholds_by_respondent.items()]
             return "At risk at " + ", ".join(parts)
+        shown = self.shown(self.threshold)
+        if self.scale == self.Scale.LEVELS:
+            shown = shown.lower()
         if self.higher_is_better:
-            return f"At risk below {self.shown(self.threshold)}"
-        return f"At risk at {self.shown(self.threshold)} or more"
+            return f"At risk below {shown}"
+        return f"At risk at {shown} or more"
 
 
 class Measurement(TrackedModel):
@@ -259,4 +266,26 @@ class ContractRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_event_display()}{f' ({self.measure})' if self.measure_id else ''}: £{self.price}"
+        return f"{self.get_event_display()}{f' ({self.measure})' if self.measure_id else ''}: £{self.price:,.2f}"
+
+
+class SubmittedClaim(models.Model):
+    """A term's claim as it was sent to the funder: frozen, so a later change of threshold, price or record does not
+    rewrite what was claimed. The lines name children by enrolment number only."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="submitted_claims")
+    starts = models.DateField()
+    ends = models.DateField()
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    summary = models.JSONField(help_text="[event, measure, achieved, payable, unit price, amount] per row.")
+    lines = models.JSONField(help_text="[reference, event, measure, date, evidence, payable, price, reason] per line.")
+    rates = models.JSONField(help_text="The rate card as it stood.")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["contract", "starts"]
+        constraints = [models.UniqueConstraint(fields=["contract", "starts"], name="submitted_claim_unique_term")]
+
+    def __str__(self) -> str:
+        return f"{self.contract} claim from {self.starts:%-d %B %Y}: £{self.total}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet
 from django.utils import timezone
@@ -33,7 +34,9 @@ from joinedup.impact import (
     DomainCounts,
     GroupCounts,
     ImpactTable,
+    Line,
     Rate,
+    SummaryRow,
     Terms,
     claim,
     engaged,
@@ -43,12 +46,14 @@ from joinedup.impact import (
 )
 from joinedup.impact import Progress as Standing
 from joinedup.impact import Reading as ImpactReading
-from joinedup.outcomes.models import Contract, Measure, Measurement, Progress
+from joinedup.outcomes.models import Contract, Measure, Measurement, Progress, SubmittedClaim
 
 #: How the impact report can be broken down.
 GROUPINGS: dict[str, str] = {"school": "School", "partner": "Delivery partner", "cohort": "Cohort year"}
 #: Referrals that mean a child worked with the partner.
 WORKED_WITH = (Referral.Status.STARTED, Referral.Status.COMPLETED)
+#: The report's row for children who worked with no delivery partner.
+NO_PARTNER = "none"
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,22 @@ class MeasureProgress:
         return self.measure.rule().band(found.value, found.respondent) if found else None
 
     @property
+    def change_text(self) -> str:
+        """The change from baseline to latest in words: "3 lower (better)", "Up one level", "No change"."""
+        change = self.standing.change
+        if change is None:
+            return ""
+        if change == 0:
+            return "No change"
+        measure = self.measure
+        better = (change > 0) == measure.higher_is_better
+        if measure.scale == Measure.Scale.LEVELS:
+            steps = "one level" if abs(change) == 1 else f"{abs(change):g} levels"
+            return f"{'Up' if change > 0 else 'Down'} {steps}"
+        unit = " points" if measure.scale == Measure.Scale.PERCENT else ""
+        return f"{abs(change):.3g}{unit} {'higher' if change > 0 else 'lower'} ({'better' if better else 'worse'})"
+
+    @property
     def spark(self) -> Spark:
         """The readings as a small line chart, 100 wide and 30 high, better values higher up."""
         measure = self.measure
@@ -77,8 +98,12 @@ class MeasureProgress:
         threshold = measure.threshold
         if threshold is None and measure.thresholds_by_respondent:
             threshold = measure.rule().threshold_for(self.readings[-1].respondent)
-        low = measure.minimum if measure.minimum is not None else min([*values, threshold or min(values)])
-        high = measure.maximum if measure.maximum is not None else max([*values, threshold or max(values)])
+        seen = values + ([threshold] if threshold is not None else [])
+        low = measure.minimum if measure.minimum is not None else min(seen)
+        high = measure.maximum if measure.maximum is not None else max(seen)
+        if measure.scale == Measure.Scale.PERCENT:
+            # Attendance lives between 80 and 100: on a 0-100 axis a fall across the threshold would look flat.
+            low, high = max(low, min(seen) - 5), min(high, max(seen) + 5)
         span = (high - low) or 1.0
 
         def y(value: float) -> float:
@@ -219,6 +244,10 @@ def impact_report(*, area: Area, by: str, cohort_year: str = "") -> ImpactReport
                 memberships[child_id].append(str(partner_id))
         partners = Organisation.objects.filter(pk__in={int(key) for keys in memberships.values() for key in keys})
         names = {str(pk): name for pk, name in partners.values_list("pk", "name")}
+        # The children no partner worked with are a row too, so every child is somewhere in the report.
+        for child_id in children - set(memberships):
+            memberships[child_id].append(NO_PARTNER)
+        names[NO_PARTNER] = "No delivery partner"
     elif by == "school":
         memberships = {child: [str(group[0])] for child, group in child_group.items()}
         names = {
@@ -268,7 +297,8 @@ def impact_report(*, area: Area, by: str, cohort_year: str = "") -> ImpactReport
             comparison=comparison_counts.get(key, {}),
             **counts[key],
         )
-        for key in sorted(counts, key=lambda key: names.get(key, key))
+        # Named groups in order, then the children with none ("No delivery partner") last.
+        for key in sorted(counts, key=lambda key: (key == NO_PARTNER, names.get(key, key)))
     ]
     total = GroupCounts(
         group="All children",
@@ -302,15 +332,17 @@ def _domain_counts(rows: QuerySet[Progress], by: str, measures: list[Measure]) -
     }
     found: dict[str, dict[str, DomainCounts]] = defaultdict(dict)
 
-    def counted(query: QuerySet[Progress], group: str = "") -> None:
-        """Count each measure's rows, per ``group`` (a field), or for the whole borough."""
+    def counted(query: QuerySet[Progress], group: str = "", into: str = "") -> None:
+        """Count each measure's rows, per ``group`` (a field), or all together ``into`` one key."""
         # Distinct rows: a child who worked with a partner twice is joined twice, and counted once.
         aggregates = {name: Count("id", filter=condition, distinct=True) for name, condition in conditions.items()}
         fields = ["measure_id", group] if group else ["measure_id"]
         for row in query.values(*fields).annotate(**aggregates).order_by():
             key = keys.get(row["measure_id"])
             if key is not None:
-                found[str(row[group]) if group else ""][key] = DomainCounts(**{name: row[name] for name in conditions})
+                found[str(row[group]) if group else into][key] = DomainCounts(
+                    **{name: row[name] for name in conditions}
+                )
 
     measured = rows.filter(measure_id__in=keys)
     counted(measured)
@@ -324,6 +356,7 @@ def _domain_counts(rows: QuerySet[Progress], by: str, measures: list[Measure]) -
             child__enrolments__referrals__partner_organisation__isnull=False,
         )
         counted(worked, "child__enrolments__referrals__partner_organisation_id")
+        counted(measured.exclude(child__in=Child.objects.filter(pk__in=worked.values("child_id"))), into=NO_PARTNER)
     return found
 
 
@@ -549,3 +582,27 @@ def _outcomes(contract: Contract, measures: set[str], references: dict[int, str]
             )
         )
     return found
+
+
+def submitted_claim(contract: Contract, period: Period) -> tuple[SubmittedClaim, Claim] | None:
+    """The term's claim as it was sent, if it was: read back into the core's shape, so the page shows it as any
+    other claim."""
+    found = (
+        SubmittedClaim.objects.filter(contract=contract, starts=period.starts).select_related("submitted_by").first()
+    )
+    if found is None:
+        return None
+    lines = tuple(
+        Line(
+            Achievement(child=child, event=event, measure=measure, on=date.fromisoformat(on), evidence=tuple(evidence)),
+            Decimal(price),
+            payable,
+            reason,
+        )
+        for child, event, measure, on, evidence, payable, price, reason in found.lines
+    )
+    summary = tuple(
+        SummaryRow(event, measure, achieved, payable, None if unit is None else Decimal(unit), Decimal(amount))
+        for event, measure, achieved, payable, unit, amount in found.summary
+    )
+    return found, Claim(found.starts, found.ends, lines, summary, found.total)

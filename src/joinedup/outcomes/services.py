@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +25,16 @@ from joinedup.identification.models import ScreenedPupil, school_year_of
 from joinedup.identification.services import rules_current
 from joinedup.impact import SDQ_BANDS, Reading, progress
 from joinedup.impact import Progress as Standing
-from joinedup.outcomes.models import LEVEL_VALUES, Contract, ContractRate, Measure, Measurement, Progress
+from joinedup.outcomes.models import (
+    LEVEL_VALUES,
+    Contract,
+    ContractRate,
+    Measure,
+    Measurement,
+    Progress,
+    SubmittedClaim,
+)
+from joinedup.outcomes.selectors import Period, contract_claim
 from joinedup.rules.model import RuleSet
 
 #: Who keeps a borough's measures and contracts.
@@ -139,6 +149,12 @@ def measure_save(*, actor: Membership, measure: Measure) -> Measure:
         raise PermissionError("That measure belongs to another borough.")
     if measure.minimum is not None and measure.maximum is not None and measure.minimum >= measure.maximum:
         raise ValidationError({"maximum": "Enter a highest value above the lowest."})
+    low, high = measure.minimum, measure.maximum
+    thresholds = [measure.threshold, *measure.thresholds_by_respondent.values()]
+    for threshold in (value for value in thresholds if value is not None):
+        if (low is not None and threshold < low) or (high is not None and threshold > high):
+            field = "threshold" if threshold == measure.threshold else "thresholds_by_respondent"
+            raise ValidationError({field: f"Enter a threshold from {low:g} to {high:g}, the measure's range."})
     if measure.reliable_change is not None and measure.reliable_change <= 0:
         raise ValidationError({"reliable_change": "Enter a reliable change above 0, or leave it empty."})
     measure.changed_by = actor.user
@@ -166,7 +182,18 @@ def value_read(measure: Measure, raw: object) -> float:
     """
     text = str(raw).strip().lower()
     if measure.scale == Measure.Scale.LEVELS:
-        words = {**LEVEL_VALUES, "working towards": 0, "at": 1, "wts": 0, "exs": 1, "gds": 2}
+        words = {
+            **LEVEL_VALUES,
+            "working towards": 0,
+            "working towards expected": 0,
+            "below expected": 0,
+            "wts": 0,
+            "at": 1,
+            "at expected": 1,
+            "exs": 1,
+            "above expected": 2,
+            "gds": 2,
+        }
         if text in words:
             return float(words[text])
         try:
@@ -671,3 +698,62 @@ def default_evidence(event: str) -> str:
         "their dates and where each came from.",
     }
     return texts[event]
+
+
+@transaction.atomic
+def claim_submit(*, actor: Membership, contract: Contract, period: Period) -> SubmittedClaim:
+    """Freeze a term's claim as it is sent to the funder. Only once the term has ended, once per term."""
+    _keeper(actor)
+    if contract.area_id != actor.area_id:
+        raise PermissionError("That contract belongs to another borough.")
+    if period.ends >= timezone.localdate():
+        raise ValidationError(f"{period.name} has not ended: a claim is sent once its term is over.")
+    if SubmittedClaim.objects.filter(contract=contract, starts=period.starts).exists():
+        raise ValidationError(f"The claim for {period.name} has already been sent.")
+    found = contract_claim(contract, period).claim
+    submitted = SubmittedClaim.objects.create(
+        contract=contract,
+        starts=period.starts,
+        ends=period.ends,
+        total=found.total,
+        summary=[
+            [row.event, row.measure, row.achieved, row.payable, _money(row.unit_price), _money(row.amount)]
+            for row in found.summary
+        ],
+        lines=[
+            [
+                line.achievement.child,
+                line.achievement.event,
+                line.achievement.measure,
+                line.achievement.on.isoformat(),
+                list(line.achievement.evidence),
+                line.payable,
+                _money(line.price),
+                line.reason,
+            ]
+            for line in found.lines
+        ],
+        rates=[
+            {
+                "event": rate.event,
+                "measure": rate.measure.key if rate.measure else "",
+                "price": _money(rate.price),
+                "per_child": rate.per_child,
+                "total_cap": rate.total_cap,
+            }
+            for rate in contract.rates.select_related("measure")
+        ],
+        submitted_by=actor.user,
+    )
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=actor,
+        record_type="outcomes.claim_submitted",
+        record_id=submitted.pk,
+        detail={"contract": contract.pk, "term": period.starts.isoformat(), "total": str(found.total)},
+    )
+    return submitted
+
+
+def _money(amount: Decimal | None) -> str | None:
+    return None if amount is None else f"{amount:.2f}"

@@ -20,4 +20,5 @@ urlpatterns = [
     path("contracts/<int:pk>/rates/<int:rate_pk>/", views.rate_edit, name="rate"),
     path("contracts/<int:pk>/rates/<int:rate_pk>/remove/", views.rate_remove, name="rate_remove"),
     path("contracts/<int:pk>/claims/<str:period>/", views.claim_detail, name="claim"),
+    path("contracts/<int:pk>/claims/<str:period>/submit/", views.claim_submit_view, name="claim_submit"),
 ]

@@ -9,7 +9,6 @@ number, which the programme's own people can open).
 from __future__ import annotations
 
 import csv
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -27,7 +26,7 @@ from joinedup.core.access import actor_of, roles_required
 from joinedup.core.forms import form_saved
 from joinedup.core.spreadsheets import spreadsheet_safe
 from joinedup.identification.models import ScreenedPupil
-from joinedup.impact import EVENTS, table_rows
+from joinedup.impact import table_rows
 from joinedup.outcomes.forms import ContractForm, ContractRateForm, MeasureForm, MeasurementForm, ThresholdsForm
 from joinedup.outcomes.models import Contract, ContractRate, Measure, Measurement
 from joinedup.outcomes.selectors import (
@@ -37,10 +36,12 @@ from joinedup.outcomes.selectors import (
     contract_periods,
     impact_report,
     measures_in_use,
+    submitted_claim,
 )
 from joinedup.outcomes.services import (
     KEEPERS,
     RECORDERS,
+    claim_submit,
     contract_rate_remove,
     contract_rate_save,
     contract_save,
@@ -89,21 +90,37 @@ def child_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not records:
             raise Http404("No child found.")
-        saved = form_saved(
-            form,
-            lambda data: measurement_record(
+
+        def save(data: dict[str, Any]) -> tuple[Measurement, float | None]:
+            measure = data["measure"]
+            respondent = data["respondent"] if measure.asks_respondent else ""
+            same = Measurement.objects.filter(
+                child=child, measure=measure, taken_on=data["taken_on"], respondent=respondent
+            ).first()
+            reading = measurement_record(
                 actor=actor,
                 child=child,
-                measure=data["measure"],
+                measure=measure,
                 value=data["value"],
                 taken_on=data["taken_on"],
-                respondent=data["respondent"],
+                respondent=respondent,
                 occasion=data["occasion"],
                 note=data["note"],
-            ),
-        )
+            )
+            return reading, same.value if same else None
+
+        saved = form_saved(form, save)
         if saved is not None:
-            messages.success(request, f"Recorded {saved.measure.name}: {saved.measure.shown(saved.value)}.")
+            reading, before = saved
+            measure = reading.measure
+            if before is None:
+                messages.success(request, f"Recorded {measure.name}: {measure.shown(reading.value)}.")
+            else:
+                messages.success(
+                    request,
+                    f"Replaced the {measure.name} reading of {reading.taken_on:%-d %B %Y}: it was "
+                    f"{measure.shown(before)}, it is now {measure.shown(reading.value)}.",
+                )
             return redirect("outcomes:child", pk=child.pk)
     return render(
         request,
@@ -158,7 +175,9 @@ def impact(request: HttpRequest) -> HttpResponse:
         writer.writerow(
             [f"Impact report, {actor.area.name}", f"By {GROUPINGS[report.by].lower()}", year or "All years"]
         )
-        writer.writerow(["Counts from 1 to 4 are shown as <5; 'hidden' stops a small count being worked out."])
+        writer.writerow(
+            ["Counts from 0 to 4 are shown as <5; 'hidden' stops a small count being worked out by subtraction."]
+        )
         writer.writerows([[spreadsheet_safe(cell) for cell in row] for row in table_rows(report.table, names)])
         return response
     return render(
@@ -248,7 +267,11 @@ def _contract(actor: Membership, pk: int) -> Contract:
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     contract = _contract(actor, pk)
-    rates = list(contract.rates.select_related("measure"))
+    order = list(ContractRate.Event.values)
+    rates = sorted(
+        contract.rates.select_related("measure"),
+        key=lambda rate: (order.index(rate.event), rate.measure.order if rate.measure else 0),
+    )
     periods = contract_periods(contract)
     today = timezone.localdate()
     return render(
@@ -322,6 +345,9 @@ def claim_detail(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     if found is None or found.starts > timezone.localdate():
         raise Http404("No claim period found.")
     result = contract_claim(contract, found)
+    # A claim sent to the funder is shown as it was sent; the records as they are today are set beside it.
+    sent = submitted_claim(contract, found)
+    shown = sent[1] if sent else result.claim
     csv_wanted = request.GET.get("format") == "csv"
     audit_record(
         action=AuditAction.EXPORT if csv_wanted else AuditAction.VIEW,
@@ -334,7 +360,7 @@ def claim_detail(request: HttpRequest, pk: int, period: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="claim-{contract.pk}-{found.slug}.csv"'
         writer = csv.writer(response)
         writer.writerow(["Reference", "Event", "Measure", "Date", "Payable", "Price", "Reason not payable", "Evidence"])
-        for line in result.claim.lines:
+        for line in shown.lines:
             item = line.achievement
             writer.writerow(
                 [
@@ -355,12 +381,33 @@ def claim_detail(request: HttpRequest, pk: int, period: str) -> HttpResponse:
         "outcomes/claim.html",
         {
             "contract": contract,
-            "result": result,
+            "period": found,
+            "claim": shown,
+            "children": result.children,
+            "sent": sent[0] if sent else None,
+            "today_total": result.claim.total,
+            "can_submit": actor.role in KEEPERS and ended and not sent,
             "ended": ended,
             "events": EVENT_NAMES,
-            "event_order": EVENTS,
             "measure_names": {measure.key: measure.name for measure in measures_in_use(actor.area_id)},
             "programme": actor.role in PROGRAMME_ROLES,
-            "today": date.today(),
         },
     )
+
+
+@require_POST
+@roles_required(*KEEPERS)
+def claim_submit_view(request: HttpRequest, pk: int, period: str) -> HttpResponse:
+    """Freeze the term's claim as sent to the funder."""
+    actor = actor_of(request)
+    contract = _contract(actor, pk)
+    found = next((item for item in contract_periods(contract) if item.slug == period), None)
+    if found is None:
+        raise Http404("No claim period found.")
+    try:
+        sent = claim_submit(actor=actor, contract=contract, period=found)
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
+    else:
+        messages.success(request, f"The claim for {found.name} is recorded as sent: £{sent.total:,.2f}.")
+    return redirect("outcomes:claim", pk=contract.pk, period=found.slug)

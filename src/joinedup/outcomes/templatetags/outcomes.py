@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -29,3 +30,9 @@ def progress_of(child: Any) -> list[MeasureProgress]:
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     """``{{ row.domains|get_item:measure.key }}``: a report's column by its measure."""
     return mapping.get(key)
+
+
+@register.filter
+def money(amount: Decimal | None) -> str:
+    """Pounds as a funder reads them: £1,200.00."""
+    return "" if amount is None else f"£{amount:,.2f}"
