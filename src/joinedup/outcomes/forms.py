@@ -82,7 +82,8 @@ class MeasureForm(GovukModelForm):
         }
         help_texts = {
             "threshold": "Below this a child is at risk; where lower is better (the SDQ), at or above it. "
-            "For levels: 1 is at expected, 2 above. Leave empty to track change only.",
+            "For attainment in levels, 1 counts a child working towards expected as at risk (1 is at expected, "
+            "2 above). Leave empty to track change only.",
             "reliable_change": "The least change, in the measure's units, that is more than measurement error. "
             "From the measure's published reliability (Jacobson and Truax): 1.96 times the standard deviation "
             "times the square root of twice one minus the reliability.",
