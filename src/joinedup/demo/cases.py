@@ -155,14 +155,15 @@ def demo_cases_load(data: DemoData, *, as_of: date) -> CasesLoadSummary:
 
 
 def _contact_days(rng: random.Random, start: date, last: date) -> list[date]:
-    """The days a child was seen, oldest first: the day they started, then at their own rhythm up to ``last``.
+    """The days a child was seen, oldest first: the day they started (the Monday after, if a weekend), then at
+    their own rhythm up to ``last``.
 
     Counted back from ``last``, so a child's latest contact is on it whatever their rhythm. A rhythm is a typical
     gap, with a few days either way; no contact falls in the summer or Christmas holidays (bar the latest, a call
     to keep in touch), and one due at a weekend is on the Friday before, as a school-based worker would see them.
     """
     gap = _pick(rng, _RHYTHMS)
-    days = []
+    days: list[date] = []
     day = last
     while day > start:
         seen = day - timedelta(days=max(0, day.weekday() - 4))  # Saturday and Sunday: the Friday before
@@ -178,10 +179,8 @@ def _contact_days(rng: random.Random, start: date, last: date) -> list[date]:
 def _holiday(day: date) -> bool:
     """The summer holidays (from the fourth week of July) and Christmas (the last ten days of December, the first
     few of January): near enough for a demo; half terms and Easter are left in."""
-    return (day.month, day.day) >= (7, 22) and day.month <= 8 or (day.month, day.day) >= (12, 21) or (
-        day.month,
-        day.day,
-    ) <= (1, 4)
+    month_day = (day.month, day.day)
+    return (7, 22) <= month_day <= (8, 31) or month_day >= (12, 21) or month_day <= (1, 4)
 
 
 def _pick(rng: random.Random, shares: tuple[tuple[int, float], ...]) -> int:

@@ -1,12 +1,25 @@
-"""Outcomes in the demo: every enrolled child measured from the day they started, term by term, and an outcomes
-contract in each borough that pays on it.
+"""Outcomes in the demo: every enrolled child measured from the day they started, term by term; last school year's
+screening beside this one, so each borough has a comparison group; and an outcomes contract in each borough that
+pays on it.
 
 Each child has a baseline on the day their enrolment started, at risk on the measures that follow the areas
 identification found (attendance, reading, maths, the SDQ's emotional and peer scales) and not at risk on the
-others, then a reading about every 13 weeks (a term) up to the day the demo is loaded. Most children improve:
-about two in three of those measured again are no longer at risk on at least one of their measures by their latest
-reading, some do not change much, and a few get worse. SDQ questionnaires are filled in by the class teacher for a
-child of primary age and by the child from 11; the same respondent answers every time, so readings compare.
+others, then a reading about every 13 weeks (a term) up to the day the demo is loaded. A child under 11 is measured
+on reading, writing and maths, as a primary school reports them; from 11 on English and maths, as a secondary school
+does. Writing and English go with reading: the demo's enrolments name reading as the literacy area at risk, so a
+primary child at risk on reading is at risk on writing three times in four, and an older child on English. Most
+children improve: about two in three of those measured again are no longer at risk on at least one of their measures
+by their latest reading, some do not change much, and a few get worse. SDQ questionnaires are filled in by the class
+teacher for a child of primary age and by the child from 11; the same respondent answers every time, so readings
+compare.
+
+The demo identification imports this school year's school data and survey only. Here each borough's data lead
+also has last year's (imported the July before): most of this year's pupils, at the same school a year group lower
+(not Reception, whose pupils were not at school, nor Year 7, who were at primary school), with values a year
+earlier. Pupils who are not supported stay much as they were: most at risk then are still at risk now, some are no
+longer, and a few were not at risk then and are now. The comparison group (pupils screened last year and not
+enrolled, with this year's values) is then worked out by the service the app uses, filed under this school year;
+no enrolled child's identification row is among them.
 
 Each borough's data lead sets a demo reliable change on attendance, the two SDQ scales and the Stirling scale,
 and keeps the borough's outcomes contract: sign-up, high engagement, and an outcome rate on five measures, one of
@@ -18,7 +31,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -26,22 +39,42 @@ from django.utils import timezone
 
 from joinedup.accounts.models import Area, Membership, Role
 from joinedup.cases.models import Enrolment
-from joinedup.outcomes.models import Contract, ContractRate, Measure, Measurement, Progress
+from joinedup.demo.identification import SCHOOL_YEAR
+from joinedup.identification.models import ColumnMapping, ScreenedPupil, ScreeningImport
+from joinedup.impact import MeasureRule
+from joinedup.outcomes.models import LEVEL_VALUES, Contract, ContractRate, Measure, Measurement, Progress
 from joinedup.outcomes.services import (
+    comparison_refresh,
     contract_rate_save,
     contract_save,
     default_evidence,
     measure_save,
     measures_ensure,
     progress_refresh,
+    year_before,
 )
 
 __all__ = ["OutcomesLoadSummary", "demo_outcomes_load", "demo_outcomes_loaded"]
 
-#: The measures each demo child is measured on (English is left out: the demo's schools report reading and
-#: writing), and the Stirling scale only from 8, the youngest age it is written for.
-_MEASURED = ("attendance", "reading", "writing", "maths", "sdq_emotional", "sdq_peer", "sdq_total", "stirling")
+#: The measures each demo child is measured on: reading, writing and maths under 11 (a primary school's subjects),
+#: English and maths from 11 (a secondary school's); the Stirling scale only from 8, the youngest age it is
+#: written for.
+_MEASURED = (
+    "attendance",
+    "reading",
+    "writing",
+    "maths",
+    "english",
+    "sdq_emotional",
+    "sdq_peer",
+    "sdq_total",
+    "stirling",
+)
+_PRIMARY_ONLY, _SECONDARY_ONLY = frozenset({"reading", "writing"}), frozenset({"english"})
+_SECONDARY_FROM_AGE = 11
 _STIRLING_FROM_AGE = 8
+#: How often a primary child at risk on reading is at risk on writing too.
+_WRITING_WITH_READING = 0.75
 #: A demo value for the least reliable change, where the measure is a score that moves in small steps.
 _RELIABLE_CHANGE = {"attendance": 5.0, "sdq_emotional": 3.0, "sdq_peer": 3.0, "stirling": 5.0}
 _RELIABLE_CHANGE_SOURCE = "Demo value: set from your measure's published reliability"
@@ -54,6 +87,17 @@ _TERM_DAYS = 91
 _IMPROVES, _STEADY, _WORSENS = "improves", "steady", "worsens"
 _RESPONSES = ((_IMPROVES, 0.74), (_STEADY, 0.17), (_WORSENS, 0.09))
 
+#: Last year's screening: the share of this year's pupils (of the year groups that were at the school) who were
+#: there, and who answered last year's survey of those who answered this one's.
+_STAYED, _SURVEYED_BEFORE = 0.88, 0.92
+#: Pupils not supported, from one year to the next, by kind of measure: of those at risk last year, the share no
+#: longer at risk this year; of those at risk this year, the share who were not at risk last year.
+_CLEARED_UNSUPPORTED = {"attendance": 0.3, "levels": 0.2, "sdq": 0.3}
+_NEWLY_AT_RISK = {"attendance": 0.25, "levels": 0.15, "sdq": 0.3}
+#: The Stirling scale is asked in Years 4 to 10 (ages 8 to 15), as in the demo's survey.
+_STIRLING_YEARS = range(4, 11)
+_LEVEL_NAMES = {value: name for name, value in LEVEL_VALUES.items()}
+
 
 @dataclass(frozen=True)
 class OutcomesLoadSummary:
@@ -64,6 +108,8 @@ class OutcomesLoadSummary:
     worsened: int  # children reliably worse on at least one measure
     contracts: int
     rates: int
+    screened_before: int = 0  # pupils in last school year's screening, in all boroughs
+    comparison: int = 0  # of those, screened and not enrolled, with this year's values: the comparison groups
 
 
 def demo_outcomes_loaded() -> bool:
@@ -74,12 +120,12 @@ def demo_outcomes_load(*, seed: int, as_of: date) -> OutcomesLoadSummary:
     """Measurements for every enrolled demo child up to ``as_of``, where each stands, and each borough's outcomes
     contract. Adds nothing when measurements or contracts are already loaded."""
     if demo_outcomes_loaded():
-        return OutcomesLoadSummary(0, 0, 0, 0, 0, 0, 0)
+        return OutcomesLoadSummary(children=0, measurements=0, targeted=0, cleared=0, worsened=0, contracts=0, rates=0)
     rng = random.Random(f"joinedup-demo-outcomes:{seed}")
     # A reading cannot be dated in the future (the app refuses one).
     as_of = min(as_of, timezone.localdate())
     readings: list[Measurement] = []
-    contracts = rates = 0
+    contracts = rates = screened_before = comparison = 0
     with transaction.atomic():
         for area in Area.objects.order_by("name"):
             enrolments = list(
@@ -117,6 +163,8 @@ def demo_outcomes_load(*, seed: int, as_of: date) -> OutcomesLoadSummary:
             }
             rates += _contract(rng, lead, measures, start=enrolments[0].start_date, at_risk=len(baseline_at_risk))
             contracts += 1
+            screened_before += _last_year_screened(rng, lead, measures)
+            comparison += comparison_refresh(area=area, baseline_year=year_before(SCHOOL_YEAR))
         Measurement.objects.bulk_create(readings, batch_size=2000)
         children = sorted({reading.child_id for reading in readings})
         progress_refresh(child_ids=children)
@@ -130,6 +178,8 @@ def demo_outcomes_load(*, seed: int, as_of: date) -> OutcomesLoadSummary:
         worsened=enrolled.filter(reliable=-1).values("child_id").distinct().count(),
         contracts=contracts,
         rates=rates,
+        screened_before=screened_before,
+        comparison=comparison,
     )
 
 
@@ -193,7 +243,13 @@ def _child_readings(
     age = child.age_on(enrolment.start_date)
     respondent = Measurement.Respondent.PUPIL if age >= 11 else Measurement.Respondent.TEACHER
     domains = set(enrolment.at_risk_domains)
+    secondary = age >= _SECONDARY_FROM_AGE
+    subjects_left_out = _PRIMARY_ONLY if secondary else _SECONDARY_ONLY
     targeted = {key for key in _MEASURED if measures[key].identification_domain in domains}
+    # Literacy: the enrolments name reading; writing often goes with it, and English covers both from 11.
+    if "reading" in domains and (secondary or rng.random() < _WRITING_WITH_READING):
+        targeted.add("english" if secondary else "writing")
+    targeted -= subjects_left_out
     response = _pick_response(rng)
     # Measured while on the programme: up to the day the enrolment closed, if it has.
     days = _reading_days(rng, enrolment.start_date, min(as_of, enrolment.closed_on or as_of))
@@ -201,7 +257,7 @@ def _child_readings(
     ramp = rng.choice((1, 2, 2, 3, 3, 4, 5))
     series: dict[str, list[float]] = {}
     for key in _MEASURED:
-        if key == "sdq_total" or (key == "stirling" and age < _STIRLING_FROM_AGE):
+        if key == "sdq_total" or key in subjects_left_out or (key == "stirling" and age < _STIRLING_FROM_AGE):
             continue
         measure = measures[key]
         at_risk = key in targeted
@@ -281,3 +337,198 @@ def _series(
         value = start + (goal - start) * share + rng.gauss(0, noise)
         values.append(round(min(high, max(low, value)), places) if places else float(round(min(high, max(low, value)))))
     return values
+
+
+def _last_year_screened(rng: random.Random, lead: Membership, measures: dict[str, Measure]) -> int:
+    """Last school year's school data and survey for the data lead's borough, imported the July before: a row for
+    most of this year's pupils, a year group lower at the same school. Adds nothing if that year is imported."""
+    area = lead.area
+    year = year_before(SCHOOL_YEAR)
+    if ScreeningImport.objects.filter(area=area, school_year=year).exists():
+        return 0
+    # An enrolled child's identification row (none in the demo, whose children were enrolled without one) is
+    # left out, so that no enrolled child can ever be in the comparison group.
+    enrolled = set(
+        Enrolment.objects.filter(cohort_entry__isnull=False).values_list("cohort_entry__pupil__upn", flat=True)
+    )
+    now = [
+        pupil
+        for pupil in ScreenedPupil.objects.filter(area=area, school_year=SCHOOL_YEAR).order_by("pk")
+        if pupil.year_group not in (0, 7) and pupil.upn not in enrolled and rng.random() < _STAYED
+    ]
+    if not now:
+        return 0
+    slug = area.name.lower().replace(" ", "-")
+    july = int(year[:4]) + 1
+    imports = {
+        kind: ScreeningImport.objects.create(
+            area=area,
+            kind=kind,
+            school_year=year,
+            file_name=f"{slug}-{kind.replace('_', '-')}-{year.replace('/', '-')}.csv",
+            stored_path=f"{slug}-{kind}-{year.replace('/', '-')}.csv",  # imported: the file is not kept
+            status=ScreeningImport.Status.IMPORTED,
+            started_by=lead.user,
+        )
+        for kind in (ColumnMapping.Kind.SCHOOL_DATA, ColumnMapping.Kind.SURVEY)
+    }
+    rules = {key: measure.rule() for key, measure in measures.items()}
+    chances = {key: _unsupported_odds(key, rules[key], now) for key in _SHIFTED}
+    before = [_a_year_earlier(rng, pupil, rules, chances) for pupil in now]
+    surveyed = [row for row in before if row.respondent]
+    for row in before:
+        row.school_data_import = imports[ColumnMapping.Kind.SCHOOL_DATA]
+        row.survey_import = imports[ColumnMapping.Kind.SURVEY] if row.respondent else None
+    ScreenedPupil.objects.bulk_create(before, batch_size=2000)
+    # Dated in July, when the files were imported (the record's start is set on creation, so it is set here).
+    counts = {ColumnMapping.Kind.SCHOOL_DATA: len(before), ColumnMapping.Kind.SURVEY: len(surveyed)}
+    for day, (kind, count) in zip((8, 15), counts.items(), strict=True):
+        started = timezone.make_aware(datetime.combine(date(july, 7, day), time(10, 30)))
+        ScreeningImport.objects.filter(pk=imports[kind].pk).update(
+            started_at=started, finished_at=started + timedelta(seconds=40), rows=count, created=count
+        )
+    return len(before)
+
+
+#: The measures whose value last year is drawn from this year's, by kind of measure.
+_SHIFTED = {
+    "attendance": "attendance",
+    "reading": "levels",
+    "writing": "levels",
+    "maths": "levels",
+    "english": "levels",
+    "sdq_emotional": "sdq",
+    "sdq_peer": "sdq",
+}
+
+
+def _value_now(key: str, pupil: ScreenedPupil) -> float | None:
+    """This year's value on a measure, as a number; a KS2 scaled score as the level it stands for."""
+    raw = getattr(pupil, "attendance_pct" if key == "attendance" else key)
+    if raw in (None, ""):
+        return None
+    if _SHIFTED[key] == "levels":
+        text = str(raw).lower()
+        return (
+            float(LEVEL_VALUES[text])
+            if text in LEVEL_VALUES
+            else float(0 if int(text) < 100 else 2 if int(text) >= 110 else 1)
+        )
+    return float(raw)
+
+
+def _unsupported_odds(key: str, rule: MeasureRule, pupils: list[ScreenedPupil]) -> float:
+    """The chance that a pupil not at risk this year was at risk last year, so that of those at risk last year the
+    kind of measure's share no longer are: with r at risk now, a share w of them newly, and c cleared,
+    q (1 - r) = c / (1 - c) (1 - w) r."""
+    found = [(_value_now(key, pupil), pupil.respondent) for pupil in pupils]
+    flags = [rule.at_risk(value, respondent) for value, respondent in found if value is not None]
+    at_risk = sum(1 for flag in flags if flag) / max(1, len(flags))
+    cleared, newly = _CLEARED_UNSUPPORTED[_SHIFTED[key]], _NEWLY_AT_RISK[_SHIFTED[key]]
+    return min(1.0, cleared / (1 - cleared) * (1 - newly) * at_risk / max(0.01, 1 - at_risk))
+
+
+def _a_year_earlier(
+    rng: random.Random, pupil: ScreenedPupil, rules: dict[str, MeasureRule], chances: dict[str, float]
+) -> ScreenedPupil:
+    """The pupil's row last year: the same pupil a year group lower, their values a year earlier. At risk then or
+    not is drawn first (from whether they are now, and the odds for an unsupported pupil), then a value on that
+    side of the threshold near this year's."""
+    respondent = pupil.respondent if pupil.respondent and rng.random() < _SURVEYED_BEFORE else ""
+    before: dict[str, float | None] = {}
+    for key, kind in _SHIFTED.items():
+        value = _value_now(key, pupil)
+        if value is None or (kind == "sdq" and not respondent):
+            before[key] = None
+            continue
+        rule = rules[key]
+        now_at_risk = bool(rule.at_risk(value, respondent))
+        was_at_risk = rng.random() >= _NEWLY_AT_RISK[kind] if now_at_risk else rng.random() < chances[key]
+        threshold = rule.threshold_for(respondent)
+        if threshold is None:
+            before[key] = value
+        elif kind == "attendance":
+            before[key] = _attendance_before(rng, value, threshold, was_at_risk)
+        elif kind == "levels":
+            before[key] = (
+                0.0 if was_at_risk else max(1.0, value - (rng.random() < 0.15) + (value == 1) * (rng.random() < 0.1))
+            )
+        else:
+            before[key] = _sdq_before(rng, value, threshold, was_at_risk)
+    emotional, peer = before["sdq_emotional"], before["sdq_peer"]
+    total = None
+    if emotional is not None and peer is not None and pupil.sdq_total is not None and respondent:
+        others = pupil.sdq_total - (pupil.sdq_emotional or 0) - (pupil.sdq_peer or 0)
+        total = min(40, max(0, round(emotional + peer + others)))
+    stirling = None
+    if respondent and pupil.year_group - 1 in _STIRLING_YEARS:
+        # Wellbeing moves against emotional symptoms; asked of a year group that was not asked this year, anew.
+        change = 1.1 * ((pupil.sdq_emotional or 0) - (emotional or 0))
+        start = pupil.stirling_total if pupil.stirling_total is not None else 46 - 1.1 * (emotional or 0)
+        stirling = min(60, max(12, round(start + change + rng.gauss(0, 3))))
+    return ScreenedPupil(
+        area_id=pupil.area_id,
+        school_id=pupil.school_id,
+        school_year=year_before(pupil.school_year),
+        upn=pupil.upn,
+        forenames=pupil.forenames,
+        surname=pupil.surname,
+        date_of_birth=pupil.date_of_birth,
+        sex=pupil.sex,
+        year_group=pupil.year_group - 1,
+        postcode=pupil.postcode,
+        attendance_pct=before["attendance"],
+        **{
+            key: "" if before[key] is None else _LEVEL_NAMES[int(before[key] or 0)]
+            for key in ("reading", "writing", "maths", "english")
+        },
+        fsm=pupil.fsm,
+        pupil_premium=pupil.pupil_premium,
+        sen=pupil.sen,
+        eal=pupil.eal,
+        ethnicity=pupil.ethnicity,
+        exclusions=None if pupil.exclusions is None else max(0, pupil.exclusions - (rng.random() < 0.5)),
+        social_care_status=pupil.social_care_status,
+        respondent=respondent,
+        sdq_emotional=None if emotional is None else int(emotional),
+        sdq_peer=None if peer is None else int(peer),
+        sdq_total=total,
+        stirling_total=stirling,
+    )
+
+
+def _attendance_before(rng: random.Random, now: float, threshold: float, at_risk: bool) -> float:
+    """Last year's attendance: near this year's on the same side of the threshold, or across it."""
+    if at_risk and now < threshold:
+        value = min(threshold - 0.1, now + rng.gauss(0, 2.5))
+    elif at_risk:  # no longer persistently absent this year
+        value = min(now - rng.uniform(2, 6), threshold - rng.uniform(0.5, 7))
+    elif now >= threshold:
+        value = max(threshold, now + rng.gauss(0, 1.5))
+    else:  # attended well last year, and not this year
+        value = max(now + rng.uniform(2, 6), threshold + rng.uniform(0.5, 5))
+    return round(min(100.0, max(40.0, value)), 1)
+
+
+def _level_before(rng: random.Random, now: float, at_risk: bool) -> float:
+    """Last year's level: below the expected standard if at risk, else mostly this year's (working towards the
+    expected standard this year: at it last year), now and then a step apart."""
+    if at_risk:
+        return 0.0
+    if now == 2:
+        return 1.0 if rng.random() < 0.15 else 2.0
+    return 2.0 if rng.random() < 0.1 else 1.0
+
+
+def _sdq_before(rng: random.Random, now: float, threshold: float, at_risk: bool) -> float:
+    """Last year's score on an SDQ scale (at risk from ``threshold`` up): near this year's, or across the line."""
+    top = int(threshold)
+    if at_risk and now >= threshold:
+        value = max(top, int(now) + rng.choice((-1, 0, 0, 1)))
+    elif at_risk:  # below the line this year
+        value = max(int(now) + rng.randint(1, 3), top + rng.randint(0, 2))
+    elif now < threshold:
+        value = min(top - 1, max(0, int(now) + rng.choice((-1, 0, 0, 1))))
+    else:  # above the line only this year
+        value = min(int(now) - rng.randint(1, 3), top - rng.randint(1, 2))
+    return float(min(10, max(0, value)))
