@@ -68,7 +68,7 @@ def test_the_child_page_shows_reliable_change_once_set(programme: Programme) -> 
     measure_save(actor=programme.data_lead, measure=attendance)
     html = page(programme.client(Role.LINK_WORKER), child_url(programme))
     assert "Yes, better" in html  # 84.5 to 93 is up 8.5
-    assert "8.5 points higher (better)" in html
+    assert "8.5 percentage points higher (better)" in html
 
 
 def test_a_child_with_no_readings_yet(programme: Programme) -> None:
@@ -501,6 +501,16 @@ def test_a_second_reading_on_the_same_day_says_what_it_replaced(programme: Progr
     client.post(f"/outcomes/children/{programme.child.pk}/", form)
     response = client.post(f"/outcomes/children/{programme.child.pk}/", {**form, "value": "At expected"}, follow=True)
     assert (
-        "Replaced the Maths reading of 2 March 2026: it was Working towards expected, it is now At expected."
+        "Replaced the Maths reading of 2 March 2026: it was working towards expected, it is now at expected."
         in response.text
     )
+
+
+def test_the_impact_csv_says_n_a_where_a_measure_has_no_threshold_or_reliable_change(programme: Programme) -> None:
+    text = programme.client(Role.COMMISSIONER).get("/outcomes/impact/?format=csv").content.decode()
+    rows = list(csv.reader(io.StringIO(text)))[2:]
+    header, total = rows[0], rows[-1]
+    cell = dict(zip(header, total, strict=True))
+    assert cell["Stirling Children's Wellbeing Scale: at risk at baseline"] == "n/a"
+    assert cell["Attendance: reliably improved"] == "n/a"  # no reliable change amount set
+    assert cell["Attendance: at risk at baseline"] == "<5"  # one child: a real count, kept small

@@ -278,7 +278,6 @@ def _child_readings(
     made = []
     for key, values in series.items():
         measure = measures[key]
-        questionnaire = measure.kind in (Measure.Kind.SDQ, Measure.Kind.STIRLING)
         for index, (day, value) in enumerate(zip(days, values, strict=True)):
             made.append(
                 Measurement(
@@ -288,7 +287,9 @@ def _child_readings(
                     respondent=respondent if measure.asks_respondent else "",
                     taken_on=day,
                     occasion=Measurement.Occasion.BASELINE if index == 0 else Measurement.Occasion.REVIEW,
-                    source=Measurement.Source.ENTERED if questionnaire else Measurement.Source.SCHOOL_DATA,
+                    # Demo children were enrolled without identification, so there is no UPN to read school data
+                    # by: their Link Worker enters each term's figures from the school's reports.
+                    source=Measurement.Source.ENTERED,
                     created_by_id=enrolment.link_worker_id,
                     modified_by_id=enrolment.link_worker_id,
                 )

@@ -124,7 +124,10 @@ class Measure(models.Model):
             return "At risk at " + ", ".join(parts)
         shown = self.shown(self.threshold)
         if self.scale == self.Scale.LEVELS:
-            shown = shown.lower()
+            # "At risk when working towards expected", not "below at expected".
+            return {1: "At risk when working towards expected", 2: "At risk unless above expected"}.get(
+                round(self.threshold or 0), f"At risk below {shown.lower()}"
+            )
         if self.higher_is_better:
             return f"At risk below {shown}"
         return f"At risk at {shown} or more"

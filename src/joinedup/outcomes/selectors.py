@@ -85,9 +85,9 @@ class MeasureProgress:
         measure = self.measure
         better = (change > 0) == measure.higher_is_better
         if measure.scale == Measure.Scale.LEVELS:
-            steps = "one level" if abs(change) == 1 else f"{abs(change):g} levels"
+            steps = "one level" if abs(change) == 1 else "two levels"
             return f"{'Up' if change > 0 else 'Down'} {steps}"
-        unit = " points" if measure.scale == Measure.Scale.PERCENT else ""
+        unit = " percentage points" if measure.scale == Measure.Scale.PERCENT else ""
         return f"{abs(change):.3g}{unit} {'higher' if change > 0 else 'lower'} ({'better' if better else 'worse'})"
 
     @property

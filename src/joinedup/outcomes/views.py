@@ -119,7 +119,7 @@ def child_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     f"Replaced the {measure.name} reading of {reading.taken_on:%-d %B %Y}: it was "
-                    f"{measure.shown(before)}, it is now {measure.shown(reading.value)}.",
+                    f"{measure.shown(before).lower()}, it is now {measure.shown(reading.value).lower()}.",
                 )
             return redirect("outcomes:child", pk=child.pk)
     return render(
@@ -178,13 +178,37 @@ def impact(request: HttpRequest) -> HttpResponse:
         writer.writerow(
             ["Counts from 0 to 4 are shown as <5; 'hidden' stops a small count being worked out by subtraction."]
         )
-        writer.writerows([[spreadsheet_safe(cell) for cell in row] for row in table_rows(report.table, names)])
+        writer.writerows(_applicable(table_rows(report.table, names), report.measures))
         return response
     return render(
         request,
         "outcomes/impact.html",
         {"report": report, "groupings": GROUPINGS, "names": names, "year": year},
     )
+
+
+#: The columns of a measure's figures that need its at-risk threshold, and those that need its reliable change amount.
+_NEEDS_THRESHOLD = ("at risk at baseline", "no longer at risk", "comparison group", "difference from comparison group")
+_NEEDS_RELIABLE_CHANGE = ("reliable change judged", "reliably improved", "reliably worse")
+
+
+def _applicable(rows: list[list[str]], measures: list[Measure]) -> list[list[str]]:
+    """The report's CSV rows, with "n/a" where a figure cannot be had: no threshold, or no reliable change amount
+    (the counts there are nought, which the table would otherwise show as "<5")."""
+    blank = set()
+    for column, title in enumerate(rows[0]):
+        for measure in measures:
+            if not title.startswith(f"{measure.name}: "):
+                continue
+            figure = title.removeprefix(f"{measure.name}: ")
+            if (not measure.has_threshold and figure.startswith(_NEEDS_THRESHOLD)) or (
+                measure.reliable_change is None and figure.startswith(_NEEDS_RELIABLE_CHANGE)
+            ):
+                blank.add(column)
+    return [
+        [cell if index == 0 or column not in blank else "n/a" for column, cell in enumerate(row)] if index else row
+        for index, row in enumerate([[spreadsheet_safe(cell) for cell in row] for row in rows])
+    ]
 
 
 # Measures ------------------------------------------------------------------------------------------------------
@@ -281,8 +305,15 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contract": contract,
             "rates": rates,
             "periods": [period for period in periods if period.starts <= today],
+            "sent": dict(contract.submitted_claims.values_list("starts", "submitted_at")),
+            "today": today,
             "keeper": actor.role in KEEPERS,
-            "events": EVENT_NAMES,
+            # Sign-up and high engagement have one rate each; outcomes one per measure.
+            "events": {
+                event: label
+                for event, label in EVENT_NAMES.items()
+                if event == ContractRate.Event.OUTCOME or all(rate.event != event for rate in rates)
+            },
         },
     )
 
