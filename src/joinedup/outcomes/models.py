@@ -83,6 +83,9 @@ class Measure(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    #: Who may answer a questionnaire, in the order the pages list them.
+    RESPONDENTS = ("teacher", "parent", "pupil")
+
     @property
     def has_threshold(self) -> bool:
         return self.threshold is not None or bool(self.thresholds_by_respondent)
@@ -120,7 +123,9 @@ class Measure(models.Model):
         if self.threshold is None and not self.thresholds_by_respondent:
             return "No at-risk threshold: tracked for change only"
         if self.thresholds_by_respondent:
-            parts = [f"{value:g} or more ({who})" for who, value in self.thresholds_by_respondent.items()]
+            # In the questionnaire's order (PostgreSQL keeps JSON keys in an order of its own).
+            thresholds = self.thresholds_by_respondent
+            parts = [f"{thresholds[who]:g} or more ({who})" for who in self.RESPONDENTS if who in thresholds]
             return "At risk at " + ", ".join(parts)
         shown = self.shown(self.threshold)
         if self.scale == self.Scale.LEVELS:
