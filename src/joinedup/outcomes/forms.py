@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from joinedup.core.forms import GovukForm, GovukModelForm, date_field
-from joinedup.outcomes.models import LEVEL_NAMES, Contract, ContractRate, Measure, Measurement
+from joinedup.outcomes.models import Contract, ContractRate, Measure, Measurement
 
 
 class MeasurementForm(GovukForm):
@@ -137,6 +137,3 @@ class ContractRateForm(GovukModelForm):
         with_threshold = measures.exclude(threshold__isnull=True, thresholds_by_respondent={})
         self.fields["measure"].queryset = with_threshold  # type: ignore[attr-defined]
         self.fields["measure"].required = False
-
-
-LEVEL_CHOICES = [(str(value), name) for value, name in LEVEL_NAMES.items()]
