@@ -353,6 +353,7 @@ def progress_refresh(*, child_ids: list[int], measure_ids: list[int] | None = No
                 )
             )
         measures = {measure.pk: measure for measure in Measure.objects.filter(pk__in={key[1] for key in grouped})}
+        rules = {pk: measure.rule() for pk, measure in measures.items()}
         cohorts = _cohorts(batch)
         areas = dict(Child.objects.filter(pk__in=batch).values_list("pk", "area_id"))
         stale = Progress.objects.filter(child_id__in=batch)
@@ -364,7 +365,7 @@ def progress_refresh(*, child_ids: list[int], measure_ids: list[int] | None = No
             measure = measures[measure_id]
             school_id, cohort_year = cohorts.get(child_id, (None, ""))
             fresh.append(
-                _progress_row(measure, progress(measure.rule(), child_readings), area_id=areas[child_id])
+                _progress_row(measure, progress(rules[measure_id], child_readings), area_id=areas[child_id])
                 | {"child_id": child_id, "school_id": school_id, "cohort_year": cohort_year}
             )
         Progress.objects.bulk_create([Progress(**row) for row in fresh], batch_size=2000)
