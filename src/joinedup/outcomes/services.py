@@ -401,7 +401,9 @@ class Pulled:
     comparison: int
 
 
-def _measure_value(measure: Measure, pupil: ScreenedPupil) -> float | None:
+def _pupil_reading(measure: Measure, pupil: ScreenedPupil) -> tuple[float, str] | None:
+    """A screened pupil's value on the measure and who answered, as every reader of school data takes it: None where
+    the files hold no value on the measure's scale; a ``ValidationError`` says what could not be read."""
     raw = getattr(pupil, measure.source)
     if raw in (None, ""):
         return None
@@ -409,7 +411,11 @@ def _measure_value(measure: Measure, pupil: ScreenedPupil) -> float | None:
         return None  # a score where the borough measures levels: left for a person to enter
     if measure.scale != Measure.Scale.LEVELS and str(raw).lower() in LEVEL_VALUES:
         return None
-    return value_read(measure, raw)
+    value = value_read(measure, raw)
+    respondent = pupil.respondent if measure.asks_respondent else ""
+    if measure.asks_respondent and respondent not in Measurement.Respondent.values:
+        raise ValidationError(f"{measure.name} has no respondent (teacher, parent or pupil).")
+    return value, respondent
 
 
 def _taken_on(measure: Measure, pupil: ScreenedPupil) -> date:
@@ -476,16 +482,13 @@ def school_data_pull(*, actor: Membership, school_year: str) -> Pulled:
         baseline = pupil.pk in baselines
         for measure in measures:
             try:
-                value = _measure_value(measure, pupil)
+                found = _pupil_reading(measure, pupil)
             except ValidationError as error:
                 skipped.append(f"UPN {upn}: {error.messages[0]}")
                 continue
-            if value is None:
+            if found is None:
                 continue
-            respondent = pupil.respondent if measure.asks_respondent else ""
-            if measure.asks_respondent and respondent not in Measurement.Respondent.values:
-                skipped.append(f"UPN {upn}: {measure.name} has no respondent (teacher, parent or pupil).")
-                continue
+            value, respondent = found
             reading = Measurement(
                 child_id=child_id,
                 measure=measure,
@@ -539,12 +542,12 @@ def baseline_from_identification(*, enrolment: Enrolment) -> int:
         if not (measure.active and measure.source):
             continue
         try:
-            value = _measure_value(measure, pupil)
+            found = _pupil_reading(measure, pupil)
         except ValidationError:
-            continue  # identification checked the file; a value out of this measure's range is left for a person
-        respondent = pupil.respondent if measure.asks_respondent else ""
-        if value is None or (measure.asks_respondent and respondent not in Measurement.Respondent.values):
+            continue  # identification checked the file; a value this measure cannot take is left for a person
+        if found is None:
             continue
+        value, respondent = found
         Measurement.objects.update_or_create(
             child=enrolment.child,
             measure=measure,
@@ -603,11 +606,11 @@ def comparison_refresh(*, area: Area, baseline_year: str) -> int:
             readings = []
             for row, is_baseline in ((pupil, True), (after, False)):
                 try:
-                    value = _measure_value(measure, row)
+                    found = _pupil_reading(measure, row)
                 except ValidationError:
-                    value = None
-                if value is not None:
-                    respondent = row.respondent if measure.asks_respondent else ""
+                    found = None
+                if found is not None:
+                    value, respondent = found
                     readings.append(
                         Reading(on=_taken_on(measure, row), value=value, respondent=respondent, baseline=is_baseline)
                     )
