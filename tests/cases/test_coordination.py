@@ -12,6 +12,7 @@ from django.test import Client
 from joinedup.accounts.models import Membership, Role
 from joinedup.accounts.services import api_token_issue
 from joinedup.audit.models import AuditEvent
+from joinedup.cases.engagement import engagement_refresh
 from joinedup.cases.models import CaseSettings, Consent, Contact, Enrolment, Goal, PartnerSession, Referral
 from joinedup.cases.plans import Progress, action_add, goal_add, plan_review, plan_start
 from joinedup.cases.referrals import partner_session_record, referral_create, referral_status_set
@@ -151,6 +152,8 @@ def test_engagement_counts_contacts_and_attendance_by_term(case: Case) -> None:
     Contact.objects.create(enrolment=case.enrolment, kind="phone", happened_on=term_start - timedelta(days=1))
     for attendance in ("attended", "attended", "attended", "did_not_attend", "cancelled_provider"):
         PartnerSession.objects.create(referral=case.referral, happened_on=term_start, attendance=attendance)
+    # Made directly rather than through the services, so counted here as the services would.
+    engagement_refresh(enrolment_ids=[case.enrolment.pk])
     *earlier, this_term = engagement(case.child)
     assert (this_term.contacts, this_term.attended, this_term.did_not_attend, this_term.cancelled) == (3, 3, 1, 1)
     assert this_term.attendance_pct == 75

@@ -16,6 +16,7 @@ from joinedup.cases.models import (
     Child,
     Consent,
     Contact,
+    EngagementTerm,
     Enrolment,
     FamilyMember,
     Goal,
@@ -566,43 +567,38 @@ def school_term(day: date) -> tuple[date, str]:
 
 
 def engagement(child: Child) -> list[TermEngagement]:
-    """The child's engagement term by term, oldest first: two queries, whatever the length of the case.
+    """The child's engagement term by term, oldest first: one query, read from the terms as counted when each
+    contact and session was recorded (``EngagementTerm``, kept by ``cases.engagement``).
 
     A term counts as high engagement when the Link Worker's contacts reach the borough's number and
     partner attendance (where sessions were offered) reaches its percentage: the "high engagement"
     measure outcomes contracts pay on.
     """
     settings = CaseSettings.for_area(child.area_id)
-    contacts: Counter[date] = Counter()
-    for (day,) in Contact.objects.filter(enrolment__child=child).values_list("happened_on").order_by():
-        contacts[school_term(day)[0]] += 1
-    sessions: dict[date, Counter[str]] = {}
-    for day, attendance in (
-        PartnerSession.objects.filter(referral__enrolment__child=child)
-        .values_list("happened_on", "attendance")
+    terms: dict[date, Counter[str]] = {}
+    # Summed by term: a child enrolled twice has a row per enrolment.
+    for starts, contacts, attended, missed, cancelled in (
+        EngagementTerm.objects.filter(enrolment__child=child)
+        .values_list("starts", "contacts", "attended", "did_not_attend", "cancelled")
         .order_by()
     ):
-        sessions.setdefault(school_term(day)[0], Counter())[attendance] += 1
-    terms = sorted(set(contacts) | set(sessions))
+        counted = terms.setdefault(starts, Counter())
+        counted.update(contacts=contacts, attended=attended, missed=missed, cancelled=cancelled)
     rows = []
-    Attendance = PartnerSession.Attendance
-    for starts in terms:
-        counted = sessions.get(starts, Counter())
-        attended = counted[Attendance.ATTENDED]
-        missed = counted[Attendance.DID_NOT_ATTEND]
-        cancelled = counted[Attendance.CANCELLED_PROVIDER] + counted[Attendance.CANCELLED_FAMILY]
-        held = attended + missed
-        enough_attendance = not held or 100 * attended >= settings.high_engagement_attendance * held
+    for starts in sorted(terms):
+        counted = terms[starts]
+        held = counted["attended"] + counted["missed"]
+        enough_attendance = not held or 100 * counted["attended"] >= settings.high_engagement_attendance * held
         rows.append(
             TermEngagement(
                 term=school_term(starts)[1],
                 starts=starts,
-                contacts=contacts[starts],
-                offered=held + cancelled,
-                attended=attended,
-                did_not_attend=missed,
-                cancelled=cancelled,
-                high=contacts[starts] >= settings.high_engagement_contacts and enough_attendance,
+                contacts=counted["contacts"],
+                offered=held + counted["cancelled"],
+                attended=counted["attended"],
+                did_not_attend=counted["missed"],
+                cancelled=counted["cancelled"],
+                high=counted["contacts"] >= settings.high_engagement_contacts and enough_attendance,
             )
         )
     return rows
