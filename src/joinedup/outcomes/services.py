@@ -501,10 +501,10 @@ def school_data_pull(*, actor: Membership, school_year: str) -> Pulled:
                 created_by=actor.user,
                 modified_by=actor.user,
             )
-            found = from_year.pop((child_id, measure.pk, respondent), None)
-            found = found or same_day.get((child_id, measure.pk, reading.taken_on, respondent))
-            if found:
-                reading.pk = found
+            earlier = from_year.pop((child_id, measure.pk, respondent), None)
+            earlier = earlier or same_day.get((child_id, measure.pk, reading.taken_on, respondent))
+            if earlier:
+                reading.pk = earlier
                 changed.append(reading)
             else:
                 new.append(reading)
