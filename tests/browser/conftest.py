@@ -18,7 +18,7 @@ from weakref import WeakKeyDictionary
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db import connections
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect, sync_playwright
 from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
 
@@ -132,6 +132,15 @@ def assert_accessible(page: Page) -> None:
     csp_errors = recorded[:]
     recorded.clear()
     assert not csp_errors, "The Content Security Policy blocked something:\n" + "\n".join(csp_errors)
+
+
+def follow(page: Page, target: Locator) -> None:
+    """Click a link (or a form's button) and wait for the next page to arrive.
+
+    Scanning or reloading straight after a click races the navigation the click starts.
+    """
+    with page.expect_navigation():
+        target.click()
 
 
 def sign_in(page: Page, email: str, password: str = TEST_PASSWORD) -> None:

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from joinedup.accounts.models import Role
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.browser.test_journeys import TITLE_SUFFIX, assert_same_page, mark_page
 from tests.conftest import World
 from tests.directory.conftest import directory_build
@@ -65,7 +65,7 @@ def test_data_lead_rates_a_service_and_checks_the_gap_report(page: Page, browser
     sign_in(page, browser_world.members[Role.DATA_LEAD].user.email)
     page.goto("/directory/manage/")
     assert_accessible(page)
-    page.get_by_role("link", name="Edit local details of Maths Tutoring Club").click()
+    follow(page, page.get_by_role("link", name="Edit local details of Maths Tutoring Club"))
     assert_accessible(page)
     page.get_by_label("Evidence rating").select_option("3")
     page.get_by_role("button", name="Save local details").click()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +10,12 @@ from playwright.sync_api import Page, expect
 
 from joinedup.accounts.models import Role
 from joinedup.identification.services import identification_run
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.browser.test_journeys import TITLE_SUFFIX, assert_same_page, mark_page, run_background_worker
 from tests.conftest import World
 from tests.identification.conftest import SCHOOL_HEADER, import_school_data, school_rows
+
+JOB_PAGE = re.compile(r"/jobs/\d+/$")
 
 
 def test_data_lead_imports_school_data_fixes_nothing_twice_and_runs(
@@ -26,10 +29,11 @@ def test_data_lead_imports_school_data_fixes_nothing_twice_and_runs(
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Identification").click()
     expect(page).to_have_title("Identification" + TITLE_SUFFIX)
     assert_accessible(page)
-    page.get_by_role("link", name="Imports").click()
+    follow(page, page.get_by_role("link", name="Imports"))
     assert_accessible(page)
     page.get_by_label("File", exact=True).set_input_files(bad)
     page.get_by_role("button", name="Start the import").click()
+    expect(page).to_have_url(JOB_PAGE)
     run_background_worker()
     page.reload()
     expect(page.get_by_role("alert")).to_contain_text("Nothing was imported")
@@ -38,6 +42,7 @@ def test_data_lead_imports_school_data_fixes_nothing_twice_and_runs(
     expect(row).to_contain_text("‘2015-13-01’")
     assert_accessible(page)
     page.get_by_role("button", name="Import the 5 valid rows").click()
+    expect(page).to_have_url(JOB_PAGE)
     run_background_worker()
     page.reload()
     expect(page.get_by_text("Imported 5 pupils: 5 new, 0 updated. Left out 1 row with problems.")).to_be_visible()
@@ -45,6 +50,7 @@ def test_data_lead_imports_school_data_fixes_nothing_twice_and_runs(
     page.goto("/identification/runs/")
     assert_accessible(page)
     page.get_by_role("button", name="Start a run").click()
+    expect(page).to_have_url(JOB_PAGE)
     run_background_worker()
     page.reload()
     expect(page.get_by_text("Screened 5 pupils: 2 proposed, 1 on the social care list.")).to_be_visible()

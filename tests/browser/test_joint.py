@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from joinedup.accounts.models import Role
 from joinedup.cases.plans import goal_add, plan_start
 from joinedup.joint.models import JointAction, PlanShare
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.conftest import World
 from tests.factories import EnrolmentFactory
 from tests.sharing.conftest import agreement_make
@@ -37,7 +37,7 @@ def test_a_plan_is_shared_compared_and_worked_on_together(page: Page, browser_wo
     sign_in(page, link_worker.user.email)
     page.goto(f"/children/{child.pk}/")
     assert_accessible(page)
-    page.get_by_role("link", name="Write down the family’s story").click()
+    follow(page, page.get_by_role("link", name="Write down the family’s story"))
     assert_accessible(page)
     page.get_by_label("The family’s story").fill("We moved last year and mornings are hard.")
     page.get_by_label("Who told it").fill("Mum")
@@ -45,7 +45,7 @@ def test_a_plan_is_shared_compared_and_worked_on_together(page: Page, browser_wo
     page.get_by_label("Who agreed (if they did)").fill("Mum")
     page.get_by_role("button", name="Save the story").click()
     expect(page.get_by_text("The family’s story is saved.")).to_be_visible()
-    page.get_by_role("link", name="Share the plan with a partner practitioner").click()
+    follow(page, page.get_by_role("link", name="Share the plan with a partner practitioner"))
     assert_accessible(page)
     page.get_by_label("Who to share with").select_option(str(practitioner.pk))
     page.get_by_label("Goals, with what success looks like").check()
@@ -63,7 +63,7 @@ def test_a_plan_is_shared_compared_and_worked_on_together(page: Page, browser_wo
     page.get_by_role("link", name=f"{child.forenames} {child.surname}").click()
     expect(page.get_by_text("We moved last year and mornings are hard.")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Add your organisation’s plan").click()
+    follow(page, page.get_by_role("link", name="Add your organisation’s plan"))
     assert_accessible(page)
     goal = page.locator("#add-goal + form")
     goal.get_by_label("Area of need").select_option("attendance")
@@ -96,7 +96,7 @@ def test_a_plan_is_shared_compared_and_worked_on_together(page: Page, browser_wo
     page.get_by_role("button", name="Add the appointment").click()
     expect(page.get_by_text("Appointment added.")).to_be_visible()
     page.goto(f"/children/{child.pk}/")
-    page.get_by_role("link", name="Record a joint meeting").click()
+    follow(page, page.get_by_role("link", name="Record a joint meeting"))
     assert_accessible(page)
     page.get_by_label("Partner professional (Partner professional, Brent Early Help;", exact=False).check()
     page.get_by_label("Decisions (optional until after the meeting)").fill("Early Help leads at home.")
@@ -128,7 +128,7 @@ def test_a_plan_is_shared_compared_and_worked_on_together(page: Page, browser_wo
     assert_accessible(page)
     page.goto("/partnership/")
     assert_accessible(page)
-    page.get_by_role("link", name="Add a board or forum").click()
+    follow(page, page.get_by_role("link", name="Add a board or forum"))
     assert_accessible(page)
     page.get_by_label("Name").fill("Early Help partnership board")
     page.get_by_label("Kind").select_option("board")

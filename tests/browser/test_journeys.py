@@ -11,7 +11,7 @@ from django.core.management import call_command
 from playwright.sync_api import Locator, Page, expect
 
 from joinedup.accounts.models import Organisation, Role
-from tests.browser.conftest import assert_accessible, sign_in, totp
+from tests.browser.conftest import assert_accessible, follow, sign_in, totp
 from tests.conftest import World
 from tests.factories import TEST_PASSWORD, ChildFactory
 
@@ -275,9 +275,9 @@ def test_administrator_adds_a_person_who_sets_a_password(page: Page, browser_wor
 
     sign_in(page, "administrator@example.org")
     page.get_by_role("link", name="Manage").click()
-    page.get_by_role("link", name="People and sign-in locks").click()
+    follow(page, page.get_by_role("link", name="People and sign-in locks"))
     assert_accessible(page)
-    page.get_by_role("button", name="Add a person").click()
+    follow(page, page.get_by_role("button", name="Add a person"))
     assert_accessible(page)
     page.get_by_role("button", name="Add person").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the person's full name")
@@ -291,7 +291,7 @@ def test_administrator_adds_a_person_who_sets_a_password(page: Page, browser_wor
 
     link = re.search(r"https?://[^/\s]+(/accounts/password/set/\S+/)", str(mail.outbox[-1].body))
     assert link
-    page.get_by_role("button", name="Sign out").click()
+    follow(page, page.get_by_role("button", name="Sign out"))
     page.goto(link.group(1))
     assert_accessible(page)
     page.get_by_label("New password", exact=True).fill("plum ladder orbit 42")
@@ -304,7 +304,7 @@ def test_administrator_adds_a_person_who_sets_a_password(page: Page, browser_wor
 
 def test_forgotten_password_page(page: Page, browser_world: World) -> None:
     page.goto("/accounts/sign-in/")
-    page.get_by_role("link", name="I have forgotten my password").click()
+    follow(page, page.get_by_role("link", name="I have forgotten my password"))
     assert_accessible(page)
     page.get_by_role("button", name="Send the link").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your email address")

@@ -11,7 +11,7 @@ from joinedup.accounts.models import Role
 from joinedup.cases.plans import plan_start
 from joinedup.notifications.models import Kind, Notification
 from joinedup.safeguarding.models import AreaSafeguarding, Concern, FrontDoor
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.conftest import World
 from tests.factories import EnrolmentFactory
 
@@ -34,7 +34,7 @@ def test_a_concern_is_raised_decided_referred_and_answered(page: Page, browser_w
 
     sign_in(page, link_worker.user.email)
     page.goto("/children/caseload/")
-    page.get_by_role("link", name=f"Raise a concern about {child.display_name}").click()
+    follow(page, page.get_by_role("link", name=f"Raise a concern about {child.display_name}"))
     assert_accessible(page)
     page.get_by_label("What did you see or hear?").fill("A handprint bruise on his upper arm.")
     page.get_by_label("What did the child say? (optional)").fill("Dad grabbed me when I dropped the milk.")

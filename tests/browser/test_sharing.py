@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from joinedup.accounts.models import Role
 from joinedup.sharing.models import MatchPair, MatchRun
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.conftest import World
 from tests.factories import EnrolmentFactory
 from tests.sharing.conftest import PARTNER_HEADER, THEIR_ROWS, agreement_make, children_make
@@ -31,7 +31,7 @@ def test_a_partner_list_is_matched_reviewed_and_shared(
     sign_in(page, browser_world.members[Role.DATA_LEAD].user.email)
     page.goto(f"/sharing/agreements/{agreement.pk}/")
     assert_accessible(page)
-    page.get_by_role("link", name=f"Match a list from {partner.name}").click()
+    follow(page, page.get_by_role("link", name=f"Match a list from {partner.name}"))
     assert_accessible(page)
     page.get_by_label("The partner's list").set_input_files(str(caseload))
     page.get_by_role("button", name="Start the match").click()
