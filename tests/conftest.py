@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import copy
 import importlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import transaction
 from django.test import Client
+from pytest_django import DjangoDbBlocker
 
 from joinedup.accounts.models import Area, Membership, Organisation, Role
 from joinedup.cases.models import Child
@@ -118,3 +122,23 @@ def world(db: None) -> World:
     # A transactional test run just before empties every table, data-migration rows included.
     data_migrations_rerun()
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[World]:
+    """One world for a whole module of tests, rolled back when the module ends.
+
+    Each test still runs in a transaction of its own inside this one (pytest-django's ``db`` fixture
+    nests as a savepoint), so whatever a test writes is gone before the next; only the building of
+    the world, which dominates a short test, is shared.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        data_migrations_rerun()
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def shared_world(module_world: World, db: None) -> World:
+    """The module's world, copied so that nothing a test changes on its objects reaches the next test."""
+    return copy.deepcopy(module_world)

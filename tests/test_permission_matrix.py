@@ -1006,6 +1006,12 @@ def request(client: Client, route: Route, url: str) -> int:
 CASES = [(name, role, scope) for name in sorted(ROUTES) for role in Role for scope in SCOPES]
 
 
+@pytest.fixture
+def world(shared_world: World) -> World:
+    """Built once for the thousands of cases here; each case's writes are rolled back."""
+    return shared_world
+
+
 @pytest.mark.parametrize(("name", "role", "scope"), CASES)
 def test_matrix(world: World, name: str, role: Role, scope: str) -> None:
     route = ROUTES[name]
