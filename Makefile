@@ -43,7 +43,7 @@ $(STATIC_BUILD)/.built: node_modules/.installed src/joinedup/static/scss/joinedu
 static: $(STATIC_BUILD)/.built
 
 demo: $(VENV)/.installed static
-	DEBUG=true $(BIN)/joinedup demo
+	DEBUG=true JOINEDUP_TWO_FACTOR_BY_ROLE=false $(BIN)/joinedup demo
 
 test: $(VENV)/.installed-test static
 	$(BIN)/ruff check src tests bench

@@ -19,6 +19,7 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     SchoolFactory,
+    verified_login,
 )
 
 
@@ -42,7 +43,7 @@ class World:
 
     def client_for(self, role: str) -> Client:
         client = Client()
-        client.force_login(self.members[role].user)
+        verified_login(client, self.members[role].user)
         return client
 
 

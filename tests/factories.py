@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
 from joinedup.accounts.models import Area, Membership, Organisation, Role, User
@@ -111,3 +114,18 @@ class EnrolmentFactory(DjangoModelFactory[Enrolment]):
     link_worker = factory.SelfAttribute("child.link_worker")
     start_date = dt.date(2026, 9, 1)
     planned_end_date = factory.LazyAttribute(lambda enrolment: enrolment.start_date + dt.timedelta(days=730))
+
+
+def verified_login(client: Client, user: User) -> None:
+    """Sign the test client in as someone who has passed two-factor sign-in with their authenticator.
+
+    Every role that can see a child's record must, so a bare ``force_login`` would only reach the
+    two-factor step. The device is created if the person has none.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

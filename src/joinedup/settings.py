@@ -159,6 +159,9 @@ LOGIN_REDIRECT_URL = "core:home"
 # Shared cases: lists shorter than this give the matching model too little to learn from, so none of
 # their pairs is confirmed without a person looking.
 JOINEDUP_AUTO_CONFIRM_FEWEST = int(os.environ.get("JOINEDUP_AUTO_CONFIRM_FEWEST", "50"))
+# Two-factor sign-in for every role that can see a child's record. Only a demonstration on a laptop
+# switches it off (``make demo``); an organisation's own requirement applies either way.
+JOINEDUP_TWO_FACTOR_BY_ROLE = env_bool("JOINEDUP_TWO_FACTOR_BY_ROLE", True)
 JOINEDUP_LOCKOUT_ATTEMPTS = int(os.environ.get("JOINEDUP_LOCKOUT_ATTEMPTS", "5"))
 JOINEDUP_LOCKOUT_PERIOD = timedelta(minutes=int(os.environ.get("JOINEDUP_LOCKOUT_MINUTES", "15")))
 

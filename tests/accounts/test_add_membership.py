@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from joinedup.accounts.models import Membership, Role
 from tests.conftest import World
-from tests.factories import UserFactory
+from tests.factories import UserFactory, verified_login
 
 
 def test_grants_a_role_that_then_works_in_the_app(world: World) -> None:
@@ -22,7 +22,7 @@ def test_grants_a_role_that_then_works_in_the_app(world: World) -> None:
     from django.test import Client
 
     client = Client()
-    client.force_login(person)
+    verified_login(client, person)
     assert client.get("/audit/").status_code == 200
 
 

@@ -15,7 +15,7 @@ from joinedup.accounts.models import ApiToken, Membership, Organisation, Role, U
 from joinedup.accounts.services import api_token_issue, api_token_revoke
 from joinedup.audit.models import AuditEvent
 from tests.conftest import World
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, verified_login
 
 SYSTEM = "Kinship Mentoring case system"
 
@@ -84,7 +84,7 @@ def test_a_post_with_a_token_needs_no_csrf_token_but_a_session_still_does(world:
     # Refused by the access gate (a delivery partner sees no child), not by a CSRF check.
     assert with_token.status_code == 404
     session = Client(enforce_csrf_checks=True)
-    session.force_login(world.members[Role.LINK_WORKER].user)
+    verified_login(session, world.members[Role.LINK_WORKER].user)
     without_csrf = session.post(url, body, content_type="application/json")
     assert without_csrf.status_code == 403
     assert without_csrf.json() == {"detail": "CSRF check Failed"}
@@ -310,7 +310,7 @@ def test_an_administrator_of_another_borough_cannot_see_or_revoke_the_token(worl
     token, key = issue(world)
     far_admin = MembershipFactory.create(organisation=world.programme, area=world.other_area, role=Role.ADMINISTRATOR)
     client = Client()
-    client.force_login(far_admin.user)
+    verified_login(client, far_admin.user)
     listed = client.get("/manage/api-tokens/")
     assert listed.status_code == 200
     assert SYSTEM not in listed.text

@@ -86,7 +86,9 @@ def test_administrator_adds_a_person_who_then_chooses_a_password(world: World) -
     assert (
         client.post("/accounts/sign-in/", {"email": "nadia@example.org", "password": NEW_PASSWORD}).status_code == 302
     )
-    assert "Harrow Road Primary" in client.get("/").text
+    # School staff see children's records, so the first thing they do is set up two-factor sign-in.
+    assert client.get("/")["Location"] == "/accounts/two-factor/set-up/"
+    assert "Set up two-factor authentication" in client.get("/accounts/two-factor/set-up/").text
 
 
 def test_administrator_can_only_add_people_to_organisations_in_their_borough(world: World) -> None:

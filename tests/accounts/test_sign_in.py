@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from joinedup.accounts.models import Role, User
+from joinedup.accounts.models import TWO_FACTOR_ROLES, Role, User
 from joinedup.audit.models import AuditAction, AuditEvent
 from tests.conftest import World
 from tests.factories import TEST_PASSWORD, MembershipFactory
@@ -30,13 +30,48 @@ def sign_in(client: Client, email: str, password: str = TEST_PASSWORD) -> Any:
 
 
 def test_right_password_signs_in_and_is_audited(world: World) -> None:
+    # A commissioner sees only counts, so a password is enough unless their organisation asks for more.
     client = Client()
-    response = sign_in(client, "link_worker@example.org")
+    response = sign_in(client, "commissioner@example.org")
     assert response.status_code == 302
     assert response["Location"] == "/"
     home = client.get("/")
-    assert "Link Worker, Link Programme" in home.text
+    assert "Commissioner, Link Programme" in home.text
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN).count() == 1
+
+
+@pytest.mark.parametrize("role", sorted(TWO_FACTOR_ROLES))
+def test_every_role_that_can_see_a_child_must_set_up_two_factor(world: World, role: Role) -> None:
+    client = Client()
+    assert sign_in(client, f"{role}@example.org")["Location"] == "/accounts/two-factor/set-up/"
+    # Until it is set up, nothing else is reachable: no page, no child, no API.
+    assert client.get("/")["Location"] == "/accounts/two-factor/set-up/"
+    assert client.get(f"/children/{world.children['own'].pk}/")["Location"] == "/accounts/two-factor/set-up/"
+    assert client.get("/api/outcomes/measures").status_code == 401
+    assert not AuditEvent.objects.filter(action=AuditAction.SIGN_IN).exists()
+
+
+def test_the_roles_asked_for_two_factor_are_all_who_can_see_a_childs_record() -> None:
+    from joinedup.cases.access import CHILD_ROLES
+    from joinedup.sharing.access import PARTNER_ROLES
+
+    assert CHILD_ROLES | PARTNER_ROLES | {Role.ADMINISTRATOR} == TWO_FACTOR_ROLES
+    assert Role.COMMISSIONER not in TWO_FACTOR_ROLES
+
+
+@override_settings(JOINEDUP_TWO_FACTOR_BY_ROLE=False)
+def test_a_demonstration_may_switch_the_rule_off_and_the_deploy_check_says_so(world: World) -> None:
+    from django.core.checks import run_checks
+
+    assert sign_in(Client(), "link_worker@example.org")["Location"] == "/"
+    warnings = run_checks(include_deployment_checks=True, tags=["security"])
+    assert "joinedup.W001" in {warning.id for warning in warnings}
+
+
+def test_the_deploy_check_is_quiet_when_the_rule_is_on() -> None:
+    from django.core.checks import run_checks
+
+    assert "joinedup.W001" not in {warning.id for warning in run_checks(include_deployment_checks=True)}
 
 
 def test_wrong_password_gives_one_message_for_unknown_and_known_emails(world: World) -> None:
@@ -87,11 +122,12 @@ def test_signed_out_people_are_sent_to_sign_in(db: None) -> None:
 def test_next_is_followed_only_within_the_site(world: World) -> None:
     client = Client()
     inside = client.post(
-        "/accounts/sign-in/?next=/children/", {"email": "link_worker@example.org", "password": TEST_PASSWORD}
+        "/accounts/sign-in/?next=/directory/", {"email": "commissioner@example.org", "password": TEST_PASSWORD}
     )
-    assert inside["Location"] == "/children/"
+    assert inside["Location"] == "/directory/"
     outside = Client().post(
-        "/accounts/sign-in/?next=https://evil.example/", {"email": "link_worker@example.org", "password": TEST_PASSWORD}
+        "/accounts/sign-in/?next=https://evil.example/",
+        {"email": "commissioner@example.org", "password": TEST_PASSWORD},
     )
     assert outside["Location"] == "/"
 

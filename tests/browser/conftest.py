@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import struct
 import time
 from collections.abc import Iterator
@@ -18,10 +19,12 @@ from weakref import WeakKeyDictionary
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db import connections
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect, sync_playwright
 from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
 
+from joinedup.accounts.models import User
 from tests.conftest import World, build_world, data_migrations_rerun
 from tests.factories import TEST_PASSWORD
 
@@ -143,13 +146,38 @@ def follow(page: Page, target: Locator) -> None:
         target.click()
 
 
-def sign_in(page: Page, email: str, password: str = TEST_PASSWORD) -> None:
+def enter_password(page: Page, email: str, password: str = TEST_PASSWORD) -> None:
     """Fill in and send the sign-in form, scanning the form first."""
     page.goto("/accounts/sign-in/")
     assert_accessible(page)
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page: Page, email: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in all the way, as the person would with their authenticator app: password, then a code.
+
+    Every role that can see a child's record must use two factors, so each test person is given
+    an authenticator (if they have none) whose codes this helper works out.
+    """
+    user = User.objects.get(email=email)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    enter_password(page, email, password)
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/$"))
+    device.refresh_from_db()
+    # The server takes each 30-second step once, and one step ahead of its clock at most.
+    steps_ahead = max(0, device.last_t + 1 - int(time.time()) // 30)
+    if steps_ahead > 1:
+        time.sleep(30 - time.time() % 30 + 0.1)
+        steps_ahead -= 1
+    page.get_by_label("Code from your authenticator app").fill(
+        totp(base64.b32encode(device.bin_key).decode(), steps_ahead=steps_ahead)
+    )
+    page.get_by_role("button", name="Continue").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/two-factor/$"))
 
 
 def totp(secret: str, *, steps_ahead: int = 0) -> str:

@@ -19,7 +19,7 @@ from joinedup.cases.referrals import partner_session_record, referral_create, re
 from joinedup.cases.selectors import NOTES_WITHHELD, engagement, school_term
 from joinedup.directory.models import Service, ServiceProfile
 from tests.conftest import World
-from tests.factories import ChildFactory, EnrolmentFactory
+from tests.factories import ChildFactory, EnrolmentFactory, verified_login
 
 START = date.today() - timedelta(days=200)
 
@@ -202,7 +202,7 @@ def test_the_plan_and_referrals_through_the_api(case: Case) -> None:
     referrals = client.get(f"/api/children/{case.child.pk}/referrals").json()
     assert [event["status"] for event in referrals[0]["events"]] == ["draft", "sent"]
     other = case.world.client_for(Role.LINK_WORKER)
-    other.force_login(case.world.children["other_org"].link_worker)  # type: ignore[arg-type]
+    verified_login(other, case.world.children["other_org"].link_worker)  # type: ignore[arg-type]
     assert other.get(f"/api/children/{case.child.pk}/plan").status_code == 404
 
 

@@ -24,7 +24,14 @@ from joinedup.cases.models import (
 from joinedup.cases.referrals import referral_create, referral_status_set
 from joinedup.directory.models import Service, ServiceProfile
 from tests.conftest import World
-from tests.factories import ChildFactory, EnrolmentFactory, FamilyMemberFactory, MembershipFactory, OrganisationFactory
+from tests.factories import (
+    ChildFactory,
+    EnrolmentFactory,
+    FamilyMemberFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    verified_login,
+)
 
 TODAY = date.today()
 NO_CONSENT = "There is no consent to a referral to this service on record. Record the family's consent first."
@@ -381,7 +388,7 @@ def test_a_practitioner_sees_only_referrals_sent_to_their_organisation_in_their_
         organisation=setting.partner, area=world.other_area, role=Role.DELIVERY_PRACTITIONER
     )
     far_client = Client()
-    far_client.force_login(far_practitioner.user)
+    verified_login(far_client, far_practitioner.user)
     assert far_client.get(f"/partner/referrals/{far_referral.pk}/").status_code == 200
     assert far_client.get(f"/partner/referrals/{sent.pk}/").status_code == 404
 
@@ -461,7 +468,7 @@ def test_the_link_worker_of_another_child_is_refused(setting: Setting) -> None:
     other_worker = setting.world.children["other_org"].link_worker
     assert other_worker is not None
     other = Client()
-    other.force_login(other_worker)
+    verified_login(other, other_worker)
     assert other.get(f"/children/{setting.child.pk}/referrals/new/{setting.mentoring.id}/").status_code == 404
     assert other.get(setting.detail_url(referral)).status_code == 404
     assert other.post(f"{setting.detail_url(referral)}move/", {"status": "withdrawn", "reason": "x"}).status_code == 404

@@ -16,6 +16,7 @@ from joinedup.demo.sharing import demo_sharing_load
 from joinedup.joint.models import FindingResolution, JointAction, JointMeeting, PartnerPlan, PlanShare
 from joinedup.notifications.models import Notification, Preference
 from joinedup.partnership.models import Forum
+from tests.factories import verified_login
 
 AS_OF = date(2026, 11, 26)
 
@@ -43,7 +44,7 @@ def test_the_demo_shares_plans_both_ways_and_meets(db: None) -> None:
     # The headline professional sees plans shared with them, and the headline Link Worker's are among them.
     professional = User.objects.get(email=f"professional@{DEMO_EMAIL_DOMAIN}")
     client = Client()
-    client.force_login(professional)
+    verified_login(client, professional)
     page = client.get("/sharing/shared-with-you/").text
     assert "Plans shared with you" in page
     assert PlanShare.objects.filter(

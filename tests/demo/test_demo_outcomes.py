@@ -25,6 +25,7 @@ from joinedup.outcomes.models import Contract, ContractRate, Measure, Measuremen
 from joinedup.outcomes.selectors import contract_claim, contract_periods, impact_report
 from joinedup.outcomes.services import school_data_pull, year_before
 from tests.conftest import data_migrations_rerun
+from tests.factories import verified_login
 
 AS_OF = date(2026, 11, 26)
 LAST_YEAR = year_before(SCHOOL_YEAR)
@@ -256,7 +257,7 @@ def test_the_demo_measures_every_enrolled_child_and_most_improve(db: None) -> No
     assert school_data_pull(actor=lead, school_year=LAST_YEAR).children == 0
     assert Progress.objects.filter(area=area, pupil__isnull=False).values("pupil_id").distinct().count() == group
     client = Client()
-    client.force_login(lead.user)
+    verified_login(client, lead.user)
     page = client.get("/outcomes/school-data/").content.decode()
     assert SCHOOL_YEAR in page
     assert LAST_YEAR in page

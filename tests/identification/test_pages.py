@@ -19,7 +19,7 @@ from joinedup.audit.models import AuditEvent
 from joinedup.core.models import Job
 from joinedup.identification.models import CohortEntry, RuleSetVersion, ScreenedPupil, ScreeningImport
 from tests.conftest import World
-from tests.factories import MembershipFactory, SchoolFactory
+from tests.factories import MembershipFactory, SchoolFactory, verified_login
 from tests.identification.conftest import SCHOOL_HEADER, Screening, school_rows
 
 
@@ -132,7 +132,7 @@ def test_others_are_refused_the_list(screening: Screening) -> None:
     unbased = MembershipFactory.create(organisation=world.programme, area=world.area, role=Role.LINK_WORKER)
     for membership in (other_staff, unbased):
         client = world.client_for(Role.SCHOOL_STAFF)
-        client.force_login(membership.user)
+        verified_login(client, membership.user)
         assert client.get(cohort_url(screening)).status_code == 404
     for role in (Role.COMMISSIONER, Role.DELIVERY_PRACTITIONER, Role.PARTNER_PROFESSIONAL, Role.ADMINISTRATOR):
         assert world.client_for(role).get(cohort_url(screening)).status_code == 403

@@ -11,7 +11,7 @@ from joinedup.cases.models import Child, Goal, Plan
 from joinedup.cases.plans import action_add, goal_add, plan_start
 from joinedup.sharing.models import DataSharingAgreement
 from tests.conftest import World
-from tests.factories import EnrolmentFactory
+from tests.factories import EnrolmentFactory, verified_login
 from tests.sharing.conftest import agreement_make
 
 
@@ -31,7 +31,7 @@ class Joint:
 
     def client(self, membership: Membership) -> Client:
         client = Client()
-        client.force_login(membership.user)
+        verified_login(client, membership.user)
         return client
 
 

@@ -16,7 +16,7 @@ from joinedup.audit.models import AuditEvent
 from joinedup.cases.models import Referral
 from joinedup.directory.models import Service
 from joinedup.outcomes.models import Measurement
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, verified_login
 from tests.outcomes.conftest import Programme
 
 
@@ -116,7 +116,7 @@ def test_a_reading_is_removed_only_by_those_who_record_for_that_child(programme:
     other_user = programme.world.children["other_org"].link_worker
     assert other_user is not None
     other_worker = Client()
-    other_worker.force_login(other_user)
+    verified_login(other_worker, other_user)
     for client in (
         programme.client(Role.SCHOOL_STAFF),
         programme.client(Role.COMMISSIONER),
@@ -135,7 +135,7 @@ def test_another_boroughs_commissioner_sees_nothing_of_this_borough(programme: P
         organisation=programme.world.programme, area=programme.world.other_area, role=Role.COMMISSIONER
     )
     client = Client()
-    client.force_login(far.user)
+    verified_login(client, far.user)
     contract = programme.contract
     assert client.get(f"/outcomes/contracts/{contract.pk}/").status_code == 404
     assert client.get(f"/outcomes/contracts/{contract.pk}/claims/2025-09-01/").status_code == 404

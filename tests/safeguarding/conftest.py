@@ -16,7 +16,7 @@ from joinedup.cases.models import Child
 from joinedup.safeguarding.models import Concern, Decision, Escalation, FrontDoor
 from joinedup.safeguarding.services import concern_raise, decision_record, escalation_send
 from tests.conftest import World
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, verified_login
 
 TODAY = dt.date.today()
 #: What the borough's MASH asks for, deliberately not in the form's usual order.
@@ -33,7 +33,7 @@ class Team:
 
     def client(self, membership: Membership) -> Client:
         client = Client()
-        client.force_login(membership.user)
+        verified_login(client, membership.user)
         return client
 
     def member(self, role: Role, scope: str = "own") -> Membership:

@@ -8,7 +8,7 @@ from joinedup.audit.models import AuditEvent
 from joinedup.cases.models import Child
 from joinedup.sharing.models import MatchPair, MatchRun, SharedCase
 from joinedup.sharing.services import pair_undo
-from tests.factories import EnrolmentFactory, MembershipFactory, OrganisationFactory
+from tests.factories import EnrolmentFactory, MembershipFactory, OrganisationFactory, verified_login
 from tests.sharing.conftest import Sharing, agreement_make
 
 
@@ -47,7 +47,7 @@ def test_another_organisation_or_borough_sees_none_of_them(sharing: Sharing) -> 
     )
     sharing.partner.areas.add(world.other_area)
     client = world.client_for(Role.PARTNER_PROFESSIONAL)
-    client.force_login(stranger.user)
+    verified_login(client, stranger.user)
     assert "Amelia Thornton" not in client.get("/sharing/shared-with-you/").text
     # The partner's membership in another borough sees no child of this one.
     from joinedup.sharing.access import shared_cases_for_partner

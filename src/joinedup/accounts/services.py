@@ -13,7 +13,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from joinedup.accounts.models import ApiToken, Area, Membership, Organisation, Role, User
+from joinedup.accounts.models import TWO_FACTOR_ROLES, ApiToken, Area, Membership, Organisation, Role, User
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 
@@ -91,9 +91,19 @@ def _account_change_record(*, user: User, change: str, actor: Membership | None 
     )
 
 
+def _needs_two_factor() -> Q:
+    """Active memberships whose holder must sign in with two factors: every role that can see a child's record
+    or grant access to one (while ``JOINEDUP_TWO_FACTOR_BY_ROLE`` is on, as it is unless switched off for a
+    demonstration), and every member of an organisation that requires it."""
+    rule = Q(organisation__require_two_factor=True)
+    if settings.JOINEDUP_TWO_FACTOR_BY_ROLE:
+        rule |= Q(role__in=TWO_FACTOR_ROLES)
+    return Q(is_active=True) & rule
+
+
 def two_factor_required(user: User) -> bool:
-    """True when any organisation the person is an active member of requires two-factor sign-in."""
-    return Membership.objects.filter(user=user, is_active=True, organisation__require_two_factor=True).exists()
+    """True when any of the person's active memberships needs two-factor sign-in."""
+    return Membership.objects.filter(_needs_two_factor(), user=user).exists()
 
 
 @dataclass(frozen=True)
@@ -109,9 +119,7 @@ def two_factor_state(user: User) -> TwoFactorState:
         User.objects.filter(pk=user.pk)
         .annotate(
             has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
-            required=Exists(
-                Membership.objects.filter(user=OuterRef("pk"), is_active=True, organisation__require_two_factor=True)
-            ),
+            required=Exists(Membership.objects.filter(_needs_two_factor(), user=OuterRef("pk"))),
         )
         .values("has_device", "required")
         .get()

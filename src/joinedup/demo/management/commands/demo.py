@@ -5,6 +5,7 @@ import sys
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -41,4 +42,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for role, email in demo_logins():
             self.stdout.write(f"  {role:<32} {email}")
+        if not settings.JOINEDUP_TWO_FACTOR_BY_ROLE:
+            self.stdout.write(
+                "Two-factor sign-in is switched off for this demonstration; a real deployment asks every role "
+                "that can see a child's record for a code from an authenticator app."
+            )
         self.stdout.write("Press Ctrl-C to stop.\n")
