@@ -93,11 +93,11 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
-
 # Roles that must sign in with two factors wherever they work: all who can see some child's record (school
 # staff, Link Workers, managers, data leads, partners a child is referred or shared to) and administrators,
 # who grant that access. Commissioners see only counts; their organisation may still require it.
 TWO_FACTOR_ROLES = frozenset(Role) - {Role.COMMISSIONER}
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
