@@ -6,7 +6,6 @@ import gzip
 import json
 import stat
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +44,7 @@ def filled(world: World) -> World:
     Measurement.objects.create(
         child=child,
         measure=world.area.measures.get(key="attendance"),
-        value=Decimal("91.5"),
+        value=91.5,
         taken_on=date(2026, 10, 1),
         occasion="baseline",
         source="entered",
