@@ -47,7 +47,43 @@ class ApiTokenAuth(HttpBearer):
         return membership
 
 
-api = NinjaAPI(
+# What any call may answer besides its own responses; the description lists them on every operation, so a
+# client (and the fuzzing in tests/api) knows every answer it can get.
+PROBLEM = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+INVALID = {
+    "type": "object",
+    "properties": {"detail": {"type": "array", "items": {"type": "object"}}},
+    "required": ["detail"],
+}
+EVERY_OPERATION = {
+    "400": ("The request cannot be done as sent; `detail` says why.", PROBLEM),
+    "401": ("Not signed in (with both factors where required), or no valid token.", PROBLEM),
+    "403": ("Signed in, but this role may not do this.", PROBLEM),
+    "404": ("No such record, or not one the caller may see.", PROBLEM),
+    "422": ("A parameter or the body does not fit the description; `detail` lists each problem.", INVALID),
+}
+
+
+class JoinedupAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for path in schema["paths"].values():
+            for operation in path.values():
+                responses = operation.setdefault("responses", {})
+                for code, (description, body) in EVERY_OPERATION.items():
+                    if code not in responses and int(code) not in responses:
+                        responses[code] = {
+                            "description": description,
+                            "content": {"application/json": {"schema": body}},
+                        }
+        return schema
+
+
+api = JoinedupAPI(
     title="Joinedup API",
     version="1",
     description="Children, families and the records around them. Every call is checked by the same access rules "

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+from ninja.params.functions import Query
 
 from joinedup.cases.access import CASE_WORKERS, access_child, access_referral, referrals_visible_to
 from joinedup.cases.models import (
@@ -27,6 +27,7 @@ from joinedup.cases.models import (
 from joinedup.cases.referrals import partner_session_record, referral_status_set
 from joinedup.cases.selectors import SharedDetails, child_list, open_enrolment, referral_shared_details
 from joinedup.cases.services import contact_record
+from joinedup.core.api import Paged
 
 router = Router(tags=["children"])
 
@@ -61,7 +62,7 @@ class ChildOut(Schema):
 
 
 @router.get("", response=list[ChildSummaryOut], summary="Children you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def children(request: HttpRequest, q: str = "") -> QuerySet[Child]:
     return child_list(request.auth, search=q[:100])  # type: ignore[attr-defined]
 
@@ -135,7 +136,7 @@ def enrolments(request: HttpRequest, child_id: int) -> QuerySet[Enrolment]:
 
 
 @router.get("/{child_id}/contacts", response=list[ContactOut], summary="A child's sessions and contacts (audited)")
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def contacts(request: HttpRequest, child_id: int) -> QuerySet[Contact]:
     found = access_child(request.auth, child_id)  # type: ignore[attr-defined]
     return Contact.objects.filter(enrolment__child=found)
@@ -372,11 +373,15 @@ class SessionOut(Schema):
 @referrals_router.get(
     "", response=list[ReceivedReferralOut], summary="Referrals you may see: for a delivery partner, those sent to it"
 )
-@paginate(LimitOffsetPagination)
-def referrals(request: HttpRequest, status: str = "") -> QuerySet[Referral]:
-    """``status``, if given, is one of: draft, sent, accepted, declined, started, completed, withdrawn."""
-    if status and status not in Referral.Status.values:
-        raise HttpError(400, f"There is no referral status {status!r}: use one of {', '.join(Referral.Status.values)}.")
+@paginate(Paged)
+def referrals(
+    request: HttpRequest,
+    status: str = Query(
+        "",
+        pattern=f"^({'|'.join(Referral.Status.values)})?$",
+        description=f"Only referrals with this status: one of {', '.join(Referral.Status.values)}.",
+    ),
+) -> QuerySet[Referral]:
     found = referrals_visible_to(request.auth).select_related(  # type: ignore[attr-defined]
         "enrolment__child__school", "enrolment__child__family", "goal", "service"
     )
