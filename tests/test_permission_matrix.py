@@ -883,6 +883,11 @@ ROUTES: dict[str, Route] = {
     # commissioners; another borough's contract is not found); they name no child. The measures are read by the
     # programme's managers and kept, with contracts and school data, by the data lead. A child's outcomes are for
     # those who may open the child's record (never a commissioner); a reading is removed by those who record them.
+    # Data protection: the data lead's, for their borough; a subject access export only of a child they may see.
+    "privacy:home": Route(allowed=same_everywhere(DATA_LEAD)),
+    "privacy:retention_apply": Route(method="post", allowed=same_everywhere(DATA_LEAD)),
+    "privacy:subject_access": Route(kwargs=child_kwargs("pk"), allowed=only_own(DATA_LEAD)),
+    "privacy:subject_access_download": Route(method="post", kwargs=child_kwargs("pk"), allowed=only_own(DATA_LEAD)),
     "outcomes:home": Route(allowed=same_everywhere(REPORTS)),
     "outcomes:impact": Route(allowed=same_everywhere(REPORTS)),
     "outcomes:child": Route(kwargs=child_kwargs("pk"), allowed=only_own(CHILD_ROLES)),

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "joinedup.partnership",
     "joinedup.safeguarding",
     "joinedup.outcomes",
+    "joinedup.privacy",
 ]
 
 MIDDLEWARE = [

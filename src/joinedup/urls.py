@@ -19,6 +19,7 @@ urlpatterns = [
     path("partnership/", include("joinedup.partnership.urls")),
     path("safeguarding/", include("joinedup.safeguarding.urls")),
     path("outcomes/", include("joinedup.outcomes.urls")),
+    path("privacy/", include("joinedup.privacy.urls")),
     path(
         "published/identification-rules/<str:ons_code>/",
         identification_views.published_rules,

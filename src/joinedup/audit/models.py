@@ -24,6 +24,8 @@ class AuditAction(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
     SIGN_OUT = "sign_out", "Signed out"
     LOCKED = "locked", "Account locked"
+    ARCHIVE = "archive", "Archived"
+    ERASE = "erase", "Erased"
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):

@@ -435,6 +435,7 @@ class GoalProgress(models.Model):
 
     class Meta:
         ordering = ["review", "goal"]
+        verbose_name_plural = "goal progress ratings"
         constraints = [models.UniqueConstraint(fields=["review", "goal"], name="goal_progress_unique")]
 
     def __str__(self) -> str:

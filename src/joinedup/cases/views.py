@@ -77,6 +77,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Those who work the case, and those who decide the matches that make shared cases.
             "sees_shared_cases": request.actor.role in CASE_WORKERS | AGREEMENT_ROLES,  # type: ignore[attr-defined]
             "engagement": engagement(child),
+            "prepares_subject_access": request.actor.role == Role.DATA_LEAD,  # type: ignore[attr-defined]
             "today": date.today(),
         },
     )

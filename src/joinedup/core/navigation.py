@@ -111,6 +111,13 @@ SECTIONS: tuple[Section, ...] = (
         "Show what changed for children, and the figures outcomes contracts pay on.",
     ),
     Section(
+        "privacy",
+        "Data protection",
+        "privacy:home",
+        frozenset({Role.DATA_LEAD}),
+        "How long children's records are kept: archive and erase on the borough's rule; subject access exports.",
+    ),
+    Section(
         "audit",
         "Audit log",
         "audit:search",

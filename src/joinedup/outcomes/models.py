@@ -207,6 +207,7 @@ class Progress(models.Model):
     reliable = models.SmallIntegerField(null=True, help_text="1 reliably better, -1 reliably worse, 0 neither.")
 
     class Meta:
+        verbose_name_plural = "progress on measures"
         constraints = [
             models.UniqueConstraint(fields=["child", "measure"], name="progress_unique_child"),
             models.UniqueConstraint(fields=["pupil", "measure"], name="progress_unique_pupil"),
