@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from joinedup.accounts.models import Role
 from joinedup.audit.models import AuditEvent
 from joinedup.sharing.models import MatchPair, SharedCase
-from joinedup.sharing.services import pair_decide, pair_undo
+from joinedup.sharing.services import pair_decide, pair_undo, shared_case_lead_set
 from tests.sharing.conftest import THEIR_ROWS, Sharing
 
 
@@ -200,3 +200,22 @@ def test_a_field_they_send_and_we_may_not_is_shown_as_not_compared(sharing: Shar
     pair = run.pairs.get(partner_record_id="P001")
     page = sharing.world.client_for(Role.DATA_LEAD).get(f"/sharing/pairs/{pair.pk}/").text
     assert "Not compared: not in what we may send" in page
+
+
+def test_two_people_naming_the_lead_of_a_shared_case(sharing: Sharing) -> None:
+    run = sharing.run()
+    pair = run.pairs.get(partner_record_id="P001")
+    shared = SharedCase.objects.get(pair=pair)
+    seen = shared.modified_at.isoformat()
+    client = sharing.world.client_for(Role.DATA_LEAD)
+    client.post(f"/sharing/pairs/{pair.pk}/lead/", {"name": "Sam Carter", "email": "sam@example.org", "seen": seen})
+    manager = sharing.world.client_for(Role.TEAM_MANAGER)
+    stale = manager.post(
+        f"/sharing/pairs/{pair.pk}/lead/", {"name": "Jo Bloggs", "email": "jo@example.org", "seen": seen}, follow=True
+    )
+    assert "changed this shared case at" in stale.text
+    assert SharedCase.objects.get(pk=shared.pk).lead_name == "Sam Carter"
+    with pytest.raises(ValidationError):
+        shared_case_lead_set(
+            actor=sharing.world.members[Role.TEAM_MANAGER], case=shared, membership=None, name="Jo Bloggs"
+        )

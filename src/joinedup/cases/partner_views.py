@@ -28,6 +28,7 @@ from joinedup.cases.referral_views import moves_offered
 from joinedup.cases.referrals import partner_session_record, referral_status_set
 from joinedup.cases.selectors import AttendanceSummary, referral_events, referral_sessions, referral_shared_details
 from joinedup.core.access import actor_of, roles_required
+from joinedup.core.concurrency import seen_in
 
 Status = Referral.Status
 
@@ -100,7 +101,12 @@ def referral_move(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             referral_status_set(
-                actor=actor, referral=found, status=data["status"], on=data["on"], reason=data["reason"]
+                actor=actor,
+                referral=found,
+                status=data["status"],
+                on=data["on"],
+                reason=data["reason"],
+                seen=seen_in(request),
             )
         except ValidationError as error:
             found.refresh_from_db()

@@ -29,6 +29,7 @@ from joinedup.cases.selectors import AttendanceSummary, referral_events, referra
 from joinedup.cases.services import consent_record
 from joinedup.cases.views import open_enrolment_or_404
 from joinedup.core.access import actor_of, roles_required
+from joinedup.core.concurrency import seen_in
 from joinedup.directory.models import Service, ServiceProfile
 
 Status = Referral.Status
@@ -176,7 +177,12 @@ def referral_edit(request: HttpRequest, pk: int, referral_pk: int) -> HttpRespon
         try:
             with transaction.atomic():
                 referral_draft_change(
-                    actor=actor, referral=referral, reason=data["reason"], shared=form.shared_items, goal=data["goal"]
+                    actor=actor,
+                    referral=referral,
+                    reason=data["reason"],
+                    shared=form.shared_items,
+                    goal=data["goal"],
+                    seen=seen_in(request),
                 )
                 if form.send:
                     _consent_take(actor, child, service, form, check, shared=form.shared_items)
@@ -245,7 +251,12 @@ def referral_move(request: HttpRequest, pk: int, referral_pk: int) -> HttpRespon
                 if data["status"] == Status.SENT:
                     _consent_take(actor, child, referral.service, form, check, shared=referral.shared)
                 referral_status_set(
-                    actor=actor, referral=referral, status=data["status"], on=data["on"], reason=data["reason"]
+                    actor=actor,
+                    referral=referral,
+                    status=data["status"],
+                    on=data["on"],
+                    reason=data["reason"],
+                    seen=seen_in(request),
                 )
         except ValidationError as error:
             # The referral object may hold the refused values; the page shows it as stored.

@@ -10,7 +10,7 @@ basis) for a referral to that service, checked by ``consent_check``.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +22,7 @@ from joinedup.cases.access import CASE_WORKERS
 from joinedup.cases.consent import consent_check
 from joinedup.cases.engagement import engagement_refresh
 from joinedup.cases.models import Consent, Enrolment, Goal, PartnerSession, Referral, ReferralEvent
+from joinedup.core.concurrency import unchanged_since
 from joinedup.directory.models import Service, ServiceProfile
 
 Status = Referral.Status
@@ -79,13 +80,23 @@ def referral_create(
 
 
 def referral_draft_change(
-    *, actor: Membership, referral: Referral, reason: str, shared: list[str], goal: Goal | None = None
+    *,
+    actor: Membership,
+    referral: Referral,
+    reason: str,
+    shared: list[str],
+    goal: Goal | None = None,
+    seen: datetime | None = None,
 ) -> Referral:
-    """Change a draft before it is sent: the message, what to share, the goal. A sent referral is a record."""
+    """Change a draft before it is sent: the message, what to share, the goal. A sent referral is a record.
+
+    ``seen``: when the person opened the draft; a change made by someone else since is not overwritten.
+    """
     if referral.status != Status.DRAFT:
         raise ValidationError("Only a draft can be changed; this referral has been sent.")
     _check_referral(actor, referral.enrolment, referral.service, reason=reason, shared=shared, goal=goal)
     with transaction.atomic():
+        unchanged_since(referral, seen, noun="referral")
         referral.reason = reason.strip()
         referral.shared = [item for item in Referral.Shared.values if item in shared]
         referral.goal = goal
@@ -124,8 +135,20 @@ def _check_referral(
         raise ValidationError(errors)
 
 
-def referral_status_set(*, actor: Membership, referral: Referral, status: str, on: date, reason: str = "") -> Referral:
-    """Move a referral on, as its life cycle allows, by whoever may make that move."""
+def referral_status_set(
+    *, actor: Membership, referral: Referral, status: str, on: date, reason: str = "", seen: datetime | None = None
+) -> Referral:
+    """Move a referral on, as its life cycle allows, by whoever may make that move.
+
+    ``seen``: when the person opened the referral; if it has moved on since (the partner answered while the
+    Link Worker withdrew it), the second move is refused, not laid over the first.
+    """
+    with transaction.atomic():
+        unchanged_since(referral, seen, noun="referral")
+        return _status_set(actor=actor, referral=referral, status=status, on=on, reason=reason)
+
+
+def _status_set(*, actor: Membership, referral: Referral, status: str, on: date, reason: str) -> Referral:
     current = referral.status
     if status not in TRANSITIONS.get(current, frozenset()):
         allowed = ", ".join(Status(s).label.lower() for s in sorted(TRANSITIONS.get(current, ())))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record, audit_record_many
 from joinedup.cases.access import Purpose
 from joinedup.cases.models import Child
+from joinedup.core.concurrency import unchanged_since
 from joinedup.linkage import (
     ENCODED_FIELDS,
     FIELDS,
@@ -726,11 +727,21 @@ def pair_undo(*, actor: Membership, pair: MatchPair) -> MatchPair:
 
 @transaction.atomic
 def shared_case_lead_set(
-    *, actor: Membership, case: SharedCase, membership: Membership | None, name: str = "", email: str = ""
+    *,
+    actor: Membership,
+    case: SharedCase,
+    membership: Membership | None,
+    name: str = "",
+    email: str = "",
+    seen: datetime | None = None,
 ) -> SharedCase:
-    """Name the partner's lead practitioner: a Joinedup member of the partner, or a name and email."""
+    """Name the partner's lead practitioner: a Joinedup member of the partner, or a name and email.
+
+    ``seen``: when the person opened the case; a lead someone else named since is not silently replaced.
+    """
     if membership is None and not name.strip():
         raise ValidationError({"name": "Choose the lead practitioner, or enter their name."})
+    unchanged_since(case, seen, noun="shared case")
     case.lead_membership = membership
     case.lead_name = "" if membership else name.strip()
     case.lead_email = "" if membership else email.strip()

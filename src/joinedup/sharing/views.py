@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from joinedup.accounts.models import Membership
 from joinedup.core.access import actor_of, roles_required
+from joinedup.core.concurrency import seen_in
 from joinedup.core.forms import GovukForm
 from joinedup.core.jobs import job_start
 from joinedup.core.uploads import upload_keep
@@ -320,6 +321,7 @@ def shared_case_lead(request: HttpRequest, pk: int) -> HttpResponse:
                 membership=form.cleaned_data["membership"],
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
+                seen=seen_in(request),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
