@@ -55,7 +55,8 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def counts(database: Path) -> dict[str, Any]:
-    return json.loads(worker(database, "counts"))
+    found: dict[str, Any] = json.loads(worker(database, "counts"))
+    return found
 
 
 def test_a_school_data_import_killed_mid_write_keeps_no_pupil_and_imports_in_full_next_time(
