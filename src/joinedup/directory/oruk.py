@@ -269,7 +269,11 @@ class BundleReader:
         if data.get("id") in (None, ""):
             self.bundle.problems.append(Problem(label, "id", "is missing; every record needs an id"))
             return None
-        values: dict[str, Any] = {"id": self._id(data["id"], kind), "extra": {}}
+        try:
+            values: dict[str, Any] = {"id": self._id(data["id"], kind), "extra": {}}
+        except FieldError as error:  # an id that is not text or a number (true, a list)
+            self.bundle.problems.append(Problem(label, "id", str(error)))
+            return None
         parsers = self.parsers(model)
         skip = set(nested)
         failed: set[str] = set()
@@ -292,7 +296,10 @@ class BundleReader:
                     failed.add(key)
                     self.bundle.problems.append(Problem(label, key, str(error)))
             elif key in _REFERENCE_KIND and raw not in (None, ""):
-                values["extra"][key] = self._id(raw, _REFERENCE_KIND[key])
+                try:
+                    values["extra"][key] = self._id(raw, _REFERENCE_KIND[key])
+                except FieldError as error:
+                    self.bundle.problems.append(Problem(label, key, str(error)))
             else:
                 values["extra"][key] = raw
         for required in _REQUIRED.get(model, ()):
@@ -307,7 +314,10 @@ class BundleReader:
         if isinstance(nested, dict) and nested:
             return read(nested)
         if data.get(f"{kind}_id"):
-            return self._id(data[f"{kind}_id"], kind)
+            try:
+                return self._id(data[f"{kind}_id"], kind)
+            except FieldError as error:
+                self.bundle.problems.append(Problem(_label(kind, data), f"{kind}_id", str(error)))
         return None
 
     def _list(self, data: dict[str, Any], key: str, label: str) -> list[Any]:

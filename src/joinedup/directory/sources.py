@@ -455,7 +455,12 @@ def json_file_read(path: Path) -> FeedContent:
         raise FeedUnusable(
             f"{path.name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        raise FeedUnusable(f"{path.name} is not text in UTF-8, as a JSON file must be. Save it as UTF-8.") from None
+    except RecursionError:
+        # Python's parser recurses once per level: a file nested thousands deep is no directory.
+        raise FeedUnusable(f"{path.name} is nested too deeply to be an ORUK feed.") from None
+    except OSError as error:
         raise FeedUnusable(f"Could not read {path}: {error}.") from None
     taxonomies: list[Any] = []
     page = data.get("contents", data.get("content")) if isinstance(data, dict) else None

@@ -24,6 +24,7 @@ from joinedup.cases.selectors import open_enrolment
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.domains import IDENTIFICATION_DOMAINS, RISK_AREA_NEEDS, NeedDomain
 from joinedup.core.jobs import job_start
+from joinedup.core.spreadsheets import spreadsheet_safe
 from joinedup.core.uploads import MAX_UPLOAD_BYTES, upload_keep
 from joinedup.directory.forms import GapReportForm, ImportForm, ServiceProfileForm, ServiceSearchForm
 from joinedup.directory.models import DirectoryFeed, DirectoryImport, Service
@@ -269,6 +270,10 @@ def _saved_upload(upload: UploadedFile[Any] | None) -> str:
     unpacked.mkdir()
     try:
         with zipfile.ZipFile(saved) as archive:
+            # Sizes as the zip declares them; reading stops at the declared size, so a lie cannot get past.
+            wanted = [member for member in archive.infolist() if Path(member.filename).name.lower().endswith(".csv")]
+            if sum(member.file_size for member in wanted) > MAX_UPLOAD_BYTES:
+                raise ValueError("The files in the zip unpack to more than 200 MB. Split the export into parts.")
             for member in archive.infolist():
                 member_name = Path(member.filename).name
                 # Only the CSV files themselves, flattened: no paths from inside the zip are trusted.
@@ -281,6 +286,10 @@ def _saved_upload(upload: UploadedFile[Any] | None) -> str:
         raise ValueError(
             "The file is not a readable .zip. Check it opens on your computer, then upload again."
         ) from None
+    except RuntimeError:  # zipfile's refusal of an encrypted member
+        raise ValueError("The zip is protected by a password. Zip the CSV files again without one.") from None
+    except NotImplementedError:  # a compression method zipfile does not read
+        raise ValueError("The zip uses a kind of compression Joinedup cannot read. Zip the files again.") from None
     if not any(unpacked.iterdir()):
         raise ValueError("The zip has no CSV files in it. It should hold services.csv, organizations.csv and so on.")
     return str(unpacked)
@@ -343,9 +352,9 @@ def _gaps_csv(area_name: str, rows: list[SchoolGaps], domains: list[str], miles:
                 strong = cell.evidence_based if cell else ""
                 writer.writerow(
                     [
-                        row.school.name,
-                        row.school.urn or "",
-                        row.place,
+                        spreadsheet_safe(row.school.name),
+                        spreadsheet_safe(row.school.urn or ""),
+                        spreadsheet_safe(row.place),
                         NeedDomain(domain).label,
                         key,
                         f"{miles:g}",

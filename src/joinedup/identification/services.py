@@ -235,6 +235,15 @@ def screening_import(
     except Exception as error:
         _finish(record, ScreeningImport.Status.FAILED, message=f"The import stopped: {type(error).__name__}.")
         raise
+    if not checked.total_rows and not checked.problems:
+        # An import of nothing would say "Imported 0 pupils" and look like success: say what is missing.
+        noun = "pupils" if kind == ColumnMapping.Kind.SCHOOL_DATA else "survey returns"
+        _finish(
+            record,
+            ScreeningImport.Status.REJECTED,
+            message=f"{file_name} has a header row but no {noun} under it: expected one row per pupil.",
+        )
+        raise ImportRejected(record)
     record.rows = checked.total_rows
     record.problem_count = len(checked.problems)
     record.bad_rows = len({problem.row for problem in checked.problems})

@@ -22,6 +22,7 @@ from joinedup.audit.services import audit_record
 from joinedup.cases.access import PURPOSES_BY_ROLE
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.jobs import job_start
+from joinedup.core.spreadsheets import spreadsheet_safe
 from joinedup.core.uploads import upload_keep
 from joinedup.identification.access import ADD_ROLES, DECIDE_ROLES, LIST_ROLES, REPORT_ROLES, schools_visible
 from joinedup.identification.forms import (
@@ -390,7 +391,8 @@ def run_fairness(request: HttpRequest, pk: int) -> HttpResponse:
                     run.pk,
                     run.rules.number,
                     group_name(row["group"]),
-                    group_value(row["value"], row["group"]),
+                    # A group's value comes from the schools' files (an ethnicity as written there).
+                    spreadsheet_safe(group_value(row["value"], row["group"])),
                     row["screened"],
                     row["identified"],
                     _fixed(row["rate"]),

@@ -140,7 +140,7 @@ def mapping_read(path: str | Path) -> dict[str, str | list[str]]:
         loaded: object = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except OSError as error:
         raise ListError(f"The column mapping {path.name} cannot be opened: {error.strerror or error}") from None
-    except (ValueError, tomllib.TOMLDecodeError) as error:
+    except (ValueError, RecursionError, tomllib.TOMLDecodeError) as error:
         raise ListError(f"{path.name} is not a valid column mapping (TOML or JSON): {error}") from None
     if not isinstance(loaded, dict):
         raise ListError(f"{path.name}: expected a table of standard column = the file's column")
@@ -217,6 +217,11 @@ def _reading(path: Path) -> Iterator[str]:
             " and save it as ‘CSV UTF-8’, or as an Excel workbook (.xlsx)"
         ) from None
     except pa.ArrowInvalid as error:
+        if "invalid UTF8" in str(error):  # Arrow's word for a CSV file in another encoding
+            raise ListError(
+                f"{path.name} is not text in UTF-8, as a CSV file must be: open it in the spreadsheet it came from"
+                " and save it as ‘CSV UTF-8’, or as an Excel workbook (.xlsx)"
+            ) from None
         raise ListError(
             f"{path.name} cannot be read as {suffix[1:].upper()} ({_first_line(error)}): check it is the list"
             " itself, saved from the spreadsheet as CSV UTF-8, Excel workbook or Parquet"
@@ -283,6 +288,13 @@ def _standard_columns(table: pa.Table, mapping: Mapping[str, str | Sequence[str]
     present = {column.strip(): column for column in table.column_names}
     header = ", ".join(table.column_names) or "(none)"
     sources = {column: _sources(mapping.get(column, column)) for column in COLUMNS}
+    named = [column.strip() for column in table.column_names]
+    for source in dict.fromkeys(source for column in COLUMNS for source in sources[column]):
+        if named.count(source) > 1:
+            raise ListError(f"{name} has two columns named ‘{source}’; keep one of them and upload it again.")
+        if source in present and pa.types.is_nested(table.schema.field(present[source]).type):
+            found = table.schema.field(present[source]).type
+            raise ListError(f"{name}: the column ‘{source}’ holds {found}, not text; a list has one value a cell.")
     for column in mapping:
         for source in sources[column]:
             if source not in present:

@@ -286,7 +286,7 @@ def mapping_from_file(path: str | Path) -> dict[str, str]:
     text = path.read_text(encoding="utf-8-sig")
     try:
         loaded: object = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-    except (ValueError, tomllib.TOMLDecodeError) as error:
+    except (ValueError, RecursionError, tomllib.TOMLDecodeError) as error:
         raise ReadingError(f"{path.name} is not a valid column mapping: {error}") from None
     return _check_mapping(loaded, path.name)
 
@@ -314,6 +314,14 @@ def _layout(
     absent = len(header)
     indices = [positions.get(mapping.get(column, column), absent) for column in columns]
     shown_header = ", ".join(header) or "(empty)"
+    # Two columns of the same name read: which one holds the pupil's value cannot be known.
+    named = [cell.strip() for cell in header]
+    for column in columns:
+        shown = mapping.get(column, column)
+        if named.count(shown) > 1:
+            raise ReadingError(
+                f"{name} has two columns named ‘{shown}’; keep one of them (or rename the other) and upload it again"
+            )
     # A mapping names a column on purpose: if the file lacks it, say so rather than read it as blank.
     for column in columns:
         if column in mapping and mapping[column] not in positions:
@@ -835,8 +843,8 @@ def _attendance_from_sessions(block: _Block, problems: list[RowProblem], name: s
         return
     percentages = block.columns["attendance_pct"]
     for offset, (pct, total, present) in enumerate(zip(percentages, possible, attended, strict=True)):
-        if pct is not None or total is None or present is None:
-            continue
+        if pct is not None or total is None or present is None or offset in block.bad:
+            continue  # a bad cell in the row is reported already, and gives no percentage
         if present > total:
             column = mapping.get("sessions_attended", "sessions_attended")
             expected = f"no more than the sessions possible ({total})"
@@ -1043,6 +1051,9 @@ class _Survey:
         if None in upns and by_name:
             forenames, surnames, births = (block.columns[column] for column in SURVEY_MATCH_COLUMNS)
             for offset, upn in enumerate(upns):
+                if upn is None and offset in block.bad:
+                    reported.add(offset)  # a bad name or date is reported already: no pupil is looked up by it
+                    continue
                 fore, sur, born = forenames[offset], surnames[offset], births[offset]
                 if upn is not None or not (fore and sur and born):
                     continue  # a blank name or date is reported below, with the blank UPN

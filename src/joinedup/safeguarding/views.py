@@ -24,6 +24,7 @@ from joinedup.cases.access import access_child, children_visible_to
 from joinedup.cases.models import Child
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.forms import GovukForm, form_saved
+from joinedup.core.spreadsheets import spreadsheet_safe
 from joinedup.safeguarding.access import (
     MANAGERS,
     RAISERS,
@@ -414,8 +415,9 @@ def report(request: HttpRequest) -> HttpResponse:
         writer = csv.writer(response)
         writer.writerow(["Section", "Item", "Count"])
         writer.writerow(["Report", f"Safeguarding concerns raised in {month:%B %Y}", ""])
-        writer.writerow(["Report", f"{actor.organisation.name}, {actor.area.name}", ""])
-        writer.writerows(figures.rows_for_csv)
+        writer.writerow(["Report", spreadsheet_safe(f"{actor.organisation.name}, {actor.area.name}"), ""])
+        # Labels include names people typed (a service referred to), so each cell is made safe.
+        writer.writerows([[spreadsheet_safe(cell) for cell in row] for row in figures.rows_for_csv])
         return response
     return render(
         request,
