@@ -1047,3 +1047,40 @@ def test_anonymous_is_refused_everything_but_public_routes(world: World, name: s
     else:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:sign_in"))
+
+
+# A share's partner routes once the share has ended: revoked, past its date, or its agreement ended.
+PARTNER_SHARE_ROUTES = sorted(
+    name
+    for name, route in ROUTES.items()
+    if route.kwargs is plan_share_kwargs and Role.PARTNER_PROFESSIONAL in route.allowed["own"]
+)
+
+
+def _share_ended(pk: int, how: str) -> None:
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from joinedup.joint.models import PlanShare
+    from joinedup.sharing.models import DataSharingAgreement
+
+    shares = PlanShare.objects.filter(pk=pk)
+    if how == "revoked":
+        shares.update(revoked_at=timezone.now(), revoked_reason="No longer needed")
+    elif how == "expired":
+        shares.update(expires_on=date.today() - timedelta(days=1))
+    else:
+        DataSharingAgreement.objects.filter(plan_shares__pk=pk).update(ended_at=timezone.now(), ended_reason="Ended")
+
+
+@pytest.mark.parametrize("how", ["revoked", "expired", "agreement_ended"])
+@pytest.mark.parametrize("name", PARTNER_SHARE_ROUTES)
+def test_a_share_that_has_ended_is_refused_to_the_partner_on_every_route(world: World, name: str, how: str) -> None:
+    route = ROUTES[name]
+    kwargs = route.kwargs(world, "own")
+    client = world.client_for(Role.PARTNER_PROFESSIONAL)
+    # In force, the partner reaches it; once ended, every route refuses (410: the page says the share has ended).
+    assert request(client, route, reverse(name, kwargs=kwargs)) in (200, 302)
+    _share_ended(int(str(kwargs["pk"])), how)
+    assert request(client, route, reverse(name, kwargs=kwargs)) in (403, 404, 410)
