@@ -20,3 +20,4 @@ WHITENOISE_AUTOREFRESH = True
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 JOINEDUP_AUTO_CONFIRM_FEWEST = 1  # the sharing tests match lists of a dozen children; one test sets 50
 DIRECTORY_IMPORT_ALLOW_PRIVATE_URLS = True  # the tests serve feeds from 127.0.0.1
+JOINEDUP_SSO_ALLOW_HTTP = True  # the single sign-on tests run an OpenID Connect service on http://127.0.0.1

@@ -163,6 +163,8 @@ JOINEDUP_AUTO_CONFIRM_FEWEST = int(os.environ.get("JOINEDUP_AUTO_CONFIRM_FEWEST"
 # Two-factor sign-in for every role that can see a child's record. Only a demonstration on a laptop
 # switches it off (``make demo``); an organisation's own requirement applies either way.
 JOINEDUP_TWO_FACTOR_BY_ROLE = env_bool("JOINEDUP_TWO_FACTOR_BY_ROLE", True)
+# Single sign-on services are reached over https only; the tests run one on http://127.0.0.1.
+JOINEDUP_SSO_ALLOW_HTTP = env_bool("JOINEDUP_SSO_ALLOW_HTTP", False)
 JOINEDUP_LOCKOUT_ATTEMPTS = int(os.environ.get("JOINEDUP_LOCKOUT_ATTEMPTS", "5"))
 JOINEDUP_LOCKOUT_PERIOD = timedelta(minutes=int(os.environ.get("JOINEDUP_LOCKOUT_MINUTES", "15")))
 

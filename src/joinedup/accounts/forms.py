@@ -3,11 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 
-from joinedup.accounts.models import Organisation, Role
+from joinedup.accounts.models import Organisation, Role, SingleSignOn
 from joinedup.accounts.services import API_TOKEN_KINDS, API_TOKEN_ROLES
-from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, EMAIL_FORMAT_ERROR, GovukForm
+from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, EMAIL_FORMAT_ERROR, GovukForm, GovukModelForm
+
+
+class SingleSignOnForm(GovukForm):
+    email = forms.EmailField(
+        label="Your work email address",
+        help_text="Joinedup sends you to your organisation's own sign-in page.",
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+        error_messages={"required": "Enter your work email address", "invalid": EMAIL_FORMAT_ERROR},
+    )
 
 
 class SignInForm(GovukForm):
@@ -156,3 +166,45 @@ class ApiTokenIssueForm(GovukForm):
         # Only partner organisations' systems take tokens; each is named with its kind.
         field.queryset = organisations.filter(kind__in=set().union(*API_TOKEN_KINDS.values())).order_by("kind", "name")
         field.label_from_instance = lambda organisation: f"{organisation.name} ({organisation.get_kind_display()})"
+
+
+class SingleSignOnSettingsForm(GovukModelForm):
+    """An administrator sets up an organisation's single sign-on. A blank secret keeps the one saved."""
+
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Leave blank to keep the secret already saved.",
+    )
+
+    class Meta:
+        model = SingleSignOn
+        fields = ["issuer", "client_id", "client_secret", "email_domains", "trust_multi_factor", "enabled"]
+        labels = {
+            "issuer": "Issuer address",
+            "client_id": "Application (client) id",
+            "email_domains": "Email domains",
+            "trust_multi_factor": "Accept the organisation's multi-factor sign-in instead of Joinedup's authenticator",
+            "enabled": "Members may sign in this way",
+        }
+
+    def clean_issuer(self) -> str:
+        issuer = str(self.cleaned_data["issuer"]).rstrip("/")
+        if not issuer.startswith("https://") and not settings.JOINEDUP_SSO_ALLOW_HTTP:
+            raise forms.ValidationError("The issuer address must start with https://")
+        return issuer
+
+    def clean_email_domains(self) -> str:
+        domains = [part.strip().lower().lstrip("@") for part in str(self.cleaned_data["email_domains"]).split(",")]
+        domains = [domain for domain in domains if domain]
+        bad = [domain for domain in domains if "." not in domain or " " in domain or "@" in domain]
+        if not domains or bad:
+            raise forms.ValidationError("Enter the email domains like brent.gov.uk, separated by commas")
+        return ", ".join(domains)
+
+    def clean_client_secret(self) -> str:
+        secret = str(self.cleaned_data.get("client_secret") or "")
+        if not secret and not self.instance.client_secret:
+            raise forms.ValidationError("Enter the client secret")
+        return secret or self.instance.client_secret

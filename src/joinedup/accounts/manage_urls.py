@@ -7,6 +7,11 @@ app_name = "manage"
 urlpatterns = [
     path("organisations/", manage_views.organisations, name="organisations"),
     path("organisations/<int:pk>/two-factor/", manage_views.organisation_two_factor, name="organisation_two_factor"),
+    path(
+        "organisations/<int:pk>/single-sign-on/",
+        manage_views.organisation_single_sign_on,
+        name="organisation_single_sign_on",
+    ),
     path("people/", manage_views.people, name="people"),
     path("people/add/", manage_views.person_add, name="person_add"),
     path("people/<int:pk>/unlock/", manage_views.person_unlock, name="person_unlock"),

@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from joinedup.accounts import services
-from joinedup.accounts.forms import ApiTokenIssueForm, PersonAddForm
-from joinedup.accounts.models import Role
+from joinedup.accounts.forms import ApiTokenIssueForm, PersonAddForm, SingleSignOnSettingsForm
+from joinedup.accounts.models import Role, SingleSignOn
 from joinedup.accounts.selectors import (
     api_tokens_managed_by,
     memberships_managed_by,
@@ -23,12 +23,14 @@ from joinedup.accounts.selectors import (
     people_managed_by,
 )
 from joinedup.core.access import actor_of, roles_required
+from joinedup.core.forms import form_saved
 
 
 @roles_required(Role.ADMINISTRATOR)
 def organisations(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    return render(request, "manage/organisations.html", {"organisations": organisations_managed_by(actor)})
+    found = organisations_managed_by(actor).select_related("single_sign_on")
+    return render(request, "manage/organisations.html", {"organisations": found})
 
 
 @require_POST
@@ -43,6 +45,22 @@ def organisation_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Two-factor authentication is now optional for members of {organisation}.")
     return redirect("manage:organisations")
+
+
+@roles_required(Role.ADMINISTRATOR)
+def organisation_single_sign_on(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set up an organisation's own sign-in (OpenID Connect) for its members."""
+    actor = actor_of(request)
+    organisation = get_object_or_404(organisations_managed_by(actor), pk=pk)
+    sso = SingleSignOn.objects.filter(organisation=organisation).first() or SingleSignOn(organisation=organisation)
+    form = SingleSignOnSettingsForm(request.POST or None, instance=sso)
+    if request.method == "POST":
+        saved = form_saved(form, lambda _data: services.single_sign_on_save(actor=actor, sso=form.instance))
+        if saved is not None:
+            state = "on" if saved.enabled else "off"
+            messages.success(request, f"Saved single sign-on for {organisation}; it is {state}.")
+            return redirect("manage:organisations")
+    return render(request, "manage/single_sign_on.html", {"form": form, "organisation": organisation, "sso": sso})
 
 
 @roles_required(Role.ADMINISTRATOR)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from joinedup.accounts.acting import acting_membership
 from joinedup.accounts.models import User
 from joinedup.accounts.services import two_factor_state
-from joinedup.core.http import AuthedRequest, is_verified
+from joinedup.core.http import AuthedRequest, second_factor_done
 
 # Paths anyone may reach without signing in. The API answers 401 itself: it takes a signed-in
 # session or a partner system's bearer token (``joinedup.api``), and a token call has no session.
@@ -18,6 +18,7 @@ PUBLIC_PREFIXES = (
     "/healthz",
     "/static/",
     "/accounts/sign-in/",
+    "/accounts/single-sign-on/",
     "/accounts/password/",
     "/api/",
     "/about/",
@@ -47,7 +48,7 @@ class SignInRequiredMiddleware:
             return redirect_to_login(request.get_full_path(), reverse("accounts:sign_in"))
 
         assert isinstance(user, User)
-        if not is_verified(user):
+        if not second_factor_done(request):
             state = two_factor_state(user)
             if state.has_device:
                 return self._only(request, public, "accounts:sign_in_code")

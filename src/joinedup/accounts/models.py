@@ -213,3 +213,37 @@ class ApiToken(models.Model):
         if self.revoked_at is not None:
             return False
         return self.expires_on is None or self.expires_on >= (today or timezone.localdate())
+
+
+class SingleSignOn(models.Model):
+    """An organisation's own sign-in (OpenID Connect, e.g. Microsoft Entra ID) for its members.
+
+    A person whose email is in one of ``email_domains`` may sign in there instead of with a password.
+    When ``trust_multi_factor`` is on and the organisation's sign-in says it used more than one factor
+    (``amr`` holds ``mfa``), that counts as Joinedup's second factor; otherwise the authenticator is
+    asked for as usual.
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="single_sign_on")
+    issuer = models.URLField(
+        help_text="The sign-in service's issuer address, e.g. https://login.microsoftonline.com/<tenant id>/v2.0"
+    )
+    client_id = models.CharField(max_length=200, help_text="The application (client) id registered for Joinedup.")
+    client_secret = models.CharField(max_length=500, help_text="The client secret registered for Joinedup.")
+    email_domains = models.CharField(
+        max_length=500, help_text="The organisation's email domains, separated by commas, e.g. brent.gov.uk"
+    )
+    trust_multi_factor = models.BooleanField(
+        default=True,
+        help_text="Accept the organisation's multi-factor sign-in in place of Joinedup's authenticator code.",
+    )
+    enabled = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Single sign-on for {self.organisation}"
+
+    @property
+    def domains(self) -> list[str]:
+        return [part.strip().lower().lstrip("@") for part in self.email_domains.split(",") if part.strip()]

@@ -21,7 +21,16 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from joinedup.accounts.models import TWO_FACTOR_ROLES, ApiToken, Area, Membership, Organisation, Role, User
+from joinedup.accounts.models import (
+    TWO_FACTOR_ROLES,
+    ApiToken,
+    Area,
+    Membership,
+    Organisation,
+    Role,
+    SingleSignOn,
+    User,
+)
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
 
@@ -199,6 +208,29 @@ def organisation_two_factor_set(*, actor: Membership, organisation: Organisation
             record_id=organisation.pk,
             detail={"require_two_factor": required},
         )
+
+
+def single_sign_on_save(*, actor: Membership, sso: SingleSignOn) -> SingleSignOn:
+    """Save an organisation's single sign-on settings; the audit says what changed, never the secret."""
+    if actor.role != Role.ADMINISTRATOR:
+        raise ValidationError("Only an administrator sets up single sign-on.")
+    sso.updated_by = actor.user
+    sso.full_clean()
+    sso.save()
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=actor,
+        record_type="single_sign_on",
+        record_id=sso.organisation_id,
+        detail={
+            "issuer": sso.issuer,
+            "client_id": sso.client_id,
+            "email_domains": sso.domains,
+            "trust_multi_factor": sso.trust_multi_factor,
+            "enabled": sso.enabled,
+        },
+    )
+    return sso
 
 
 def membership_grant(

@@ -6,6 +6,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
+    path("single-sign-on/", views.single_sign_on, name="single_sign_on"),
+    path("single-sign-on/return/", views.single_sign_on_return, name="single_sign_on_return"),
     path("two-factor/", views.sign_in_code, name="sign_in_code"),
     path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
     path("sign-out/", views.sign_out, name="sign_out"),

@@ -11,20 +11,21 @@ from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from joinedup.accounts import services
+from joinedup.accounts import services, sso
 from joinedup.accounts.acting import acting_membership, acting_membership_choose
-from joinedup.accounts.forms import CodeForm, PasswordResetForm, PasswordSetForm, SignInForm
+from joinedup.accounts.forms import CodeForm, PasswordResetForm, PasswordSetForm, SignInForm, SingleSignOnForm
 from joinedup.accounts.models import User
 from joinedup.accounts.selectors import memberships_for
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
-from joinedup.core.http import AuthedRequest, is_verified
+from joinedup.core.http import SSO_MULTI_FACTOR_KEY, AuthedRequest, is_verified, second_factor_done
 
 NEXT_KEY = "joinedup_next"
 
@@ -67,11 +68,55 @@ def _signed_in(request: AuthedRequest) -> HttpResponse:
 
 
 @never_cache
+def single_sign_on(request: HttpRequest) -> HttpResponse:
+    """Sign in with the organisation's own account: ask for the email, then send the person to their sign-in."""
+    form = SingleSignOnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            started = sso.sso_begin(
+                email=form.cleaned_data["email"],
+                redirect_uri=request.build_absolute_uri(reverse("accounts:single_sign_on_return")),
+            )
+        except sso.SignOnError as error:
+            form.add_error("email", str(error))
+        else:
+            request.session[sso.SESSION_KEY] = started.session
+            request.session[NEXT_KEY] = _safe_next(request, request.GET.get("next"))
+            return redirect(started.redirect_to)
+    return render(request, "accounts/single_sign_on.html", {"form": form})
+
+
+@never_cache
+def single_sign_on_return(request: HttpRequest) -> HttpResponse:
+    """Where the organisation's sign-in sends the person back, with a code to exchange for who they are."""
+    remembered = request.session.pop(sso.SESSION_KEY, None)
+    after = request.session.pop(NEXT_KEY, "/")
+    try:
+        finished = sso.sso_finish(remembered=remembered, params=request.GET.dict())
+    except sso.SignOnError as error:
+        audit_record(
+            action=AuditAction.SIGN_IN_FAILED, record_type="single_sign_on", detail={"reason": str(error)[:300]}
+        )
+        context = {"form": SingleSignOnForm(), "problem": str(error)}
+        return render(request, "accounts/single_sign_on.html", context, status=400)
+    login(request, finished.user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[NEXT_KEY] = after
+    if finished.multi_factor:
+        request.session[SSO_MULTI_FACTOR_KEY] = True
+        return _signed_in(cast(AuthedRequest, request))
+    if services.two_factor_device(finished.user) is not None:
+        return redirect("accounts:sign_in_code")
+    if services.two_factor_required(finished.user):
+        return redirect("accounts:two_factor_setup")
+    return _signed_in(cast(AuthedRequest, request))
+
+
+@never_cache
 def sign_in_code(request: AuthedRequest) -> HttpResponse:
     """Second step of sign-in for people with an authenticator app."""
     if not request.user.is_authenticated:
         return redirect("accounts:sign_in")
-    if is_verified(request.user) or services.two_factor_device(request.user) is None:
+    if second_factor_done(request) or services.two_factor_device(request.user) is None:
         return redirect("core:home")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
