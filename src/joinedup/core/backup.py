@@ -77,8 +77,9 @@ def _columns(model: type[models.Model]) -> list[str]:
     return [str(field.column) for field in _fields(model)]
 
 
-def _plain(value: object) -> object:
-    """A value as JSON can hold it; ``field.to_python`` reads each form back."""
+def json_value(value: object) -> object:
+    """A column's value as JSON can hold it; ``field.to_python`` reads each form back. (The subject access
+    export writes values the same way.)"""
     match value:
         case None | bool() | int() | float() | str():
             return value
@@ -103,7 +104,7 @@ def _line(values: list[object]) -> str:
 def _rows(model: type[models.Model]) -> Iterator[str]:
     queryset = model._base_manager.order_by("pk").values_list(*(field.attname for field in _fields(model)))
     for values in queryset.iterator(chunk_size=BATCH):
-        yield _line([_plain(value) for value in values])
+        yield _line([json_value(value) for value in values])
 
 
 def table_digests() -> dict[str, TableDigest]:

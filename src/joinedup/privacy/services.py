@@ -9,7 +9,6 @@ import json
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -20,6 +19,7 @@ from joinedup.accounts.models import Area, Membership, Role
 from joinedup.audit.models import AuditAction, AuditEvent
 from joinedup.audit.services import audit_record
 from joinedup.cases.models import Child, Enrolment
+from joinedup.core.backup import json_value
 from joinedup.core.spreadsheets import spreadsheet_safe
 from joinedup.privacy.holdings import Holding, holdings
 from joinedup.privacy.models import RetentionRule
@@ -33,21 +33,13 @@ ACCESS_LOG_COLUMNS = ("when", "person", "role", "organisation", "action", "purpo
 
 
 def _text(value: object) -> str:
-    if value is None:
+    """A value as a spreadsheet cell shows it."""
+    plain = json_value(value)
+    if plain is None:
         return ""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+    if isinstance(plain, dict | list):
+        return json.dumps(plain, ensure_ascii=False, sort_keys=True)
+    return str(plain)
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:
@@ -81,7 +73,7 @@ def subject_access_export(*, actor: Membership, child: Child) -> tuple[str, byte
             holding.label: {
                 "name": holding.name,
                 "about_other_people": holding.about_others,
-                "rows": [{key: _plain(value) for key, value in row.items()} for row in holding.rows()],
+                "rows": [{key: json_value(value) for key, value in row.items()} for row in holding.rows()],
             }
             for holding in held
         }
