@@ -262,8 +262,8 @@ def _insert(model: type[models.Model], rows: list[list[object]]) -> None:
     fields = _fields(model)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(column) for column in _columns(model))
-    placeholders = ", ".join(["%s"] * len(fields))
-    statement = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    slots = ", ".join(["%s"] * len(fields))
+    statement = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({slots})"  # noqa: S608
     prepared = [
         [field.get_db_prep_save(_python(field, value), connection) for field, value in zip(fields, row, strict=True)]
         for row in rows
