@@ -134,6 +134,12 @@ SCHOOL_FILES = [
     ),
     Bad("blank.xlsx", lambda w: corpus.xlsx([], []), "blank.xlsx is empty: expected a header row"),
     Bad("list.parquet", lambda w: b"PAR1" + bytes(100) + b"PAR1", "expected a .csv or .xlsx file"),
+    # PostgreSQL cannot store a NUL character: refused while reading, naming the line, on every database.
+    Bad(
+        "nul.csv",
+        lambda w: school_text(w, _row(w, forenames="Am\x00ara")).encode(),
+        "nul.csv has a NUL character on line 2, which a CSV file never holds",
+    ),
 ]
 
 

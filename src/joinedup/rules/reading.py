@@ -383,6 +383,18 @@ def _kind_of(path: Path) -> str:
     return suffix
 
 
+def _text_lines(lines: Iterable[str], name: str) -> Iterator[str]:
+    """The file's lines, refusing a NUL character: no spreadsheet writes one into text, and PostgreSQL
+    cannot store one, so it means the file is not the CSV it claims to be."""
+    for number, line in enumerate(lines, start=1):
+        if "\x00" in line:
+            raise ReadingError(
+                f"{name} has a NUL character on line {number}, which a CSV file never holds; save it from the"
+                " spreadsheet as ‘CSV UTF-8’ or as an Excel workbook (.xlsx) and try again"
+            )
+        yield line
+
+
 @contextmanager
 def _open_rows(path: Path) -> Iterator[tuple[list[str], Iterator[list[str]]]]:
     """The header row and an iterator over the other rows, each a list of cell texts."""
@@ -393,7 +405,7 @@ def _open_rows(path: Path) -> Iterator[tuple[list[str], Iterator[list[str]]]]:
         return
     # Plain utf-8 and the byte order mark taken off by hand: the utf-8-sig codec decodes in Python.
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
+        reader = csv.reader(_text_lines(handle, name))
         first = next(reader, None)
         if first is None:
             raise ReadingError(f"{name} is empty: expected a header row naming the columns")
@@ -563,13 +575,19 @@ class _Parsed(NamedTuple):
     upn_index: int
 
 
+def _holds_nul(path: Path) -> bool:
+    """Whether the file has a NUL byte anywhere (a fast scan; the Python reader then names the line)."""
+    with path.open("rb") as handle:
+        return any(b"\x00" in chunk for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
 def _parse_csv(path: Path, columns: tuple[str, ...], mapping: Mapping[str, str], kind: str) -> _Parsed | None:
     """Parse a CSV file with Arrow (which lets go of the interpreter lock meanwhile); ``None`` if it cannot.
 
     A file it cannot parse (a short row, bad UTF-8, a stray quote) goes to the Python reader,
     which reports what is wrong.
     """
-    if _kind_of(path) != ".csv":
+    if _kind_of(path) != ".csv" or _holds_nul(path):
         return None
     try:
         import pyarrow as pa
