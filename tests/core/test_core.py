@@ -145,3 +145,15 @@ def test_an_address_that_only_takes_a_form_s_answer_says_so_when_opened(world: W
     assert page.status_code == 405
     assert page["Allow"] == "POST"
     assert "This page cannot be opened directly" in page.text
+
+
+def test_a_nul_character_in_an_address_form_or_json_is_refused_before_any_view(world: World) -> None:
+    client = world.client_for(Role.LINK_WORKER)
+    assert client.get("/children/", {"q": "Am\x00ara"}).status_code == 400
+    assert client.post("/children/", "q=a%00", content_type="application/x-www-form-urlencoded").status_code == 400
+    answer = client.post(
+        "/api/outcomes/children/1/measurements", '{"measure": "a\\u0000"}', content_type="application/json"
+    )
+    assert answer.status_code == 400
+    assert "NUL character" in answer.json()["detail"]
+    assert client.get("/children/", {"q": "Amara"}).status_code == 200

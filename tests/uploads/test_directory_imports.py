@@ -65,6 +65,8 @@ FILES: list[tuple[str, Callable[[], bytes], str]] = [
     ("services-not-list.json", lambda: b'{"services": {"id": 1}}', "holds no ORUK services"),
     ("latin1.json", lambda: '[{"id": "1", "name": "Café"}]'.encode("latin-1"), "latin1.json is not text in UTF-8"),
     ("nul.json", lambda: b'[{"id": "1", "name": "\x00"}]', "nul.json is not valid JSON"),
+    # Escaped, it is valid JSON, but no database column can store it (PostgreSQL refuses it).
+    ("escaped-nul.json", lambda: b'[{"id": "1", "name": "a\\u0000b"}]', "escaped-nul.json has a NUL character"),
     ("deep.json", lambda: corpus.deeply_nested_json(), "deep.json is nested too deeply"),
     ("deep-object.json", lambda: b'{"a":' * 50_000 + b"1" + b"}" * 50_000, "nested too deeply"),
     ("truncated.json", lambda: _service()[:-40], "truncated.json is not valid JSON"),

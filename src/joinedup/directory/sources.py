@@ -251,7 +251,7 @@ class _Api:
         url = self.url(path, **query)
         body, content_type = self._download(url)
         try:
-            return json.loads(body)
+            return _without_nul(json.loads(body), url)
         except ValueError:
             sample = body[:60].decode("utf-8", "replace").strip()
             raise FeedUnusable(
@@ -446,11 +446,30 @@ def _taxonomies(api: _Api, warnings: list[str]) -> list[dict[str, Any]]:
 # -- a JSON file -----------------------------------------------------------------------------
 
 
+def _without_nul(data: Any, where: str) -> Any:
+    """``data`` if no text in it holds a NUL character (``\\u0000``), which no database column can store."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise FeedUnusable(
+                    f"{where} has a NUL character (\\u0000) in its text, which cannot be stored: remove it and import "
+                    "again."
+                )
+        elif isinstance(value, dict):
+            pending.extend(value)
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return data
+
+
 def json_file_read(path: Path) -> FeedContent:
     """One service, a list of services, a page of a list, or ``{"services": [...], "taxonomies": [...]}``."""
     try:
         # Windows tools often start a UTF-8 file with a byte-order mark, which JSON does not allow.
-        data = json.loads(path.read_bytes().removeprefix(codecs.BOM_UTF8))
+        data = _without_nul(json.loads(path.read_bytes().removeprefix(codecs.BOM_UTF8)), path.name)
     except json.JSONDecodeError as error:
         raise FeedUnusable(
             f"{path.name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
