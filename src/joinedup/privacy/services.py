@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from joinedup.accounts.models import Area, Membership, Role
 from joinedup.audit.models import AuditAction, AuditEvent
-from joinedup.audit.services import audit_record
+from joinedup.audit.services import audit_record, audit_record_many
 from joinedup.cases.models import Child, Enrolment
 from joinedup.core.backup import json_value
 from joinedup.core.spreadsheets import spreadsheet_safe
@@ -231,16 +231,14 @@ def retention_apply(area: Area, *, today: date, actor: Membership | None = None)
         now = timezone.now()
         reason = f"Retention: no open enrolment since before {due.closed_before:%d %B %Y}"
         Child.objects.filter(pk__in=to_archive).update(archived_at=now, archived_reason=reason)
-        for pk in to_archive:
-            audit_record(
-                action=AuditAction.ARCHIVE,
-                actor=actor,
-                record_type="child",
-                record_id=pk,
-                child_id=pk,
-                purpose="retention",
-                detail={"rule": _rule_detail(due.rule)},
-            )
+        audit_record_many(
+            action=AuditAction.ARCHIVE,
+            actor=actor,
+            record_type="child",
+            records=[(pk, pk) for pk in to_archive],
+            purpose="retention",
+            detail={"rule": _rule_detail(due.rule)},
+        )
         rows = 0
         erased_tables: set[str] = set()
         for child in to_erase:
