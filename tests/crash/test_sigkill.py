@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from tests.crash.files import PUPILS
+from joinedup.core.running import STOPPED
+from tests.crash.files import PUPILS, partner_list
 
 
 def worker(database: Path, *args: str, wait: bool = True) -> Any:
@@ -59,32 +60,49 @@ def counts(database: Path) -> dict[str, Any]:
     return found
 
 
-def test_a_school_data_import_killed_mid_write_keeps_no_pupil_and_imports_in_full_next_time(
+def test_a_school_data_import_killed_mid_write_keeps_no_pupil_says_it_stopped_and_imports_in_full_next_time(
     prepared: tuple[Path, Path],
 ) -> None:
     database, folder = prepared
     killed_inside_the_write(database, "import", folder / "school.csv", folder / "import.marker")
     after_crash = counts(database)
     assert after_crash["pupils"] == 0
-    assert after_crash["imports"] == ["running"]
+    assert (after_crash["imports"], after_crash["jobs"]) == (["running"], ["running"])
+
+    assert worker(database, "sweep").strip() == "2"
+    stopped = counts(database)
+    assert (stopped["imports"], stopped["jobs"]) == (["failed"], ["failed"])
+    assert stopped["messages"].count(STOPPED) == 2
+    assert worker(database, "sweep").strip() == "0"
 
     assert f"Imported {PUPILS} pupils: {PUPILS} new, 0 updated." in worker(
         database, "import", str(folder / "school.csv")
     )
     again = counts(database)
     assert again["pupils"] == PUPILS
-    assert again["imports"] == ["running", "imported"]
+    assert (again["imports"], again["jobs"]) == (["failed", "imported"], ["failed", "succeeded"])
 
 
-def test_a_match_run_killed_mid_write_keeps_no_pair_and_finishes_when_run_again(prepared: tuple[Path, Path]) -> None:
+def test_a_match_run_killed_mid_write_keeps_no_pair_says_it_stopped_and_matches_when_started_again(
+    prepared: tuple[Path, Path],
+) -> None:
     database, folder = prepared
     killed_inside_the_write(database, "match", folder / "theirs.csv", folder / "match.marker")
     after_crash = counts(database)
     assert (after_crash["pairs"], after_crash["shared_cases"]) == (0, 0)
     assert after_crash["runs"] == ["running"]
 
+    assert worker(database, "sweep").strip() == "1"
+    stopped = counts(database)
+    assert stopped["runs"] == ["failed"]
+    assert STOPPED in stopped["messages"]
+    # The partner's list was kept only for the run: it goes when the run is stopped, as when it ends.
+    assert stopped["run_files"] == []
+    assert not (folder / "theirs.csv").exists()
+
+    partner_list(folder / "theirs.csv")
     assert "Matched 13 records of theirs" in worker(database, "match", str(folder / "theirs.csv"))
     again = counts(database)
-    assert again["runs"] == ["finished"]
+    assert again["runs"] == ["failed", "finished"]
     assert again["pairs"] >= 5
     assert again["shared_cases"] >= 1

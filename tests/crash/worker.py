@@ -4,7 +4,10 @@
     python -m tests.crash.worker DB import FILE [MARKER]   import school data; with MARKER, stop dead inside the
                                                         write (after the first pupils are inserted) until killed
     python -m tests.crash.worker DB match FILE [MARKER]    the same for a match run, after the first pairs
+    python -m tests.crash.worker DB sweep               mark as stopped the work of processes that have ended
     python -m tests.crash.worker DB counts              what the database holds, as JSON
+
+An import runs as the worker runs it: as a background job (``core.jobs.job_run``).
 
 The pause is Django's own query instrumentation (``connection.execute_wrapper``): the real import and match
 code runs unchanged, and the process is killed with its transaction open, as a crash would leave it.
@@ -34,6 +37,10 @@ def main(database: str, action: str, *args: str) -> None:
     elif action in ("import", "match"):
         marker = Path(args[1]) if len(args) > 1 else None
         _run(action, Path(args[0]), marker)
+    elif action == "sweep":
+        from joinedup.core.running import interrupted_close
+
+        print(interrupted_close())
     elif action == "counts":
         print(json.dumps(_counts()))
 
@@ -69,8 +76,10 @@ def _run(action: str, path: Path, marker: Path | None) -> None:
 
     from django.db import connection
 
+    from joinedup.core.jobs import job_run
+    from joinedup.core.models import Job
     from joinedup.identification.services import screening_import
-    from joinedup.sharing.models import DataSharingAgreement, MatchRun
+    from joinedup.sharing.models import DataSharingAgreement
     from joinedup.sharing.services import match_run_create, match_run_execute
     from tests.crash.files import data_lead
 
@@ -79,32 +88,45 @@ def _run(action: str, path: Path, marker: Path | None) -> None:
     pausing = connection.execute_wrapper(_pause_after(table, marker)) if marker else nullcontext()
     with pausing:
         if action == "import":
-            record = screening_import(
-                area=lead.area,
-                kind="school_data",
-                path=path,
-                file_name=path.name,
-                school_year="2026/27",
-                started_by=lead.user,
+            job = Job.objects.create(
+                kind="identification_import", title="Import", started_by=lead.user, organisation=lead.organisation
             )
-            print(record.message)
+            result = job_run(
+                job.pk,
+                lambda progress: {
+                    "message": screening_import(
+                        area=lead.area,
+                        kind="school_data",
+                        path=path,
+                        file_name=path.name,
+                        school_year="2026/27",
+                        started_by=lead.user,
+                        progress=progress,
+                    ).message
+                },
+            )
+            print(result["message"])
             return
-        run = MatchRun.objects.filter(status=MatchRun.Status.RUNNING).first()
-        if run is None:
-            agreement = DataSharingAgreement.objects.get()
-            run = match_run_create(actor=lead, agreement=agreement, path=path, file_name=path.name)
+        agreement = DataSharingAgreement.objects.get()
+        run = match_run_create(actor=lead, agreement=agreement, path=path, file_name=path.name)
         print(match_run_execute(run=run).message)
 
 
 def _counts() -> dict[str, Any]:
+    from joinedup.core.models import Job
     from joinedup.identification.models import ScreenedPupil, ScreeningImport
     from joinedup.sharing.models import MatchPair, MatchRun, SharedCase
 
     return {
+        "jobs": list(Job.objects.order_by("pk").values_list("status", flat=True)),
         "pupils": ScreenedPupil.objects.count(),
         "imports": list(ScreeningImport.objects.order_by("pk").values_list("status", flat=True)),
         "pairs": MatchPair.objects.count(),
         "runs": list(MatchRun.objects.order_by("pk").values_list("status", flat=True)),
+        "run_files": [name for name in MatchRun.objects.values_list("stored_path", flat=True) if name],
+        "messages": list(ScreeningImport.objects.order_by("pk").values_list("message", flat=True))
+        + list(MatchRun.objects.order_by("pk").values_list("message", flat=True))
+        + list(Job.objects.order_by("pk").values_list("error", flat=True)),
         "shared_cases": SharedCase.objects.count(),
     }
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from joinedup.accounts.models import Membership
 from joinedup.core.models import Job
+from joinedup.core.running import interrupted_close, runner_here
 
 Progress = Callable[[int, int | None], None]
 
@@ -35,8 +36,12 @@ def job_start(*, actor: Membership, kind: str, title: str, task: Task[..., Any],
 
 
 def job_run(job_id: int, work: Callable[[Progress], dict[str, Any]], *, every: float = 0.5) -> dict[str, Any]:
-    """Run ``work`` for the job, writing its progress at most every ``every`` seconds."""
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    """Run ``work`` for the job, writing its progress at most every ``every`` seconds.
+
+    Work left "running" by a process that has since ended (a worker killed mid-job) is marked as stopped
+    first, so that no page says it is still running."""
+    interrupted_close()
+    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now(), runner=runner_here())
     last_write = 0.0
 
     def progress(done: int, total: int | None) -> None:
@@ -58,5 +63,6 @@ def job_run(job_id: int, work: Callable[[Progress], dict[str, Any]], *, every: f
 
 
 def job_for(user_id: int, job_id: int) -> Job | None:
-    """A person sees only the jobs they started."""
+    """A person sees only the jobs they started (and a job whose process has ended says it stopped)."""
+    interrupted_close()
     return Job.objects.filter(pk=job_id, started_by_id=user_id).first()

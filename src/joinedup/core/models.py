@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from joinedup.core.running import STOPPED, runner_here
 
 
 class TrackedModel(models.Model):
@@ -22,12 +27,53 @@ class TrackedModel(models.Model):
         abstract = True
 
 
-class Job(models.Model):
+class RunByProcess(models.Model):
+    """A row saying some work is running, which knows the process doing it.
+
+    Subclasses name their running and stopped statuses and the field that says why it stopped."""
+
+    runner = models.CharField(
+        max_length=300,
+        blank=True,
+        default=runner_here,
+        help_text="The process doing the work (host, process id, when it started), to notice if it ends early.",
+    )
+
+    running_status = "running"
+    stopped_status = "failed"
+    stopped_reason_field = "message"
+
+    class Meta:
+        abstract = True
+
+    def stopped_fields(self) -> dict[str, Any]:
+        return {"status": self.stopped_status, self.stopped_reason_field: STOPPED, "finished_at": timezone.now()}
+
+    @classmethod
+    def running(cls) -> dict[str, str]:
+        """The filter for rows that say they are running (each subclass has its own ``status`` field)."""
+        return {"status": cls.running_status}
+
+    def interrupted_close(self) -> bool:
+        """Mark this row as stopped, if it still says running; whether it did."""
+        rows = type(self)._default_manager.filter(pk=self.pk, **self.running())
+        if not rows.update(**self.stopped_fields()):
+            return False
+        self.stopped_cleanup()
+        return True
+
+    def stopped_cleanup(self) -> None:
+        """What else goes when the work stopped early (a file kept for it, say); nothing by default."""
+
+
+class Job(RunByProcess):
     """A piece of background work a person started, with its progress.
 
     The task itself runs in the worker (django-tasks-db); this row is what the
     page polls and what the command line reads, so progress survives restarts.
     """
+
+    stopped_reason_field = "error"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
 import uuid
@@ -55,3 +56,15 @@ def upload_keep(upload: UploadedFile[Any]) -> Path:
         for chunk in upload.chunks():
             out.write(chunk)
     return saved
+
+
+def upload_delete(path: Path | str) -> None:
+    """Delete a kept upload (nothing if ``path`` is empty), and its own folder with it once empty; no
+    other folder is touched."""
+    if not path:
+        return
+    file = Path(path)
+    file.unlink(missing_ok=True)
+    if file.parent.parent == Path(settings.VAR_DIR) / "uploads":
+        with contextlib.suppress(OSError):
+            file.parent.rmdir()

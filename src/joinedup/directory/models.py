@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from joinedup.accounts.models import Area, Organisation
 from joinedup.core.domains import NeedDomain
-from joinedup.core.models import TrackedModel
+from joinedup.core.models import RunByProcess, TrackedModel
 
 
 def _text() -> models.TextField[str | None, str | None]:
@@ -70,7 +70,7 @@ class DirectoryFeed(models.Model):
         return f"{self.source} ({self.area})"
 
 
-class DirectoryImport(models.Model):
+class DirectoryImport(RunByProcess):
     """One run of an import, kept as the import history."""
 
     class Status(models.TextChoices):

@@ -24,6 +24,7 @@ from joinedup.cases.selectors import open_enrolment
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.domains import IDENTIFICATION_DOMAINS, RISK_AREA_NEEDS, NeedDomain
 from joinedup.core.jobs import job_start
+from joinedup.core.running import interrupted_close
 from joinedup.core.spreadsheets import spreadsheet_safe
 from joinedup.core.uploads import MAX_UPLOAD_BYTES, upload_keep
 from joinedup.directory.forms import GapReportForm, ImportForm, ServiceProfileForm, ServiceSearchForm
@@ -247,6 +248,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                 feed_name=f"Uploaded: {form.cleaned_data['source_name'].strip()}" if upload else None,
             )
             return redirect("core:job", pk=job.pk)
+    interrupted_close()
     history = DirectoryImport.objects.filter(feed__area=actor.area).select_related("feed", "started_by")[:50]
     upload_names = [
         source.removeprefix("Uploaded: ")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from joinedup.accounts.models import Area, Organisation
+from joinedup.core.models import RunByProcess
 from joinedup.rules import (
     LEVELS,
     SCHOOL_DATA_COLUMNS,
@@ -97,7 +98,7 @@ class RuleSetVersion(models.Model):
         return rules_from_dict({**self.rules, "area": self.area.name, "version": str(self.number)})
 
 
-class ScreeningImport(models.Model):
+class ScreeningImport(RunByProcess):
     """One upload of school data or survey returns, and what became of it."""
 
     class Status(models.TextChoices):
@@ -245,8 +246,10 @@ def pupil_from_values(values: dict[str, Any], school: Organisation | str) -> Pup
     )
 
 
-class IdentificationRun(models.Model):
+class IdentificationRun(RunByProcess):
     """The rules applied to a borough's screened pupils for one school year."""
+
+    stopped_reason_field = "error"
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"

@@ -22,6 +22,7 @@ from joinedup.audit.services import audit_record
 from joinedup.cases.access import PURPOSES_BY_ROLE
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.jobs import job_start
+from joinedup.core.running import interrupted_close
 from joinedup.core.spreadsheets import spreadsheet_safe
 from joinedup.core.uploads import upload_keep
 from joinedup.identification.access import ADD_ROLES, DECIDE_ROLES, LIST_ROLES, REPORT_ROLES, schools_visible
@@ -127,6 +128,7 @@ def imports(request: HttpRequest) -> HttpResponse:
             accept_valid_rows=data["accept_valid_rows"],
         )
         return redirect("core:job", pk=job.pk)
+    interrupted_close()
     history = (
         ScreeningImport.objects.filter(area=actor.area).select_related("started_by").prefetch_related("retries")[:50]
     )
@@ -346,6 +348,7 @@ def runs(request: HttpRequest) -> HttpResponse:
                 user_id=actor.user_id,
             )
             return redirect("core:job", pk=job.pk)
+    interrupted_close()
     history = IdentificationRun.objects.filter(area=actor.area).select_related("rules", "started_by")[:50]
     return render(
         request,

@@ -11,6 +11,7 @@ pair makes a ``SharedCase``: one per child and partner organisation.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,7 +19,8 @@ from django.db import models
 from django.utils import timezone
 
 from joinedup.accounts.models import Area, Membership, Organisation, Role
-from joinedup.core.models import TrackedModel
+from joinedup.core.models import RunByProcess, TrackedModel
+from joinedup.core.uploads import upload_delete
 from joinedup.linkage import COLUMNS, REQUIRED
 
 #: The columns of a person list, as a person would name them.
@@ -221,7 +223,7 @@ def active_agreement_filter(on: date, prefix: str = "") -> models.Q:
     )
 
 
-class MatchRun(models.Model):
+class MatchRun(RunByProcess):
     """One match of a partner's list against the children our programme knows in the borough."""
 
     class Kind(models.TextChoices):
@@ -278,6 +280,18 @@ class MatchRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.FINISHED, self.Status.FAILED)
+
+    def files_delete(self) -> None:
+        """Delete the partner's list (and, for an encoded run, our encoded list beside it): a run keeps
+        them only until it ends, however it ends."""
+        if self.kind == self.Kind.ENCODED and self.stored_path:
+            upload_delete(ours_encoded_path(self.stored_path))
+        upload_delete(self.stored_path)
+        self.stored_path = ""
+
+    def stopped_cleanup(self) -> None:
+        self.files_delete()
+        MatchRun.objects.filter(pk=self.pk).update(stored_path="")
 
     def newer(self) -> MatchRun | None:
         """The newest list from the same partner in the same borough matched after this one, if any: the
@@ -409,3 +423,9 @@ class SharedCase(TrackedModel):
 def shared_cases_in_force(on: date) -> models.QuerySet[SharedCase]:
     """The shared cases not ended, under an agreement in force on ``on``: those anyone is shown."""
     return SharedCase.objects.filter(active_agreement_filter(on, "agreement__"), ended_at__isnull=True)
+
+
+def ours_encoded_path(partner_path: Path | str) -> Path:
+    """Where our encoded list waits for the worker: beside the partner's upload, deleted with it."""
+    path = Path(partner_path)
+    return path.with_name(path.stem + ".ours.parquet")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
@@ -20,6 +19,8 @@ from joinedup.audit.services import audit_record, audit_record_many
 from joinedup.cases.access import Purpose
 from joinedup.cases.models import Child
 from joinedup.core.concurrency import unchanged_since
+from joinedup.core.running import runner_here
+from joinedup.core.uploads import upload_delete
 from joinedup.linkage import (
     ENCODED_FIELDS,
     FIELDS,
@@ -43,7 +44,14 @@ from joinedup.linkage import (
     people_raw,
 )
 from joinedup.sharing.lists import columns_refused, our_list
-from joinedup.sharing.models import FIELD_LABELS, DataSharingAgreement, MatchPair, MatchRun, SharedCase
+from joinedup.sharing.models import (
+    FIELD_LABELS,
+    DataSharingAgreement,
+    MatchPair,
+    MatchRun,
+    SharedCase,
+    ours_encoded_path,
+)
 
 Progress = Callable[[int, int | None], None]
 logger = logging.getLogger(__name__)
@@ -232,17 +240,6 @@ def _partner_list(run: MatchRun) -> tuple[PersonList, dict[str, dict[str, str]]]
     return people, details
 
 
-def _delete_file(path: str) -> None:
-    if not path:
-        return
-    file = Path(path)
-    file.unlink(missing_ok=True)
-    # An upload's own folder (core.uploads.upload_keep) goes too; no other folder is touched.
-    if file.parent.parent == Path(django_settings.VAR_DIR) / "uploads":
-        with contextlib.suppress(OSError):
-            file.parent.rmdir()
-
-
 def match_run_create(
     *,
     actor: Membership,
@@ -279,15 +276,15 @@ def match_run_create(
         # Read it now, so a file that cannot be matched is refused on the page, not later in the worker.
         _partner_list(run)
     except UnreadableDates as error:
-        _delete_file(str(path))
+        upload_delete(str(path))
         raise ValidationError(
             {"file": f"{error} Or tick ‘Read a date of birth that is not a date as missing’ and upload it again."}
         ) from None
     except ListError as error:
-        _delete_file(str(path))
+        upload_delete(str(path))
         raise ValidationError({"file": str(error)}) from None
     except ValidationError:
-        _delete_file(str(path))
+        upload_delete(str(path))
         raise
     with transaction.atomic():
         run.save()
@@ -318,7 +315,7 @@ def encoded_run_create(
     agreement is not in force, the role may not run matches, the file is not an encoded list, or it
     was encoded with another key or other settings.
     """
-    ours_path = _ours_encoded_path(path)
+    ours_path = ours_encoded_path(path)
     try:
         _may_run(actor, agreement)
         theirs = encoded_read(path)
@@ -350,12 +347,12 @@ def encoded_run_create(
         )
         run.full_clean()
     except EncodingError as error:
-        _delete_file(str(ours_path))
-        _delete_file(str(path))
+        upload_delete(str(ours_path))
+        upload_delete(str(path))
         raise ValidationError({"file": str(error).replace(path.name, file_name)}) from None
     except ValidationError:
-        _delete_file(str(ours_path))
-        _delete_file(str(path))
+        upload_delete(str(ours_path))
+        upload_delete(str(path))
         raise
     with transaction.atomic():
         run.save()
@@ -397,12 +394,6 @@ def _may_run(actor: Membership, agreement: DataSharingAgreement) -> None:
         raise SharingRefused(f"The agreement with {agreement.partner} does not let your role run matches.")
 
 
-def _ours_encoded_path(partner_path: Path | str) -> Path:
-    """Where our encoded list waits for the worker: beside the partner's upload, deleted with it."""
-    path = Path(partner_path)
-    return path.with_name(path.stem + ".ours.parquet")
-
-
 def _matched(
     run: MatchRun, settings: MatchSettings, progress: Any
 ) -> tuple[MatchResult, int, int, dict[str, Any], tuple[str, ...]]:
@@ -410,7 +401,7 @@ def _matched(
     what reading their list found to say (dates read as missing, or either way round)."""
     if run.kind == MatchRun.Kind.ENCODED:
         ours_encoded, theirs_encoded = (
-            encoded_read(_ours_encoded_path(run.stored_path)),
+            encoded_read(ours_encoded_path(run.stored_path)),
             encoded_read(Path(run.stored_path)),
         )
         result = match_encoded(ours_encoded, theirs_encoded, settings, progress=progress)
@@ -428,7 +419,7 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
     uploaded file is deleted whatever happens. A run whose agreement is no longer in force fails and
     matches nothing.
     """
-    MatchRun.objects.filter(pk=run.pk).update(status=MatchRun.Status.RUNNING)
+    MatchRun.objects.filter(pk=run.pk).update(status=MatchRun.Status.RUNNING, runner=runner_here())
 
     def step(text: str, share: float) -> None:
         if progress is not None:
@@ -478,10 +469,7 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
             f"again; if it fails again, tell your administrator that match run {run.pk} failed."
         )
     finally:
-        if run.kind == MatchRun.Kind.ENCODED:
-            _delete_file(str(_ours_encoded_path(run.stored_path)))
-        _delete_file(run.stored_path)
-        run.stored_path = ""
+        run.files_delete()
         run.finished_at = timezone.now()
         run.save()
     return run

@@ -19,6 +19,7 @@ from joinedup.core.access import actor_of, roles_required
 from joinedup.core.concurrency import seen_in
 from joinedup.core.forms import GovukForm
 from joinedup.core.jobs import job_start
+from joinedup.core.running import interrupted_close
 from joinedup.core.uploads import upload_keep
 from joinedup.joint.access import plans_shared_with
 from joinedup.linkage import COLUMNS
@@ -118,6 +119,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     agreement = access_agreement(actor, pk)
     may_see = sees_results(actor, agreement)
+    interrupted_close()
     runs = agreement_runs(agreement) if may_see else MatchRun.objects.none()
     return render(
         request,
