@@ -16,6 +16,8 @@ from joinedup.accounts.models import Role
 from joinedup.audit.models import AuditAction, AuditEvent
 from joinedup.audit.services import audit_verify
 from joinedup.cases.models import Child, Contact, Enrolment, Family, FamilyMember
+from joinedup.identification.models import CohortEntry, IdentificationRun, SchoolCohort, ScreenedPupil, ScreeningImport
+from joinedup.identification.services import rules_current
 from joinedup.outcomes.models import Measurement
 from joinedup.outcomes.services import measures_ensure
 from joinedup.privacy.models import RetentionRule
@@ -124,6 +126,51 @@ def test_only_the_data_lead_prepares_an_export(world: World, record: Child, role
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
+def identified(world: World, enrolment: Enrolment, upn: str = "A123456789012") -> list[ScreenedPupil]:
+    """The child's school data in two school years (the first on a school list the enrolment came from),
+    and another pupil's."""
+    lead = world.members[Role.DATA_LEAD].user
+    pupils = []
+    for year, pupil_upn, attendance in (("2024/25", upn, 81.0), ("2025/26", upn, 93.5), ("2024/25", "Z999", 99.0)):
+        record = ScreeningImport.objects.get_or_create(
+            area=world.area,
+            kind="school_data",
+            school_year=year,
+            defaults={"file_name": "school.csv", "started_by": lead},
+        )[0]
+        pupils.append(
+            ScreenedPupil.objects.create(
+                area=world.area,
+                school=world.school,
+                school_year=year,
+                upn=pupil_upn,
+                forenames="Screened",
+                year_group=5,
+                attendance_pct=attendance,
+                school_data_import=record,
+            )
+        )
+    run = IdentificationRun.objects.create(
+        area=world.area, school_year="2024/25", rules=rules_current(world.area), started_by=lead
+    )
+    cohort = SchoolCohort.objects.create(run=run, school=world.school)
+    for pupil in (pupils[0], pupils[2]):
+        entry = CohortEntry.objects.create(cohort=cohort, pupil=pupil, year_group=5, route="programme")
+        if pupil is pupils[0]:
+            Enrolment.objects.filter(pk=enrolment.pk).update(cohort_entry=entry)
+    return pupils
+
+
+def test_the_export_holds_the_childs_screening_data_of_every_year_and_no_other_pupils(
+    world: World, record: Child
+) -> None:
+    mine_then, _, other = identified(world, record.enrolments.get())
+    everything = json.loads(read(export(world, record), "everything.json"))
+    assert sorted(row["attendance_pct"] for row in everything["identification.ScreenedPupil"]["rows"]) == [81.0, 93.5]
+    assert [row["pupil_id"] for row in everything["identification.CohortEntry"]["rows"]] == [mine_then.pk]
+    assert other.pk not in [row["id"] for row in everything["identification.ScreenedPupil"]["rows"]]
+
+
 # --- Retention --------------------------------------------------------------------------------------------
 
 
@@ -223,3 +270,15 @@ def test_the_nightly_command_says_what_is_due_and_applies_it(world: World) -> No
     assert "Brent: archived 1, erased 0 (0 rows)." in out.getvalue()
     with pytest.raises(CommandError, match=r"There is no borough called 'Nowhere'. Boroughs: Brent, Westminster."):
         call_command("retention", "apply", "--area", "Nowhere")
+
+
+def test_erasure_takes_the_childs_screening_data_with_the_record_and_leaves_other_pupils(world: World) -> None:
+    child = _archived_adult(world, alone=True)
+    mine_then, mine_later, other = identified(world, child.enrolments.get())
+    result = retention_apply(world.area, today=TODAY)
+    assert result.erased == 1
+    assert result.rows_erased == 1 + 1 + 2 + 1 + 1 + 2 + 1  # ... and two years of school data, one list entry
+    assert not ScreenedPupil.objects.filter(pk__in=[mine_then.pk, mine_later.pk]).exists()
+    assert ScreenedPupil.objects.filter(pk=other.pk).exists()
+    assert CohortEntry.objects.filter(pupil=other).exists()
+    assert audit_verify().ok

@@ -363,6 +363,8 @@ class CohortEntry(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "school list entry"
+        verbose_name_plural = "school list entries"
         ordering = ["year_group", "rank", "pk"]
         constraints = [models.UniqueConstraint(fields=["cohort", "pupil"], name="cohort_entry_unique_pupil")]
         indexes = [models.Index(fields=["cohort", "year_group", "rank"])]

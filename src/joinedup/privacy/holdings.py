@@ -4,9 +4,10 @@ Starting from the child, every row whose foreign key points at a row already fou
 too (an enrolment, its contacts, the plan, its goals, a referral and its events, a concern and its
 decisions, a measurement, a many-to-many link). The walk never goes the other way, to the rows the child
 points at (the school, the Link Worker), and never out of a link to another record, so nothing about
-another child is reached. The household (the family and its members) is added apart, marked as holding
-information about other people. Subject access exports and erasure under a retention rule both use it,
-so what a family is told we hold is exactly what erasure removes.
+another child is reached. The child's screening data (school data and survey returns, matched by UPN)
+is added from the pupil the child was identified from. The household (the family and its members) is
+added apart, marked as holding information about other people. Subject access exports and erasure
+under a retention rule both use it, so what a family is told we hold is exactly what erasure removes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 
 from django.db import models
 
-from joinedup.cases.models import Child, Family
+from joinedup.cases.models import Child, Enrolment, Family
+from joinedup.identification.models import ScreenedPupil
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,23 @@ def _walk(
     return found
 
 
+def _screening(child: Child) -> dict[type[models.Model], set[Any]]:
+    """The school data and survey returns held about the child in every school year, and the school lists
+    they were on: pupils are matched to a child by UPN, not by a key, so they are found through the UPN of
+    the pupil each of the child's enrolments was identified from (in the same borough)."""
+    identified = ScreenedPupil.objects.filter(cohort_entries__enrolment__child=child).values_list("area_id", "upn")
+    pupils: set[Any] = set()
+    for area_id, upn in set(identified):
+        pupils |= set(ScreenedPupil.objects.filter(area_id=area_id, upn=upn).values_list("pk", flat=True))
+    # The enrolments made from these lists are the child's own, found from the child already.
+    return _walk(ScreenedPupil, pupils, skip=frozenset({Enrolment})) if pupils else {}
+
+
 def holdings(child: Child) -> list[Holding]:
     """Everything held about ``child``: the child's own rows, then the household's, in a stable order."""
     own = _walk(Child, {child.pk})
+    for model, pks in _screening(child).items():
+        own[model] |= pks
     household = _walk(Family, {child.family_id}, skip=frozenset({Child}))
     result = [Holding(model, tuple(sorted(pks))) for model, pks in own.items() if pks]
     result += [
