@@ -19,7 +19,9 @@ from joinedup.accounts.models import Role
 from joinedup.audit.models import AuditEvent
 from joinedup.audit.services import audit_verify
 from joinedup.cases.models import Child
+from joinedup.core.backup import PASSPHRASE_VARIABLE
 from joinedup.core.models import Job
+from joinedup.core.sealed import MAGIC
 from joinedup.outcomes.models import Measurement
 from joinedup.outcomes.services import measures_ensure
 from tests.conftest import World
@@ -33,6 +35,12 @@ def every_table() -> dict[str, list[dict[str, Any]]]:
         for model in apps.get_models(include_auto_created=True)
         if model._meta.managed and not model._meta.proxy and model._meta.db_table != "django_session"
     }
+
+
+@pytest.fixture(autouse=True)
+def no_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Backups here are unsealed unless a test gives a passphrase."""
+    monkeypatch.delenv(PASSPHRASE_VARIABLE, raising=False)
 
 
 @pytest.fixture
@@ -168,11 +176,59 @@ def test_a_file_that_is_not_gzip_is_refused(filled: World, tmp_path: Path) -> No
         call_command("backup", str(tmp_path / "missing" / "b.jsonl.gz"))
 
 
+def test_a_backup_sealed_with_a_passphrase_restores_only_with_it(
+    filled: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = every_table()
+    backup = tmp_path / "sealed.jsonl.gz"
+    monkeypatch.setenv(PASSPHRASE_VARIABLE, "a long passphrase kept apart from the backups")
+    said = open_devnull()
+    call_command("backup", str(backup), stdout=said)
+    assert "(sealed with the passphrase)" in said.getvalue()
+    assert backup.read_bytes().startswith(MAGIC)
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    ChildFactory.create(forenames="Dara", area=filled.area, school=filled.school)
+    changed = every_table()
+
+    monkeypatch.delenv(PASSPHRASE_VARIABLE)
+    with pytest.raises(CommandError, match=r"This backup is sealed with a passphrase\. Give it in"):
+        call_command("restore", str(backup), "--yes")
+    wrong = tmp_path / "wrong-passphrase"
+    wrong.write_text("another passphrase\n")
+    with pytest.raises(CommandError, match=r"The passphrase does not open this file.*Nothing was restored"):
+        call_command("restore", str(backup), "--yes", "--passphrase-file", str(wrong))
+    empty = tmp_path / "empty"
+    empty.write_text("")
+    with pytest.raises(CommandError, match=r"The passphrase file .* is empty"):
+        call_command("restore", str(backup), "--yes", "--passphrase-file", str(empty))
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(backup.read_bytes()[:-40])
+    right = tmp_path / "passphrase"
+    right.write_text("a long passphrase kept apart from the backups\n")
+    with pytest.raises(CommandError, match=r"cut short"):
+        call_command("restore", str(cut), "--yes", "--passphrase-file", str(right))
+    assert every_table() == changed
+
+    call_command("restore", str(backup), "--yes", "--passphrase-file", str(right), stdout=open_devnull())
+    after = every_table()
+    after["audit_auditevent"] = [event for event in after["audit_auditevent"] if event["record_type"] != "database"]
+    after["audit_auditchainhead"] = before["audit_auditchainhead"]
+    assert after == before
+
+
+def test_an_unsealed_backup_says_it_is_not_encrypted(filled: World, tmp_path: Path) -> None:
+    said = open_devnull()
+    call_command("backup", str(tmp_path / "b.jsonl.gz"), stdout=said)
+    assert "(not sealed)" in said.getvalue()
+    assert f"The file is not encrypted: set {PASSPHRASE_VARIABLE}" in said.getvalue()
+
+
 def test_taking_a_backup_is_audited(filled: World, tmp_path: Path) -> None:
     call_command("backup", str(tmp_path / "b.jsonl.gz"), stdout=open_devnull())
     event = AuditEvent.objects.get(record_type="database")
     assert event.action == "export"
     assert event.detail["operation"] == "backup"
+    assert event.detail["sealed"] is False
 
 
 # Every kind of column the backup has been shown to carry. A model with a new kind fails here until

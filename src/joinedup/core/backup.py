@@ -12,15 +12,18 @@ tables, so a backup taken on one database restores on the other:
 A restore replaces every table in one transaction. It refuses a file from another version of the
 schema, and it reads the restored tables back and compares each one's digest with the file's
 before it commits, so a restore either reproduces the backup exactly or changes nothing.
-Sessions are left out: a restore signs everyone out.
+Sessions are left out: a restore signs everyone out. Given a passphrase, the file is sealed with it
+(``core.sealed``: AES-256-GCM piece by piece, the key from scrypt) and a restore needs it.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import gzip
 import hashlib
+import io
 import json
 import os
 import uuid
@@ -36,6 +39,8 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
+
+from joinedup.core.sealed import SealedReader, SealedWriter, SealError, is_sealed
 
 FORMAT = "joinedup-backup"
 VERSION = 1
@@ -125,8 +130,26 @@ def _applied_migrations() -> list[list[str]]:
     return sorted([app, name] for app, name in recorder.applied_migrations())
 
 
-def backup_write(path: Path) -> list[TableCount]:
-    """Write the whole database to ``path`` (readable by its owner only), from one consistent snapshot."""
+PASSPHRASE_VARIABLE = "JOINEDUP_BACKUP_PASSPHRASE"  # noqa: S105 (the name of the variable, not a passphrase)
+
+
+def backup_passphrase(file: Path | None) -> str | None:
+    """The passphrase to seal or open a backup with: the first line of ``file``, or else the
+    ``JOINEDUP_BACKUP_PASSPHRASE`` environment variable; None when neither gives one."""
+    if file is None:
+        return os.environ.get(PASSPHRASE_VARIABLE) or None
+    try:
+        first = file.read_text(encoding="utf-8").splitlines()[:1]
+    except (OSError, UnicodeDecodeError) as error:
+        raise BackupError(f"The passphrase file {file} cannot be read ({error}).") from error
+    if not first or not first[0]:
+        raise BackupError(f"The passphrase file {file} is empty: its first line is the passphrase.")
+    return first[0]
+
+
+def backup_write(path: Path, passphrase: str | None = None) -> list[TableCount]:
+    """Write the whole database to ``path`` (readable by its owner only), from one consistent snapshot;
+    sealed with ``passphrase`` when one is given (``core.sealed``)."""
     temporary = path.with_name(path.name + ".partial")
     counts = []
     outermost = not connection.in_atomic_block
@@ -136,7 +159,11 @@ def backup_write(path: Path) -> list[TableCount]:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as out:
+        with (
+            os.fdopen(descriptor, "wb") as raw,
+            SealedWriter(raw, passphrase) if passphrase else contextlib.nullcontext(raw) as target,
+            gzip.open(target, "wt", encoding="utf-8") as out,
+        ):
             header = {
                 "format": FORMAT,
                 "version": VERSION,
@@ -162,11 +189,29 @@ def backup_write(path: Path) -> list[TableCount]:
     return counts
 
 
-def backup_header(path: Path) -> dict[str, Any]:
+def _lines(path: Path, passphrase: str | None) -> IO[str]:
+    """The backup's lines, opened with the passphrase when the file is sealed."""
+    if not is_sealed(path):
+        return gzip.open(path, "rt", encoding="utf-8")
+    if not passphrase:
+        raise BackupError(
+            "This backup is sealed with a passphrase. Give it in the JOINEDUP_BACKUP_PASSPHRASE environment "
+            "variable or with --passphrase-file."
+        )
+    try:
+        plain = io.BufferedReader(SealedReader(path.open("rb"), passphrase))
+    except SealError as error:
+        raise BackupError(f"{error} Nothing was restored.") from error
+    return gzip.open(plain, "rt", encoding="utf-8")
+
+
+def backup_header(path: Path, passphrase: str | None = None) -> dict[str, Any]:
     """The first line of a backup file, checked to be one."""
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as lines:
+        with _lines(path, passphrase) as lines:
             return _header(next(lines, ""))
+    except SealError as error:
+        raise BackupError(f"{error} Nothing was restored.") from error
     except (OSError, EOFError, ValueError) as error:
         raise BackupError(f"The backup file is damaged or cut short ({error}); nothing was restored.") from error
 
@@ -183,11 +228,13 @@ def _header(line: str) -> dict[str, Any]:
     return header
 
 
-def restore(path: Path) -> list[TableCount]:
+def restore(path: Path, passphrase: str | None = None) -> list[TableCount]:
     """Replace every table with the backup's rows, all or nothing. Raises ``BackupError``."""
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as lines, transaction.atomic():
+        with _lines(path, passphrase) as lines, transaction.atomic():
             return _restore_from(lines)
+    except SealError as error:
+        raise BackupError(f"{error} Nothing was restored.") from error
     except (OSError, EOFError, ValueError, KeyError, TypeError) as error:
         # gzip and JSON errors are OSError and ValueError; a row of the wrong shape is a KeyError or TypeError.
         raise BackupError(f"The backup file is damaged or cut short ({error}); nothing was restored.") from error
