@@ -255,3 +255,14 @@ def open_devnull() -> Any:
     import io
 
     return io.StringIO()
+
+
+def test_a_database_that_is_not_set_up_is_named_as_the_reason(filled: World, tmp_path: Path) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE django_tasks_database_dbtaskresult")  # a table no other points at
+    with pytest.raises(CommandError, match=r"The database could not be read .*joinedup migrate"):
+        call_command("backup", str(tmp_path / "b.jsonl.gz"))
+    # Nothing is left behind, not even the part written before the failure.
+    assert list(tmp_path.iterdir()) == []

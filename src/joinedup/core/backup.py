@@ -159,32 +159,37 @@ def backup_write(path: Path, passphrase: str | None = None) -> list[TableCount]:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with (
-            os.fdopen(descriptor, "wb") as raw,
-            SealedWriter(raw, passphrase) if passphrase else contextlib.nullcontext(raw) as target,
-            gzip.open(target, "wt", encoding="utf-8") as out,
-        ):
-            header = {
-                "format": FORMAT,
-                "version": VERSION,
-                "taken_at": timezone.now().isoformat(),
-                "vendor": connection.vendor,
-                "migrations": _applied_migrations(),
-            }
-            out.write(json.dumps(header) + "\n")
-            end = {}
-            for model in _tables():
-                table = model._meta.db_table
-                out.write(json.dumps({"table": table, "columns": _columns(model)}) + "\n")
-                digest = hashlib.sha256()
-                rows = 0
-                for line in _rows(model):
-                    out.write(line + "\n")
-                    digest.update(line.encode() + b"\n")
-                    rows += 1
-                end[table] = {"rows": rows, "sha256": digest.hexdigest()}
-                counts.append(TableCount(table, rows))
-            out.write(json.dumps({"end": end}) + "\n")
+        try:
+            with (
+                os.fdopen(descriptor, "wb") as raw,
+                SealedWriter(raw, passphrase) if passphrase else contextlib.nullcontext(raw) as target,
+                gzip.open(target, "wt", encoding="utf-8") as out,
+            ):
+                header = {
+                    "format": FORMAT,
+                    "version": VERSION,
+                    "taken_at": timezone.now().isoformat(),
+                    "vendor": connection.vendor,
+                    "migrations": _applied_migrations(),
+                }
+                out.write(json.dumps(header) + "\n")
+                end = {}
+                for model in _tables():
+                    table = model._meta.db_table
+                    out.write(json.dumps({"table": table, "columns": _columns(model)}) + "\n")
+                    digest = hashlib.sha256()
+                    rows = 0
+                    for line in _rows(model):
+                        out.write(line + "\n")
+                        digest.update(line.encode() + b"\n")
+                        rows += 1
+                    end[table] = {"rows": rows, "sha256": digest.hexdigest()}
+                    counts.append(TableCount(table, rows))
+                out.write(json.dumps({"end": end}) + "\n")
+        except BaseException:
+            # Half a backup is no backup, and it holds children's records: it goes.
+            temporary.unlink(missing_ok=True)
+            raise
     os.replace(temporary, path)
     return counts
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from joinedup.audit.models import AuditAction
 from joinedup.audit.services import audit_record
@@ -36,7 +37,13 @@ class Command(BaseCommand):
             passphrase = backup_passphrase(passphrase_file)
         except BackupError as error:
             raise CommandError(str(error)) from error
-        counts = backup_write(file, passphrase)
+        try:
+            counts = backup_write(file, passphrase)
+        except DatabaseError as error:
+            raise CommandError(
+                f"The database could not be read ({str(error).splitlines()[0]}). "
+                "If it is new, set it up first with `joinedup migrate`."
+            ) from error
         rows = sum(count.rows for count in counts)
         audit_record(
             action=AuditAction.EXPORT,
