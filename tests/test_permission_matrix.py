@@ -634,6 +634,9 @@ ROUTES: dict[str, Route] = {
     # Without a sign-in started in this session, the return from the organisation's sign-in says so (400).
     "accounts:single_sign_on_return": Route(public=True, allowed=same_everywhere(ALL), reached=(400,)),
     "manage:organisation_single_sign_on": Route(kwargs=organisation_kwargs, allowed=in_borough(ADMIN)),
+    "manage:organisation_single_sign_on_check": Route(
+        method="post", kwargs=organisation_kwargs, allowed=in_borough(ADMIN)
+    ),
     "accounts:sign_in_code": Route(allowed=same_everywhere(ALL)),
     "accounts:two_factor_setup": Route(allowed=same_everywhere(ALL)),
     "accounts:sign_out": Route(method="post", allowed=same_everywhere(ALL)),

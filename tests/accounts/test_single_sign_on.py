@@ -27,6 +27,7 @@ from django.test import Client
 
 from joinedup.accounts import sso as sso_module
 from joinedup.accounts.models import Role, SingleSignOn
+from joinedup.accounts.sso import SignOnError, sso_check
 from joinedup.audit.models import AuditAction, AuditEvent
 from tests.conftest import World
 
@@ -81,7 +82,7 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             url = urllib.parse.urlsplit(self.path)
             query = dict(urllib.parse.parse_qsl(url.query))
-            if url.path == "/.well-known/openid-configuration":
+            if url.path.endswith("/.well-known/openid-configuration"):
                 self._json(
                     {
                         "issuer": provider.base,
@@ -143,6 +144,7 @@ def set_up(world: World, provider: Provider) -> SingleSignOn:
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         email_domains="example.org",
+        trust_multi_factor=True,
     )
 
 
@@ -281,3 +283,73 @@ def test_an_administrator_sets_it_up_and_the_secret_is_never_shown_or_audited(wo
     # Another borough's administrator cannot reach it.
     far = world.children["other_area"].school
     assert client.get(f"/manage/organisations/{far.pk}/single-sign-on/").status_code == 404
+
+
+def test_the_settings_page_shows_both_choices_as_checkboxes_and_multi_factor_starts_untrusted(world: World) -> None:
+    page = world.client_for(Role.ADMINISTRATOR).get(f"/manage/organisations/{world.programme.pk}/single-sign-on/")
+    html = page.text
+    for name in ("trust_multi_factor", "enabled"):
+        item = html[html.index(f'name="{name}"') - 300 : html.index(f'name="{name}"') + 400]
+        assert 'class="govuk-checkboxes__item"' in item
+        assert "govuk-checkboxes__label" in item
+    trust = html[html.index('name="trust_multi_factor"') - 200 : html.index('name="trust_multi_factor"') + 100]
+    assert "checked" not in trust
+    assert "asks every member for a second factor" in html
+    assert "Check the connection" not in html  # nothing saved to check yet
+
+
+@pytest.mark.parametrize(
+    ("issuer", "domains", "message"),
+    [
+        ("login.microsoftonline.com/tenant/v2.0", "brent.gov.uk", "The issuer address must start with https://"),
+        ("https://10.1.2.3/tenant", "brent.gov.uk", "The issuer address is a private or local one"),
+        ("https://localhost/tenant", "brent.gov.uk", "The issuer address is a private or local one"),
+        ("https://login.example.org/t/v2.0", "brent.gov.uk, Gmail.com", "gmail.com is an email service open to anyone"),
+    ],
+)
+def test_settings_that_could_never_work_safely_are_refused_and_nothing_is_saved(
+    world: World, settings: Any, issuer: str, domains: str, message: str
+) -> None:
+    settings.JOINEDUP_SSO_ALLOW_HTTP = False
+    client = world.client_for(Role.ADMINISTRATOR)
+    refused = client.post(
+        f"/manage/organisations/{world.programme.pk}/single-sign-on/",
+        {"issuer": issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "email_domains": domains},
+    )
+    assert refused.status_code == 200
+    assert message in refused.text
+    assert not SingleSignOn.objects.exists()
+
+
+def test_the_administrator_checks_the_connection_and_is_told_what_was_found(
+    world: World, provider: Provider, set_up: SingleSignOn
+) -> None:
+    client = world.client_for(Role.ADMINISTRATOR)
+    url = f"/manage/organisations/{world.programme.pk}/single-sign-on/"
+    assert "Check the connection" in client.get(url).text
+    checked = client.post(f"{url}check/", follow=True)
+    assert f"Joinedup reached the sign-in service at {provider.base}" in checked.text
+
+    SingleSignOn.objects.filter(pk=set_up.pk).update(issuer=f"{provider.base}/v2.0")
+    wrong = client.post(f"{url}check/", follow=True).text
+    assert f"it names its issuer {provider.base}, not {provider.base}/v2.0" in wrong
+
+    SingleSignOn.objects.filter(pk=set_up.pk).update(issuer="http://127.0.0.1:9/")
+    unreachable = client.post(f"{url}check/", follow=True).text
+    assert "The check failed. Your organisation&#x27;s sign-in service could not be reached" in unreachable
+
+
+def test_a_sign_in_service_at_a_private_address_is_never_reached(
+    world: World, provider: Provider, set_up: SingleSignOn, settings: Any
+) -> None:
+    settings.JOINEDUP_SSO_ALLOW_HTTP = False
+    SingleSignOn.objects.filter(pk=set_up.pk).update(issuer=provider.base.replace("http://", "https://"))
+    set_up.refresh_from_db()
+    with pytest.raises(SignOnError, match=r"at a private or local address \(127\.0\.0\.1\)"):
+        sso_check(set_up)
+
+
+def test_checking_before_anything_is_saved_says_to_save_first(world: World) -> None:
+    url = f"/manage/organisations/{world.programme.pk}/single-sign-on/"
+    page = world.client_for(Role.ADMINISTRATOR).post(f"{url}check/", follow=True).text
+    assert "Save the single sign-on settings first" in page

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from joinedup.core import addresses
 from joinedup.directory import sources
 from joinedup.directory.models import DirectoryImport, Schedule, Service
 from joinedup.directory.oruk import BundleReader, Problem
@@ -218,8 +219,13 @@ def test_a_redirect_to_an_address_joinedup_must_not_fetch_is_refused(
 ) -> None:
     settings.DIRECTORY_IMPORT_ALLOW_PRIVATE_URLS = False
     # The test server stands in for a public directory: its loopback address alone is let through.
-    checked = sources._forbidden
-    monkeypatch.setattr(sources, "_forbidden", lambda address: not address.is_loopback and checked(address))
+    checked = addresses.address_forbidden
+
+    def lenient(address: addresses.Address) -> bool:
+        return not address.is_loopback and checked(address)
+
+    monkeypatch.setattr(addresses, "address_forbidden", lenient)
+    monkeypatch.setattr(sources, "address_forbidden", lenient)
     api.redirects["/api/services"] = target
 
     with pytest.raises(ImportRejected) as rejected:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import urllib.parse
 from typing import Any
 
 from django import forms
@@ -8,6 +9,7 @@ from django.db.models import QuerySet
 
 from joinedup.accounts.models import Organisation, Role, SingleSignOn
 from joinedup.accounts.services import API_TOKEN_KINDS, API_TOKEN_ROLES
+from joinedup.core.addresses import host_forbidden
 from joinedup.core.forms import DATE_FORMAT_ERROR, DATE_INPUT_FORMATS, EMAIL_FORMAT_ERROR, GovukForm, GovukModelForm
 
 
@@ -168,6 +170,16 @@ class ApiTokenIssueForm(GovukForm):
         field.label_from_instance = lambda organisation: f"{organisation.name} ({organisation.get_kind_display()})"
 
 
+# Email services anyone can sign up to: an organisation's sign-in cannot vouch for their addresses.
+PUBLIC_EMAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com", "live.co.uk",
+        "msn.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com", "protonmail.com", "proton.me",
+        "btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "gmx.com", "mail.com", "zoho.com",
+    }
+)  # fmt: skip
+
+
 class SingleSignOnSettingsForm(GovukModelForm):
     """An administrator sets up an organisation's single sign-on. A blank secret keeps the one saved."""
 
@@ -190,9 +202,19 @@ class SingleSignOnSettingsForm(GovukModelForm):
         }
 
     def clean_issuer(self) -> str:
+        # As typed: a URL field would quietly add "https://" to a bare host name, which is never an issuer.
+        typed = str(self.data.get(self.add_prefix("issuer"), "")).strip()
         issuer = str(self.cleaned_data["issuer"]).rstrip("/")
-        if not issuer.startswith("https://") and not settings.JOINEDUP_SSO_ALLOW_HTTP:
-            raise forms.ValidationError("The issuer address must start with https://")
+        if settings.JOINEDUP_SSO_ALLOW_HTTP:
+            return issuer
+        if not typed.lower().startswith("https://"):
+            raise forms.ValidationError(
+                "The issuer address must start with https://, e.g. https://login.microsoftonline.com/<tenant id>/v2.0"
+            )
+        if host_forbidden(urllib.parse.urlsplit(issuer).hostname or ""):
+            raise forms.ValidationError(
+                "The issuer address is a private or local one; enter the sign-in service's public address"
+            )
         return issuer
 
     def clean_email_domains(self) -> str:
@@ -201,6 +223,12 @@ class SingleSignOnSettingsForm(GovukModelForm):
         bad = [domain for domain in domains if "." not in domain or " " in domain or "@" in domain]
         if not domains or bad:
             raise forms.ValidationError("Enter the email domains like brent.gov.uk, separated by commas")
+        public = [domain for domain in domains if domain in PUBLIC_EMAIL_DOMAINS]
+        if public:
+            raise forms.ValidationError(
+                f"{public[0]} is an email service open to anyone, not the organisation's own domain: "
+                "anyone could make an account there"
+            )
         return ", ".join(domains)
 
     def clean_client_secret(self) -> str:

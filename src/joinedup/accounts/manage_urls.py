@@ -12,6 +12,11 @@ urlpatterns = [
         manage_views.organisation_single_sign_on,
         name="organisation_single_sign_on",
     ),
+    path(
+        "organisations/<int:pk>/single-sign-on/check/",
+        manage_views.organisation_single_sign_on_check,
+        name="organisation_single_sign_on_check",
+    ),
     path("people/", manage_views.people, name="people"),
     path("people/add/", manage_views.person_add, name="person_add"),
     path("people/<int:pk>/unlock/", manage_views.person_unlock, name="person_unlock"),

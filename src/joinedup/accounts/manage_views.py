@@ -22,6 +22,7 @@ from joinedup.accounts.selectors import (
     organisations_managed_by,
     people_managed_by,
 )
+from joinedup.accounts.sso import SignOnError, sso_check
 from joinedup.core.access import actor_of, roles_required
 from joinedup.core.forms import form_saved
 
@@ -61,6 +62,23 @@ def organisation_single_sign_on(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Saved single sign-on for {organisation}; it is {state}.")
             return redirect("manage:organisations")
     return render(request, "manage/single_sign_on.html", {"form": form, "organisation": organisation, "sso": sso})
+
+
+@require_POST
+@roles_required(Role.ADMINISTRATOR)
+def organisation_single_sign_on_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reach the organisation's saved sign-in service now, and say what was found."""
+    actor = actor_of(request)
+    organisation = get_object_or_404(organisations_managed_by(actor), pk=pk)
+    sso = SingleSignOn.objects.filter(organisation=organisation).first()
+    if sso is None:
+        messages.error(request, "Save the single sign-on settings first, then check them.")
+        return redirect("manage:organisation_single_sign_on", pk=organisation.pk)
+    try:
+        messages.success(request, sso_check(sso))
+    except SignOnError as error:
+        messages.error(request, f"The check failed. {error}")
+    return redirect("manage:organisation_single_sign_on", pk=organisation.pk)
 
 
 @roles_required(Role.ADMINISTRATOR)

@@ -234,10 +234,15 @@ class SingleSignOn(models.Model):
         max_length=500, help_text="The organisation's email domains, separated by commas, e.g. brent.gov.uk"
     )
     trust_multi_factor = models.BooleanField(
-        default=True,
-        help_text="Accept the organisation's multi-factor sign-in in place of Joinedup's authenticator code.",
+        default=False,
+        help_text=(
+            "Only if the organisation's sign-in service asks every member for a second factor: when its answer says "
+            "one was used, Joinedup does not ask for its own authenticator code as well."
+        ),
     )
-    enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField(
+        default=True, help_text="Untick to stop single sign-on for now without losing these settings."
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 

@@ -24,6 +24,7 @@ import jwt
 from django.conf import settings
 
 from joinedup.accounts.models import Membership, SingleSignOn, User
+from joinedup.core.addresses import host_forbidden_address
 
 SESSION_KEY = "joinedup_sso"
 TIMEOUT = 10  # seconds for each call to the sign-in service
@@ -53,10 +54,23 @@ def sso_for_email(email: str) -> SingleSignOn | None:
 
 
 def _address_check(url: str) -> None:
+    """Only https, and (outside the tests' own service) only a public address: an address set by an
+    administrator must not make Joinedup reach into its own network."""
     parsed = urllib.parse.urlsplit(url)
     allowed = ("https", "http") if settings.JOINEDUP_SSO_ALLOW_HTTP else ("https",)
     if parsed.scheme not in allowed or not parsed.hostname:
         raise SignOnError("Your organisation's sign-in service is not set up correctly (it must use https).")
+    if settings.JOINEDUP_SSO_ALLOW_HTTP:
+        return
+    try:
+        forbidden = host_forbidden_address(parsed.hostname, parsed.port or 443)
+    except (LookupError, ValueError):
+        raise SignOnError("Your organisation's sign-in service could not be reached. Try again shortly.") from None
+    if forbidden is not None:
+        raise SignOnError(
+            f"Your organisation's sign-in service is at a private or local address ({forbidden}), "
+            "which Joinedup does not reach."
+        )
 
 
 def _get_json(url: str, *, data: dict[str, str] | None = None) -> dict[str, Any]:
@@ -75,11 +89,11 @@ def _get_json(url: str, *, data: dict[str, str] | None = None) -> dict[str, Any]
     return loaded
 
 
-def discovery(sso: SingleSignOn) -> dict[str, Any]:
-    """The service's OpenID configuration, kept for an hour."""
+def discovery(sso: SingleSignOn, *, fresh: bool = False) -> dict[str, Any]:
+    """The service's OpenID configuration, kept for an hour (``fresh``: fetched again now)."""
     issuer = sso.issuer.rstrip("/")
     cached = _DISCOVERY_CACHE.get(issuer)
-    if cached and time.monotonic() - cached[0] < DISCOVERY_SECONDS:
+    if cached and not fresh and time.monotonic() - cached[0] < DISCOVERY_SECONDS:
         return cached[1]
     found = _get_json(f"{issuer}/.well-known/openid-configuration")
     for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
@@ -87,6 +101,26 @@ def discovery(sso: SingleSignOn) -> dict[str, Any]:
             raise SignOnError("Your organisation's sign-in service is not set up correctly (its configuration).")
     _DISCOVERY_CACHE[issuer] = (time.monotonic(), found)
     return found
+
+
+def sso_check(sso: SingleSignOn) -> str:
+    """Reach the organisation's sign-in service as a sign-in would, and say what was found.
+
+    Raises:
+        SignOnError: it cannot be reached, or its configuration would make every sign-in fail.
+    """
+    config = discovery(sso, fresh=True)
+    said = str(config.get("issuer", "")).rstrip("/")
+    if said != sso.issuer.rstrip("/"):
+        raise SignOnError(
+            f"The sign-in service answered, but it names its issuer {said or '(none)'}, not {sso.issuer}. "
+            "Enter its issuer address exactly as it gives it."
+        )
+    return (
+        f"Joinedup reached the sign-in service at {sso.issuer}: it gives the addresses Joinedup needs to sign "
+        "members in. Try signing in with a member's work account to finish checking (the client id and secret "
+        "are checked then)."
+    )
 
 
 def _challenge(verifier: str) -> str:

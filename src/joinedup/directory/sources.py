@@ -22,7 +22,6 @@ import io
 import ipaddress
 import json
 import re
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -36,6 +35,7 @@ from typing import Any
 
 from django.conf import settings
 
+from joinedup.core.addresses import address_forbidden, host_forbidden_address
 from joinedup.core.jobs import Progress
 from joinedup.directory.models import (
     Accessibility,
@@ -123,13 +123,6 @@ def _private_allowed() -> bool:
     return bool(getattr(settings, "DIRECTORY_IMPORT_ALLOW_PRIVATE_URLS", False))
 
 
-def _forbidden(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Loopback, private, link-local (cloud metadata), multicast, reserved: anything not on the public internet."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return not address.is_global or address.is_multicast
-
-
 def _forbidden_message(host: str, address: str) -> str:
     named = f"{host} ({address})" if host != address else address
     return (
@@ -158,12 +151,11 @@ def url_check(url: str) -> None:
     if _private_allowed():
         return
     try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError:
+        forbidden = host_forbidden_address(host, port)
+    except LookupError:
         raise FeedUnusable(f"Could not find {host}: check the address.") from None
-    for *_, sockaddr in found:
-        if _forbidden(ipaddress.ip_address(sockaddr[0])):
-            raise FeedUnusable(_forbidden_message(host, str(sockaddr[0])))
+    if forbidden is not None:
+        raise FeedUnusable(_forbidden_message(host, forbidden))
 
 
 def _peer_check(connection: http.client.HTTPConnection) -> None:
@@ -172,7 +164,7 @@ def _peer_check(connection: http.client.HTTPConnection) -> None:
     if _private_allowed() or connection.sock is None:
         return
     address = str(connection.sock.getpeername()[0])
-    if _forbidden(ipaddress.ip_address(address)):
+    if address_forbidden(ipaddress.ip_address(address)):
         connection.close()
         raise FeedUnusable(_forbidden_message(connection.host, address))
 
