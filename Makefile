@@ -42,8 +42,11 @@ $(STATIC_BUILD)/.built: node_modules/.installed src/joinedup/static/scss/joinedu
 
 static: $(STATIC_BUILD)/.built
 
+# Where `make demo` serves: make demo PORT=8001 if 8000 is taken.
+PORT ?= 8000
+
 demo: $(VENV)/.installed static
-	DEBUG=true JOINEDUP_TWO_FACTOR_BY_ROLE=false $(BIN)/joinedup demo
+	DEBUG=true JOINEDUP_TWO_FACTOR_BY_ROLE=false $(BIN)/joinedup demo --addrport 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-test static
 	$(BIN)/ruff check src tests bench

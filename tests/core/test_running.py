@@ -7,9 +7,11 @@ tests (tests/crash) kill a real import and match with SIGKILL and check the same
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,18 @@ def test_a_runner_names_this_host_this_process_and_when_it_started(ended: str) -
     assert started.isdigit()
     assert ended.startswith(socket.gethostname() + " ")
     assert ended != runner_here()
+
+
+def test_a_killed_process_its_parent_has_not_yet_collected_is_gone() -> None:
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    started = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    runner = f"{socket.gethostname()} {process.pid} {started}"
+    assert not runner_gone(runner)
+    process.send_signal(signal.SIGKILL)
+    time.sleep(0.5)  # killed, not yet waited for: a zombie, still in /proc
+    assert Path(f"/proc/{process.pid}").exists()
+    assert runner_gone(runner)
+    process.wait()
 
 
 def test_only_a_process_of_this_host_that_has_certainly_ended_is_gone(ended: str) -> None:
@@ -152,6 +166,8 @@ def test_a_stopped_job_is_no_longer_polled(world: World, ended: str, tmp_path: P
     job = _rows(world, ended, tmp_path)["job"]
     page = world.client_for(Role.DATA_LEAD).get(f"/jobs/{job.pk}/progress/").text
     assert f"The job failed: {STOPPED}" in page
+    assert "Stopped; nothing of it was kept" in page
+    assert "<progress" not in page
     assert 'hx-trigger="every 1s"' not in page
 
 

@@ -39,7 +39,10 @@ def _started(pid: int) -> str | None:
     except OSError:
         return "?"
     # The command name (field 2) may hold spaces and brackets: the fields after it follow the last ")".
-    return stat.rsplit(")", 1)[1].split()[19]
+    fields = stat.rsplit(")", 1)[1].split()
+    if fields[0] in {"Z", "X"}:
+        return None  # a process that has ended and whose parent has not yet collected it
+    return fields[19]
 
 
 def _alive_without_proc(pid: int) -> bool:

@@ -1,15 +1,59 @@
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import threading
 from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from joinedup.demo.generator import DEMO_PASSWORD, demo_logins
+
+
+def _port_check(addrport: str) -> None:
+    """Refuse to start when the address is taken: the server would stop at once and leave the worker behind."""
+    host, _, port = addrport.rpartition(":")
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host.strip("[]") or "127.0.0.1", int(port)))
+        except OSError:
+            raise CommandError(
+                f"Something is already using {addrport} (another Joinedup demo?). Stop it, or serve on another "
+                f"port: make demo PORT={int(port) + 1}"
+            ) from None
+        except ValueError:
+            raise CommandError(f"{addrport} is not an address and port, like 127.0.0.1:8000.") from None
+
+
+class _Worker:
+    """The background worker beside the demo's server, started again if it stops (it is killed, say)."""
+
+    def __init__(self, stdout: OutputWrapper) -> None:
+        self._stdout = stdout
+        self._stopping = threading.Event()
+        self._process = self._start()
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen([sys.executable, "-m", "joinedup", "db_worker", "--no-reload", "--interval", "0.5"])
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(1.0):
+            if self._process.poll() is not None and not self._stopping.is_set():
+                self._stdout.write("The background worker stopped; starting it again.")
+                self._process = self._start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
 
 
 class Command(BaseCommand):
@@ -29,12 +73,12 @@ class Command(BaseCommand):
         self._print_logins(addrport)
         if no_serve:
             return
-        worker = subprocess.Popen([sys.executable, "-m", "joinedup", "db_worker", "--no-reload", "--interval", "0.5"])
+        _port_check(addrport)
+        worker = _Worker(self.stdout)
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            worker.stop()
 
     def _print_logins(self, addrport: str) -> None:
         self.stdout.write("")
