@@ -277,5 +277,7 @@ LOGGING = {
     "filters": {"refusals_without_traceback": {"()": "joinedup.core.log_filters.RefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals_without_traceback"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Django's own loggers pass their records to ours (Django's console handler, on while DEBUG, would print
+    # every refusal's traceback a second time).
+    "loggers": {"django": {"handlers": [], "level": "INFO"}, "django.db.backends": {"level": "WARNING"}},
 }

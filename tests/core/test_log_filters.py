@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
+from typing import Any
 
+import pytest
+
+from joinedup.accounts.models import Role
 from joinedup.core.log_filters import RefusalsWithoutTraceback
+from tests.conftest import World
 
 
 def record(status: int) -> logging.LogRecord:
@@ -24,3 +30,19 @@ def test_a_refusal_is_one_line_and_a_server_error_keeps_its_traceback() -> None:
     assert RefusalsWithoutTraceback().filter(broken)
     assert refused.exc_info is None
     assert broken.exc_info is not None
+
+
+@pytest.mark.django_db
+def test_a_refused_page_reaches_the_log_once_as_one_line(world: World, settings: Any) -> None:
+    settings.DEBUG = True  # as the demo runs: Django's own console handler is on while DEBUG is
+    console = next(handler for handler in logging.getLogger().handlers if isinstance(handler, logging.StreamHandler))
+    written = io.StringIO()
+    before = console.setStream(written)
+    try:
+        assert logging.getLogger("django").handlers == []
+        response = world.client_for(Role.COMMISSIONER).get("/audit/")
+    finally:
+        console.setStream(before)  # type: ignore[arg-type]
+    assert response.status_code == 403
+    assert written.getvalue().count("Forbidden") == 1
+    assert "Traceback" not in written.getvalue()
