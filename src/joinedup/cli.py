@@ -32,7 +32,13 @@ def main(argv: list[str] | None = None) -> None:
         args[1] = args[1].replace("-", "_")
     if len(args) > 2 and args[1] == "help" and not args[2].startswith("-"):
         args[2] = args[2].replace("-", "_")
-    _utility(args).execute()
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _utility(args).execute()
+    except ImproperlyConfigured as error:
+        # The settings come from the environment: say what is missing in one line, not a traceback.
+        sys.exit(f"joinedup: {error}")
 
 
 def _link(argv: list[str]) -> int:
