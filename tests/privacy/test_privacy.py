@@ -245,9 +245,17 @@ def test_the_data_lead_sets_the_rule_and_applies_it_from_the_page(world: World) 
     client = world.client_for(Role.DATA_LEAD)
     refused = client.post("/privacy/", {"archive_after_months": "0", "erase_at_age": "12"})
     assert refused.status_code == 200
-    assert "Ensure this value is greater than or equal to 1" in refused.text
-    assert "Ensure this value is greater than or equal to 18" in refused.text
+    assert "Enter a number of months from 1 to 120" in refused.text
+    assert "Enter an age from 18 to 100" in refused.text
     assert not RetentionRule.objects.filter(area=world.area, archive_after_months=0).exists()
+    for months, age, message in (
+        ("-5", "25", "Enter a number of months from 1 to 120"),
+        ("twelve", "25", "Enter a number of months as a whole number, like 12"),
+        ("12", "1000", "Enter an age from 18 to 100"),
+        ("", "25", "Enter a number of months from 1 to 120"),
+    ):
+        assert message in client.post("/privacy/", {"archive_after_months": months, "erase_at_age": age}).text
+    assert "From 1 to 120 months" in client.get("/privacy/").text
 
     saved = client.post("/privacy/", {"archive_after_months": "3", "erase_at_age": "25"}, follow=True)
     assert "Saved the retention rule" in saved.text

@@ -40,7 +40,13 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
         )
         if saved is not None:
-            messages.success(request, "Saved the retention rule. Nothing is archived or erased until it is applied.")
+            messages.success(
+                request,
+                (
+                    "Saved the retention rule. Nothing is archived or erased until the rule is applied: below, "
+                    "or by the nightly joinedup retention apply."
+                ),
+            )
             return redirect("privacy:home")
     due = retention_due(actor.area, today=timezone.localdate())
     context = {

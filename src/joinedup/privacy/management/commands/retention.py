@@ -4,6 +4,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from joinedup.accounts.models import Area
@@ -34,9 +35,10 @@ class Command(BaseCommand):
         for borough in areas:
             if action == "due":
                 due = retention_due(borough, today=today)
+                months = due.rule.archive_after_months
                 self.stdout.write(
                     f"{borough.name}: {due.archive.count()} to archive, {due.erase.count()} to erase "
-                    f"(archive after {due.rule.archive_after_months} months, erase at {due.rule.erase_at_age})."
+                    f"(archive after {months} month{pluralize(months)}, erase at {due.rule.erase_at_age})."
                 )
             else:
                 result = retention_apply(borough, today=today)
