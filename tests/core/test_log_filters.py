@@ -42,7 +42,7 @@ def test_a_refused_page_reaches_the_log_once_as_one_line(world: World, settings:
         assert logging.getLogger("django").handlers == []
         response = world.client_for(Role.COMMISSIONER).get("/audit/")
     finally:
-        console.setStream(before)  # type: ignore[arg-type]
+        console.setStream(before)
     assert response.status_code == 403
     assert written.getvalue().count("Forbidden") == 1
     assert "Traceback" not in written.getvalue()

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from joinedup.accounts.models import Role
+from joinedup.accounts.models import Membership, Role
 from joinedup.audit.models import AuditAction, AuditEvent
 from joinedup.audit.services import audit_verify
 from joinedup.cases.models import Child, Contact, Enrolment, Family, FamilyMember
@@ -20,6 +20,7 @@ from joinedup.identification.models import CohortEntry, IdentificationRun, Schoo
 from joinedup.identification.services import rules_current
 from joinedup.outcomes.models import Measurement
 from joinedup.outcomes.services import measures_ensure
+from joinedup.privacy.holdings import Holding
 from joinedup.privacy.models import RetentionRule
 from joinedup.privacy.services import retention_apply, retention_due
 from tests.conftest import World
@@ -105,7 +106,9 @@ def test_a_subject_access_export_holds_everything_about_the_child_and_nothing_ab
     log = list(csv.DictReader(io.StringIO(read(archive, "who-saw-the-record.csv"))))
     assert {(row["person"], row["action"]) for row in log} >= {("link_worker@example.org", "Viewed")}
     readme = read(archive, "README.txt")
-    assert "Contacts: 2" in readme
+    assert "Contacts: 2 (may tell of other people)" in readme
+    assert everything["cases.Contact"]["may_tell_of_other_people"] is True
+    assert everything["cases.Child"]["may_tell_of_other_people"] is False
     assert "may need redacting" in readme
     exported = AuditEvent.objects.get(action=AuditAction.EXPORT, child_id=record.pk)
     assert exported.purpose == "subject_access"
@@ -290,3 +293,8 @@ def test_erasure_takes_the_childs_screening_data_with_the_record_and_leaves_othe
     assert ScreenedPupil.objects.filter(pk=other.pk).exists()
     assert CohortEntry.objects.filter(pupil=other).exists()
     assert audit_verify().ok
+
+
+def test_a_link_table_is_named_by_the_record_and_field_it_links_from() -> None:
+    assert Holding(Membership.schools.through, ()).name == "Membership: schools"
+    assert Holding(Contact, ()).name == "Contacts"

@@ -21,6 +21,21 @@ from django.db import models
 from joinedup.cases.models import Child, Enrolment, Family
 from joinedup.identification.models import ScreenedPupil
 
+# Kinds whose free text often tells of other people: what a neighbour said, who was at a meeting, a
+# worker's notes of a visit. A subject access export marks them for reading before it is released.
+NAMES_OTHERS = frozenset(
+    {
+        "cases.Contact",
+        "cases.FamilyStory",
+        "cases.PlanReview",
+        "joint.JointMeeting",
+        "joint.ShareComment",
+        "safeguarding.Concern",
+        "safeguarding.Decision",
+        "safeguarding.Escalation",
+    }
+)
+
 
 @dataclass(frozen=True)
 class Holding:
@@ -32,7 +47,17 @@ class Holding:
 
     @property
     def name(self) -> str:
+        owner = self.model._meta.auto_created  # the model a many-to-many link table belongs to, or False
+        if isinstance(owner, type) and issubclass(owner, models.Model):
+            # A many-to-many link table: named by the record and the field it links from.
+            field = next(field for field in owner._meta.many_to_many if field.remote_field.through is self.model)
+            return f"{str(owner._meta.verbose_name).capitalize()}: {field.verbose_name}"
         return str(self.model._meta.verbose_name_plural).capitalize()
+
+    @property
+    def may_name_others(self) -> bool:
+        """Whether these rows may tell of other people, so need reading before release."""
+        return self.about_others or self.label in NAMES_OTHERS
 
     @property
     def label(self) -> str:

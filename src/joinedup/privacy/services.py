@@ -74,6 +74,7 @@ def subject_access_export(*, actor: Membership, child: Child) -> tuple[str, byte
             holding.label: {
                 "name": holding.name,
                 "about_other_people": holding.about_others,
+                "may_tell_of_other_people": holding.may_name_others,
                 "rows": [{key: json_value(value) for key, value in row.items()} for row in rows_of[holding.label]],
             }
             for holding in held
@@ -116,6 +117,12 @@ def subject_access_export(*, actor: Membership, child: Child) -> tuple[str, byte
     return f"{name}.zip", buffer.getvalue()
 
 
+def _mark(holding: Holding) -> str:
+    if holding.about_others:
+        return " (about other people too)"
+    return " (may tell of other people)" if holding.may_name_others else ""
+
+
 def _readme(child: Child, held: list[Holding], events: int, actor: Membership, prepared: datetime) -> str:
     lines = [
         f"Subject access export: everything Joinedup holds about child {child.pk}",
@@ -127,13 +134,11 @@ def _readme(child: Child, held: list[Holding], events: int, actor: Membership, p
         f"who-saw-the-record.csv  every audited view of or change to the record ({events} events)",
         "",
         "What is held:",
-        *(
-            f"  {holding.name}: {len(holding.pks)}" + (" (about other people too)" if holding.about_others else "")
-            for holding in held
-        ),
+        *(f"  {holding.name}: {len(holding.pks)}" + _mark(holding) for holding in held),
         "",
-        "Before release: kinds marked 'about other people too' (the household) and the names of staff in",
-        "who-saw-the-record.csv may need redacting under the third-party rules for subject access requests.",
+        "Before release: kinds marked 'about other people too' (the household) or 'may tell of other people'",
+        "(notes, concerns, meetings), and the names of staff in who-saw-the-record.csv, may need redacting",
+        "under the third-party rules for subject access requests.",
         "Related records are shown by their number (a school, a worker); the record page names them.",
     ]
     return "\n".join(lines) + "\n"
