@@ -50,7 +50,7 @@ from typing import Any
 import psutil
 import psycopg
 
-from bench.common import machine_line
+from bench.common import machine_line, postgres_database_drop, postgres_database_fresh
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = Path(__file__).resolve().parent / "load" / "locustfile.py"
@@ -136,7 +136,7 @@ def main() -> None:
     _say(report, report[0])
 
     if not args.reuse_database:
-        _database_fresh(args.database_url)
+        postgres_database_fresh(args.database_url)
         started = time.perf_counter()
         _joinedup(env, "migrate", "--verbosity", "0")
         migrated = time.perf_counter()
@@ -190,7 +190,7 @@ def main() -> None:
     finally:
         _gunicorn_stop(server)
         if not args.keep_database:
-            _database_drop(args.database_url)
+            postgres_database_drop(args.database_url)
 
     journeys, capacity, trivial = results["journeys"], results["capacity"], results["trivial"]
     ratio = capacity.steady_rps / trivial.steady_rps if trivial.steady_rps else 0.0
@@ -240,31 +240,6 @@ def _environment(database_url: str, output: Path) -> dict[str, str]:
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOG_LEVEL": "WARNING",
     }
-
-
-def _database_name(database_url: str) -> str:
-    name = database_url.rsplit("/", 1)[-1].split("?")[0]
-    if "bench" not in name:
-        # This benchmark drops the database it is given: refuse anything that may be someone's data.
-        raise SystemExit(f"The database name must contain 'bench' (it is dropped and created): not {name!r}.")
-    return name
-
-
-def _server_url(database_url: str) -> str:
-    return database_url.rsplit("/", 1)[0] + "/postgres"
-
-
-def _database_fresh(database_url: str) -> None:
-    name = _database_name(database_url)
-    with psycopg.connect(_server_url(database_url), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def _database_drop(database_url: str) -> None:
-    name = _database_name(database_url)
-    with psycopg.connect(_server_url(database_url), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _joinedup(env: dict[str, str], *command: str) -> None:

@@ -122,3 +122,33 @@ def children_make(
         )
         for n, family in enumerate(families)
     )
+
+
+def _database_name(database_url: str) -> str:
+    name = database_url.rsplit("/", 1)[-1].split("?")[0]
+    if "bench" not in name:
+        # This benchmark drops the database it is given: refuse anything that may be someone's data.
+        raise SystemExit(f"The database name must contain 'bench' (it is dropped and created): not {name!r}.")
+    return name
+
+
+def _server_url(database_url: str) -> str:
+    return database_url.rsplit("/", 1)[0] + "/postgres"
+
+
+def postgres_database_fresh(database_url: str) -> None:
+    """Drop and create the PostgreSQL database ``database_url`` names (which must contain "bench")."""
+    name = _database_name(database_url)
+    import psycopg
+
+    with psycopg.connect(_server_url(database_url), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def postgres_database_drop(database_url: str) -> None:
+    name = _database_name(database_url)
+    import psycopg
+
+    with psycopg.connect(_server_url(database_url), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -307,7 +307,7 @@ def test_an_upload_keeps_its_own_name_for_the_messages(
         client.post("/identification/imports/", {"kind": "school_data", "file": upload, "school_year": "2026/27"})
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     record = ScreeningImport.objects.get()
-    assert record.message.startswith("Year 5 _MIS_.csv has no ‘upn’ column")
+    assert record.message.startswith("Year 5 _MIS_.csv lacks the columns ‘upn’, ‘year_group’ and ‘school_urn’")
     assert Path(record.stored_path).parent.parent == tmp_path / "uploads"
 
 

@@ -306,6 +306,16 @@ def _check_mapping(loaded: object, name: str) -> dict[str, str]:
     return mapping
 
 
+def _separator_hint(header: list[str]) -> str:
+    """When a header read as one column is plainly separated by something else, say so."""
+    if len(header) != 1:
+        return ""
+    for mark, called in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+        if mark in header[0]:
+            return f". The file's columns are separated by {called}, not commas: save it as CSV (comma-separated)"
+    return ""
+
+
 def _layout(
     header: list[str], columns: tuple[str, ...], mapping: Mapping[str, str], kind: str, name: str
 ) -> tuple[list[int], int]:
@@ -329,13 +339,21 @@ def _layout(
                 f"{name} has no ‘{mapping[column]}’ column, which the column mapping gives for {column}; "
                 f"its header is: {shown_header}"
             )
-    for column in _REQUIRED[kind]:
-        if positions.get(mapping.get(column, column)) is None:
-            shown = mapping.get(column, column)
-            raise ReadingError(
-                f"{name} has no ‘{shown}’ column, which {kind} needs; its header is: {shown_header}"
-                + ("" if shown != column else ". Use a column mapping if the file names it differently.")
-            )
+    missing = [column for column in _REQUIRED[kind] if positions.get(mapping.get(column, column)) is None]
+    if missing:
+        shown = [mapping.get(column, column) for column in missing]
+        quoted = [f"‘{column}’" for column in shown]
+        lacking = (
+            f"has no {quoted[0]} column"
+            if len(quoted) == 1
+            else f"lacks the columns {', '.join(quoted[:-1])} and {quoted[-1]}"
+        )
+        raise ReadingError(
+            f"{name} {lacking}, which {kind} needs; "
+            f"its header is: {shown_header}"
+            + _separator_hint(header)
+            + ("" if shown != missing else ". Use a column mapping if the file names them differently.")
+        )
     if kind == "survey":
         present = {column for column, index in zip(columns, indices, strict=True) if index != absent}
         if "upn" not in present and not present.issuperset(SURVEY_MATCH_COLUMNS):
