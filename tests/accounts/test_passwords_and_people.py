@@ -146,5 +146,8 @@ def test_resetting_two_factor_removes_the_authenticator(world: World) -> None:
     TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=True)
     admin = world.client_for(Role.ADMINISTRATOR)
     assert "Reset two-factor" in admin.get("/manage/people/").text
+    asked = admin.get(f"/manage/people/{person.pk}/two-factor-reset/")
+    assert f"Reset two-factor for {person.full_name}?" in asked.text
+    assert TOTPDevice.objects.filter(user=person).exists()  # asking changes nothing
     assert admin.post(f"/manage/people/{person.pk}/two-factor-reset/").status_code == 302
     assert not TOTPDevice.objects.filter(user=person).exists()

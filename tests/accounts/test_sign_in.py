@@ -160,7 +160,7 @@ def test_organisation_requiring_two_factor_forces_set_up_then_asks_for_codes(wor
     wrong = client.post("/accounts/two-factor/set-up/", {"code": "000000"})
     assert "The code is not right, or has just been used" in wrong.text
     throttled = client.post("/accounts/two-factor/set-up/", {"code": totp_now(device.key)})
-    assert "Too many wrong codes in a row. Wait" in throttled.text
+    assert "After a wrong code Joinedup waits before checking another. Wait" in throttled.text
     device.refresh_from_db()
     device.throttle_reset()
     done = client.post("/accounts/two-factor/set-up/", {"code": totp_now(device.key)})
@@ -228,7 +228,7 @@ def test_codes_refused_during_the_wait_do_not_count_towards_the_lock(world: Worl
     client.post("/accounts/two-factor/", {"code": "000000"})  # one real wrong guess
     for _ in range(settings.JOINEDUP_LOCKOUT_ATTEMPTS + 2):
         response = client.post("/accounts/two-factor/", {"code": "111111"})
-        assert "Too many wrong codes in a row. Wait" in response.text
+        assert "After a wrong code Joinedup waits before checking another. Wait" in response.text
     user = User.objects.get(email="team_manager@example.org")
     assert user.failed_sign_ins == 1
     assert not user.is_locked()

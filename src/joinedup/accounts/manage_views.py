@@ -134,11 +134,13 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("manage:people")
 
 
-@require_POST
 @roles_required(Role.ADMINISTRATOR)
 def person_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first, then remove a person's authenticators (a lost or changed phone)."""
     actor = actor_of(request)
     person = get_object_or_404(people_managed_by(actor), pk=pk)
+    if request.method != "POST":
+        return render(request, "manage/two_factor_reset.html", {"person": person})
     services.two_factor_reset(actor=actor, user=person)
     messages.success(request, f"{person} will set up two-factor authentication again when they next sign in.")
     return redirect("manage:people")

@@ -183,11 +183,18 @@ def _code_verify(device: TOTPDevice, code: str) -> None:
     """Check a code, honouring django-otp's growing wait after each wrong one."""
     allowed, why = device.verify_is_allowed()
     if not allowed:
-        wait = ""
+        wait = "a moment"
         if why and why.get("locked_until"):
             seconds = max(1, int((why["locked_until"] - timezone.now()).total_seconds()) + 1)
-            wait = f" Wait {seconds} second{'s' if seconds != 1 else ''} and try again."
-        raise CodeThrottled({"code": f"Too many wrong codes in a row.{wait}"})
+            wait = f"{seconds} second{'s' if seconds != 1 else ''}"
+        # django-otp waits longer after each wrong code in a row (1 s, 2 s, 4 s ...): a guesser is slowed,
+        # a person who mistyped waits a moment.
+        raise CodeThrottled(
+            {
+                "code": f"After a wrong code Joinedup waits before checking another. Wait {wait}, then enter the "
+                "code your app shows now."
+            }
+        )
     if not device.verify_token(_clean_code(code)):
         raise ValidationError(
             {"code": "The code is not right, or has just been used. Enter the next 6-digit code your app shows."}
