@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -246,3 +247,10 @@ def test_an_idle_session_has_ended_by_the_next_request(world: World) -> None:
     response = client.get("/children/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/sign-in/")
+
+
+@override_settings(JOINEDUP_TWO_FACTOR_BY_ROLE=False)
+def test_the_account_page_says_when_a_demonstration_does_not_ask_for_two_factor(world: World) -> None:
+    client = Client()
+    client.force_login(world.members[Role.LINK_WORKER].user)
+    assert "this demonstration does not ask for it" in client.get(reverse("accounts:account")).text

@@ -6,6 +6,7 @@ from typing import cast
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
@@ -217,6 +218,7 @@ def account(request: AuthedRequest) -> HttpResponse:
             "memberships": memberships_for(request.user),
             "device": services.two_factor_device(request.user),
             "required": services.two_factor_required(request.user),
+            "by_role": settings.JOINEDUP_TWO_FACTOR_BY_ROLE,
         },
     )
 

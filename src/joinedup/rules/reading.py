@@ -341,8 +341,8 @@ def _layout(
             )
     missing = [column for column in _REQUIRED[kind] if positions.get(mapping.get(column, column)) is None]
     if missing:
-        shown = [mapping.get(column, column) for column in missing]
-        quoted = [f"‘{column}’" for column in shown]
+        named_in_file = [mapping.get(column, column) for column in missing]
+        quoted = [f"‘{column}’" for column in named_in_file]
         lacking = (
             f"has no {quoted[0]} column"
             if len(quoted) == 1
@@ -352,7 +352,7 @@ def _layout(
             f"{name} {lacking}, which {kind} needs; "
             f"its header is: {shown_header}"
             + _separator_hint(header)
-            + ("" if shown != missing else ". Use a column mapping if the file names them differently.")
+            + ("" if named_in_file != missing else ". Use a column mapping if the file names them differently.")
         )
     if kind == "survey":
         present = {column for column, index in zip(columns, indices, strict=True) if index != absent}
