@@ -18,6 +18,8 @@ def _port_check(addrport: str) -> None:
     """Refuse to start when the address is taken: the server would stop at once and leave the worker behind."""
     host, _, port = addrport.rpartition(":")
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # As the server will: a port a stopped demo left waiting to close is free, one in use is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host.strip("[]") or "127.0.0.1", int(port)))
         except OSError:
@@ -68,12 +70,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Prepare the database and stop.")
 
     def handle(self, *args: Any, addrport: str, seed: int, no_serve: bool, **options: Any) -> None:
+        if not no_serve:
+            _port_check(addrport)  # before anything else: a taken port is found in a second, not after the set-up
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", seed=seed, stdout=self.stdout)
         self._print_logins(addrport)
         if no_serve:
             return
-        _port_check(addrport)
         worker = _Worker(self.stdout)
         try:
             call_command("runserver", addrport, use_reloader=False)
