@@ -157,3 +157,22 @@ def test_a_nul_character_in_an_address_form_or_json_is_refused_before_any_view(w
     assert answer.status_code == 400
     assert "NUL character" in answer.json()["detail"]
     assert client.get("/children/", {"q": "Amara"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("result", "attention"),
+    [
+        ({"imported": True, "import_id": 1}, False),
+        ({"imported": False, "import_id": 1}, True),
+        ({"run_id": None, "message": "No school data"}, True),
+        ({"run_id": 3}, False),
+        ({"matched": False, "run_id": 2}, True),
+        ({"ok": False}, True),
+        ({"ok": True}, False),
+    ],
+)
+def test_a_job_that_finished_without_doing_its_work_is_not_shown_as_a_success(
+    result: dict[str, object], attention: bool
+) -> None:
+    assert Job(status=Job.Status.SUCCEEDED, result=result).needs_attention is attention
+    assert not Job(status=Job.Status.FAILED, result=result).needs_attention

@@ -107,6 +107,18 @@ class Job(RunByProcess):
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
 
     @property
+    def needs_attention(self) -> bool:
+        """Finished, but with nothing done or something found: a file refused, nothing to screen, a list not
+        matched, an audit log that does not check out."""
+        result = self.result or {}
+        return self.status == self.Status.SUCCEEDED and (
+            result.get("imported") is False
+            or result.get("matched") is False
+            or result.get("ok") is False
+            or ("run_id" in result and not result["run_id"])
+        )
+
+    @property
     def percent(self) -> int | None:
         if not self.total:
             return None

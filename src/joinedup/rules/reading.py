@@ -306,14 +306,14 @@ def _check_mapping(loaded: object, name: str) -> dict[str, str]:
     return mapping
 
 
-def _separator_hint(header: list[str]) -> str:
-    """When a header read as one column is plainly separated by something else, say so."""
+def _separator(header: list[str]) -> str | None:
+    """What separates the columns of a header read as one column, when it is plainly not a comma."""
     if len(header) != 1:
-        return ""
+        return None
     for mark, called in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
         if mark in header[0]:
-            return f". The file's columns are separated by {called}, not commas: save it as CSV (comma-separated)"
-    return ""
+            return called
+    return None
 
 
 def _layout(
@@ -340,6 +340,12 @@ def _layout(
                 f"its header is: {shown_header}"
             )
     missing = [column for column in _REQUIRED[kind] if positions.get(mapping.get(column, column)) is None]
+    separator = _separator(header)
+    if missing and separator:
+        raise ReadingError(
+            f"{name} has its columns separated by {separator}, not commas, so Joinedup cannot read them. "
+            "Save it as CSV (comma-separated) from the spreadsheet, or upload the spreadsheet itself (.xlsx)"
+        )
     if missing:
         named_in_file = [mapping.get(column, column) for column in missing]
         quoted = [f"‘{column}’" for column in named_in_file]
@@ -351,7 +357,6 @@ def _layout(
         raise ReadingError(
             f"{name} {lacking}, which {kind} needs; "
             f"its header is: {shown_header}"
-            + _separator_hint(header)
             + ("" if named_in_file != missing else ". Use a column mapping if the file names them differently.")
         )
     if kind == "survey":
