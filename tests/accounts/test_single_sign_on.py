@@ -145,6 +145,7 @@ def set_up(world: World, provider: Provider) -> SingleSignOn:
         client_secret=CLIENT_SECRET,
         email_domains="example.org",
         trust_multi_factor=True,
+        enabled=True,
     )
 
 
@@ -269,7 +270,7 @@ def test_an_administrator_sets_it_up_and_the_secret_is_never_shown_or_audited(wo
             "enabled": "on",
         },
     )
-    assert saved["Location"] == "/manage/organisations/"
+    assert saved["Location"] == url  # back to the page, to check the connection
     sso = SingleSignOn.objects.get(organisation=world.programme)
     assert (sso.domains, sso.client_secret) == (["example.org", "brent.gov.uk"], CLIENT_SECRET)
     page = client.get(url).text
@@ -296,6 +297,12 @@ def test_the_settings_page_shows_both_choices_as_checkboxes_and_multi_factor_sta
     assert "checked" not in trust
     assert "asks every member for a second factor" in html
     assert "Check the connection" not in html  # nothing saved to check yet
+    assert "The secret the sign-in service gave when Joinedup was registered" in html
+    assert "Leave blank to keep" not in html
+    blank = world.client_for(Role.ADMINISTRATOR).post(f"/manage/organisations/{world.programme.pk}/single-sign-on/", {})
+    for asked in ("Enter the issuer address", "Enter the application (client) id", "Enter the email domains"):
+        assert asked in blank.text
+    assert "This field is required" not in blank.text
 
 
 @pytest.mark.parametrize(
@@ -346,6 +353,10 @@ def test_a_sign_in_service_at_a_private_address_is_never_reached(
     SingleSignOn.objects.filter(pk=set_up.pk).update(issuer=provider.base.replace("http://", "https://"))
     set_up.refresh_from_db()
     with pytest.raises(SignOnError, match=r"at a private or local address \(127\.0\.0\.1\)"):
+        sso_check(set_up)
+    SingleSignOn.objects.filter(pk=set_up.pk).update(issuer="https://no-such-host.invalid/tenant/v2.0")
+    set_up.refresh_from_db()
+    with pytest.raises(SignOnError, match=r"could not be found \(no-such-host\.invalid\): check its issuer"):
         sso_check(set_up)
 
 

@@ -201,6 +201,17 @@ class SingleSignOnSettingsForm(GovukModelForm):
             "enabled": "Members may sign in this way",
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, asked in (
+            ("issuer", "Enter the issuer address"),
+            ("client_id", "Enter the application (client) id"),
+            ("email_domains", "Enter the email domains"),
+        ):
+            self.fields[name].error_messages["required"] = asked
+        if not self.instance.client_secret:
+            self.fields["client_secret"].help_text = "The secret the sign-in service gave when Joinedup was registered."
+
     def clean_issuer(self) -> str:
         # As typed: a URL field would quietly add "https://" to a bare host name, which is never an issuer.
         typed = str(self.data.get(self.add_prefix("issuer"), "")).strip()

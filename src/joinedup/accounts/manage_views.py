@@ -54,13 +54,13 @@ def organisation_single_sign_on(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     organisation = get_object_or_404(organisations_managed_by(actor), pk=pk)
     sso = SingleSignOn.objects.filter(organisation=organisation).first() or SingleSignOn(organisation=organisation)
-    form = SingleSignOnSettingsForm(request.POST or None, instance=sso)
+    form = SingleSignOnSettingsForm(request.POST if request.method == "POST" else None, instance=sso)
     if request.method == "POST":
         saved = form_saved(form, lambda _data: services.single_sign_on_save(actor=actor, sso=form.instance))
         if saved is not None:
-            state = "on" if saved.enabled else "off"
+            state = "on" if saved.enabled else "off: check the connection below, then tick it on"
             messages.success(request, f"Saved single sign-on for {organisation}; it is {state}.")
-            return redirect("manage:organisations")
+            return redirect("manage:organisation_single_sign_on", pk=organisation.pk)
     return render(request, "manage/single_sign_on.html", {"form": form, "organisation": organisation, "sso": sso})
 
 

@@ -241,7 +241,11 @@ class SingleSignOn(models.Model):
         ),
     )
     enabled = models.BooleanField(
-        default=True, help_text="Untick to stop single sign-on for now without losing these settings."
+        default=False,
+        help_text=(
+            "Tick once the connection checks out (save, then check it below). Untick to stop single sign-on for "
+            "now without losing these settings."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")

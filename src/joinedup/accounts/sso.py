@@ -64,8 +64,12 @@ def _address_check(url: str) -> None:
         return
     try:
         forbidden = host_forbidden_address(parsed.hostname, parsed.port or 443)
-    except (LookupError, ValueError):
-        raise SignOnError("Your organisation's sign-in service could not be reached. Try again shortly.") from None
+    except LookupError:
+        raise SignOnError(
+            f"Your organisation's sign-in service could not be found ({parsed.hostname}): check its issuer address."
+        ) from None
+    except ValueError:
+        raise SignOnError("Your organisation's sign-in service is not set up correctly (its address).") from None
     if forbidden is not None:
         raise SignOnError(
             f"Your organisation's sign-in service is at a private or local address ({forbidden}), "

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from joinedup.core.models import RunByProcess
 
 STOPPED = (
-    "Stopped before it finished, because the process running it ended (the server restarted or ran out of "
-    "memory). Nothing of it was kept; run it again."
+    "Stopped before it finished, because the process running it ended (the background worker or the server "
+    "was stopped, restarted or ran out of memory). Nothing of it was kept; run it again."
 )
 
 
