@@ -341,3 +341,12 @@ def test_the_rules_editor_names_each_wrong_setting(screening: Screening) -> None
     assert "Attendance, at risk when attendance is below this percentage: enter a number from 0 to 100" in page
     assert "Emotional wellbeing, teacher-reported score at least: enter a number from 0 to 10" in page
     assert RuleSetVersion.objects.filter(area=screening.world.area).count() == 1
+
+
+def test_the_import_page_says_which_columns_joinedup_reads(world: World) -> None:
+    page = world.client_for(Role.DATA_LEAD).get("/identification/imports/").text
+    assert "The columns Joinedup reads" in page
+    required = page[page.index("<strong>School data</strong>, required:") :][:300]
+    assert all(f"<code>{column}</code>" in required for column in ("upn", "year_group", "school_urn"))
+    assert "<code>sessions_possible</code>" in page
+    assert "<code>sdq_total</code>" in page

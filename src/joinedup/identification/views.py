@@ -67,6 +67,12 @@ from joinedup.identification.services import (
 from joinedup.identification.tasks import identification_run_task, screening_import_task
 from joinedup.identification.templatetags.identification import group_name, group_value
 from joinedup.rules import DOMAIN_NAMES, rules_report, rules_to_toml
+from joinedup.rules.reading import (
+    SCHOOL_DATA_COLUMNS,
+    SESSION_COLUMNS,
+    SURVEY_COLUMNS,
+    SURVEY_MATCH_COLUMNS,
+)
 
 ALL_ROLES = (*LIST_ROLES, Role.COMMISSIONER)
 # A whole year group on one page: schools decide a year group at a time.
@@ -133,7 +139,20 @@ def imports(request: HttpRequest) -> HttpResponse:
         ScreeningImport.objects.filter(area=actor.area).select_related("started_by").prefetch_related("retries")[:50]
     )
     schools = Organisation.objects.filter(kind=Organisation.Kind.SCHOOL, areas=actor.area).order_by("name")
-    return render(request, "identification/imports.html", {"form": form, "history": history, "schools": schools})
+    columns = {
+        "school_required": ("upn", "year_group", "school_urn"),
+        "school_optional": tuple(
+            column
+            for column in (*SCHOOL_DATA_COLUMNS, *SESSION_COLUMNS)
+            if column not in {"upn", "year_group", "school_urn"}
+        ),
+        "survey": (*SURVEY_COLUMNS, *SURVEY_MATCH_COLUMNS),
+    }
+    return render(
+        request,
+        "identification/imports.html",
+        {"form": form, "history": history, "schools": schools, "columns": columns},
+    )
 
 
 def _import_start(

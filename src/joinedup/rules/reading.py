@@ -100,7 +100,8 @@ STIRLING_ITEM_COLUMNS: Final = tuple(f"stirling_{item}" for item in range(1, 16)
 # Everything the survey reader looks for.
 _SURVEY_READ: Final = SURVEY_COLUMNS + SURVEY_MATCH_COLUMNS + SDQ_ITEM_COLUMNS + STIRLING_ITEM_COLUMNS
 #: Columns every school data file must have; any other column may be left out (all missing).
-_REQUIRED: Final = {"school data": ("upn", "year_group", "school_urn"), "survey": ()}
+SCHOOL_DATA_REQUIRED: Final = ("upn", "year_group", "school_urn")
+_REQUIRED: Final = {"school data": SCHOOL_DATA_REQUIRED, "survey": ()}
 
 # Free-text columns, kept as written ("" is missing); the rest are converted.
 #: Optional columns an MIS may give instead of ``attendance_pct``: the year's possible and attended
