@@ -220,6 +220,9 @@ def test_an_unsealed_backup_says_it_is_not_encrypted(filled: World, tmp_path: Pa
     said = open_devnull()
     call_command("backup", str(tmp_path / "b.jsonl.gz"), stdout=said)
     assert "(not sealed)" in said.getvalue()
+    again = open_devnull()
+    call_command("backup", str(tmp_path / "b.jsonl.gz"), stdout=again)
+    assert "(not sealed; it replaced the earlier file of that name)" in again.getvalue()
     assert f"The file is not encrypted: set {PASSPHRASE_VARIABLE}" in said.getvalue()
 
 

@@ -37,6 +37,7 @@ class Command(BaseCommand):
             passphrase = backup_passphrase(passphrase_file)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        replaced = file.exists()
         try:
             counts = backup_write(file, passphrase)
         except DatabaseError as error:
@@ -58,6 +59,8 @@ class Command(BaseCommand):
             },
         )
         sealed = "sealed with the passphrase" if passphrase else "not sealed"
+        if replaced:
+            sealed += "; it replaced the earlier file of that name"
         self.stdout.write(self.style.SUCCESS(f"Backed up {rows} rows from {len(counts)} tables to {file} ({sealed})."))
         if not passphrase:
             self.stdout.write(
