@@ -629,10 +629,12 @@ OPEN = same_everywhere(ALL)
 
 ROUTES: dict[str, Route] = {
     "healthz": Route(public=True, allowed=same_everywhere(ALL)),
+    "favicon": Route(public=True, allowed=same_everywhere(ALL), reached=(302,)),
     "accounts:sign_in": Route(public=True, allowed=same_everywhere(ALL)),
     "accounts:single_sign_on": Route(public=True, allowed=same_everywhere(ALL)),
     # Without a sign-in started in this session, the return from the organisation's sign-in says so (400).
     "accounts:single_sign_on_return": Route(public=True, allowed=same_everywhere(ALL), reached=(400,)),
+    "manage:home": Route(allowed=same_everywhere(ADMIN)),
     "manage:organisation_single_sign_on": Route(kwargs=organisation_kwargs, allowed=in_borough(ADMIN)),
     "manage:organisation_single_sign_on_check": Route(
         method="post", kwargs=organisation_kwargs, allowed=in_borough(ADMIN)

@@ -6,6 +6,7 @@ from joinedup.identification import views as identification_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("joinedup.accounts.urls")),
     path("children/", include("joinedup.cases.urls")),
     path("partner/", include("joinedup.cases.partner_urls")),

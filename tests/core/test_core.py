@@ -176,3 +176,9 @@ def test_a_job_that_finished_without_doing_its_work_is_not_shown_as_a_success(
 ) -> None:
     assert Job(status=Job.Status.SUCCEEDED, result=result).needs_attention is attention
     assert not Job(status=Job.Status.FAILED, result=result).needs_attention
+
+
+def test_the_browsers_favicon_request_reaches_the_pages_icon() -> None:
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith(".svg")

@@ -5,6 +5,7 @@ from joinedup.accounts import manage_views
 app_name = "manage"
 
 urlpatterns = [
+    path("", manage_views.home, name="home"),
     path("organisations/", manage_views.organisations, name="organisations"),
     path("organisations/<int:pk>/two-factor/", manage_views.organisation_two_factor, name="organisation_two_factor"),
     path(

@@ -28,6 +28,12 @@ from joinedup.core.forms import form_saved
 
 
 @roles_required(Role.ADMINISTRATOR)
+def home(request: HttpRequest) -> HttpResponse:
+    """Manage starts with the borough's organisations (the menu's first page)."""
+    return redirect("manage:organisations")
+
+
+@roles_required(Role.ADMINISTRATOR)
 def organisations(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     found = organisations_managed_by(actor).select_related("single_sign_on")

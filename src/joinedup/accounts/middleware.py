@@ -16,6 +16,7 @@ from joinedup.core.http import AuthedRequest, second_factor_done
 # session or a partner system's bearer token (``joinedup.api``), and a token call has no session.
 PUBLIC_PREFIXES = (
     "/healthz",
+    "/favicon.ico",
     "/static/",
     "/accounts/sign-in/",
     "/accounts/single-sign-on/",

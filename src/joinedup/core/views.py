@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -24,6 +25,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = "unavailable"
     status = 200 if database == "ok" else 503
     return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon the pages use."""
+    return redirect(static("joinedup/favicon.svg"))
 
 
 def home(request: HttpRequest) -> HttpResponse:
