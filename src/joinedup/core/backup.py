@@ -203,9 +203,11 @@ def _lines(path: Path, passphrase: str | None) -> IO[str]:
             "This backup is sealed with a passphrase. Give it in the JOINEDUP_BACKUP_PASSPHRASE environment "
             "variable or with --passphrase-file."
         )
+    raw = path.open("rb")
     try:
-        plain = io.BufferedReader(SealedReader(path.open("rb"), passphrase))
+        plain = io.BufferedReader(SealedReader(raw, passphrase))
     except SealError as error:
+        raw.close()
         raise BackupError(f"{error} Nothing was restored.") from error
     return gzip.open(plain, "rt", encoding="utf-8")
 

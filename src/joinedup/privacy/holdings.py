@@ -113,9 +113,10 @@ def _screening(child: Child) -> dict[type[models.Model], set[Any]]:
     they were on: pupils are matched to a child by UPN, not by a key, so they are found through the UPN of
     the pupil each of the child's enrolments was identified from (in the same borough)."""
     identified = ScreenedPupil.objects.filter(cohort_entries__enrolment__child=child).values_list("area_id", "upn")
-    pupils: set[Any] = set()
+    same_pupil = models.Q()
     for area_id, upn in set(identified):
-        pupils |= set(ScreenedPupil.objects.filter(area_id=area_id, upn=upn).values_list("pk", flat=True))
+        same_pupil |= models.Q(area_id=area_id, upn=upn)
+    pupils = set(ScreenedPupil.objects.filter(same_pupil).values_list("pk", flat=True)) if same_pupil else set()
     # The enrolments made from these lists are the child's own, found from the child already.
     return _walk(ScreenedPupil, pupils, skip=frozenset({Enrolment})) if pupils else {}
 
